@@ -1,0 +1,105 @@
+"""What a chapter notebook calls: its configuration, its data, and publishing helpers.
+
+A notebook does ``ch = open_chapter(config)`` in its first cell and then only calls
+analysis functions and ``ch.table`` / ``ch.figure`` / ``ch.text``. Each published table is
+written as CSV under ``tables/`` and each figure as PNG under ``figures/`` of the run's
+build folder, and shown in the notebook as HTML with its caption and source line, which
+is what the report renderer picks up.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import matplotlib.figure
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from analysis import formatting
+from analysis.figures import png_bytes
+from analysis.labels import COLUMN_LABELS
+from analysis.loading import Dataset, load_dataset
+from analysis.params import RunConfig, load_run_config, read_run_config_json
+
+
+class Chapter:
+    """Configuration, data and output folder of one chapter run."""
+
+    def __init__(self, config: RunConfig, output_dir: Path | None) -> None:
+        self.config = config
+        self.output_dir = output_dir
+        self.methodology = config.methodology
+
+    @cached_property
+    def data(self) -> Dataset:
+        """Every input table, validated (loaded on first use)."""
+        return load_dataset(self.config)
+
+    @property
+    def year(self) -> int:
+        return self.config.year
+
+    def cite(self, *tables: str) -> str:
+        """The ``Zdroj:`` line for data from the given input tables."""
+        seen: list[str] = []
+        for t in tables:
+            s = self.config.source(t)
+            if s not in seen:
+                seen.append(s)
+        return "Zdroj: " + "; ".join(seen) + ("; výpočet socplan" if seen else "výpočet socplan")
+
+    def _write(self, sub: str, name: str, data: bytes) -> None:
+        if self.output_dir is None:
+            return
+        folder = self.output_dir / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    def table(self, df: pd.DataFrame, name: str, caption: str, sources: tuple[str, ...],
+              labels: Mapping[str, str] | None = None,
+              formats: Mapping[str, formatting.Formatter] | None = None,
+              total_row: bool = False, max_rows: int | None = None) -> None:
+        """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML."""
+        csv = df.to_csv(index=False, lineterminator="\n", float_format="%.6f")
+        self._write("tables", f"{name}.csv", csv.encode("utf-8"))
+        limit = max_rows or self.methodology.report.table_max_rows.value
+        shown = df if len(df) <= limit else df.head(limit)
+        note = ("" if shown is df else
+                f'<p class="note">Zobrazeno prvních {limit} z {len(df)} řádků; '
+                f"úplná tabulka je v souboru tables/{name}.csv.</p>")
+        body = formatting.html_table(shown, {**COLUMN_LABELS, **(labels or {})}, formats,
+                                     total_row=total_row and shown is df)
+        display(HTML(
+            f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
+            f"</figcaption>{body}{note}<p class=\"source\">{html.escape(self.cite(*sources))}"
+            f"</p></figure>"
+        ))
+
+    def figure(self, fig: matplotlib.figure.Figure, name: str, caption: str,
+               sources: tuple[str, ...]) -> None:
+        """Publish a figure: PNG ``figures/<name>.png`` and the same image inline."""
+        png = png_bytes(fig, self.methodology.report.figure_dpi.value)
+        self._write("figures", f"{name}.png", png)
+        b64 = base64.b64encode(png).decode("ascii")
+        display(HTML(
+            f'<figure class="chart" id="fig-{name}"><img src="data:image/png;base64,{b64}" '
+            f'alt="{html.escape(caption)}"/><figcaption>{html.escape(caption)}</figcaption>'
+            f'<p class="source">{html.escape(self.cite(*sources))}</p></figure>'
+        ))
+
+    def text(self, markdown: str) -> None:
+        """Show computed Czech text (numbers already formatted by the caller)."""
+        display(Markdown(markdown))
+
+
+def open_chapter(config: str | Path) -> Chapter:
+    """Open a chapter from the pipeline's ``run-config.json`` or, interactively, a YAML run
+    file (then nothing is written to disk)."""
+    path = Path(config)
+    if path.suffix == ".json":
+        return Chapter(read_run_config_json(path), output_dir=path.resolve().parent)
+    return Chapter(load_run_config(path), output_dir=None)

@@ -1,0 +1,85 @@
+"""The ``socplan`` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from analysis.errors import SocplanError
+from analysis.params import DEFAULT_FILES
+
+DEFAULT_PARAMS = Path("params/demo.yaml")
+DEFAULT_DEMO_DIR = Path("data/demo")
+
+
+def _fail(exc: SocplanError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="socplan")
+def main() -> None:
+    """socplan: reproducible planning of social services in Czech regions."""
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_DEMO_DIR,
+              show_default=True, help="Folder to write the demo data into.")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the fixed demo seed).")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the folder is complete.")
+def demo(out: Path, seed: int | None, if_missing: bool) -> None:
+    """Generate the fictional demo region "Vzorový kraj"."""
+    from analysis.demo import DEFAULT_SEED, generate_demo
+
+    if if_missing and all((out / f).is_file() for f in DEFAULT_FILES.values()):
+        click.echo(f"demo data already in {out}")
+        return
+    path = generate_demo(out, DEFAULT_SEED if seed is None else seed)
+    click.echo(f"demo data written to {path}")
+
+
+@main.command()
+@click.option("--params", "params_file", type=click.Path(path_type=Path),
+              default=DEFAULT_PARAMS, show_default=True, help="Run parameter file (YAML).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Data folder (overrides data.dir of the parameter file).")
+def validate(params_file: Path, data_dir: Path | None) -> None:
+    """Validate parameters and every input table without running anything."""
+    from analysis.loading import load_dataset
+    from analysis.params import load_run_config
+
+    try:
+        config = load_run_config(params_file, data_dir)
+        ds = load_dataset(config)
+    except SocplanError as exc:
+        _fail(exc)
+    for row in ds.summary().itertuples(index=False):
+        click.echo(f"ok  {row.file:32s} {row.rows:>8d} rows")
+
+
+@main.command()
+@click.option("--params", "params_file", type=click.Path(path_type=Path),
+              default=DEFAULT_PARAMS, show_default=True, help="Run parameter file (YAML).")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Data folder (overrides data.dir of the parameter file).")
+@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"),
+              show_default=True, help="Where reports/<year>/<region>/ is written.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
+    """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
+    from analysis.pipeline import run as run_pipeline
+
+    try:
+        folder = run_pipeline(params_file, data_dir, reports_dir, progress=not quiet)
+    except SocplanError as exc:
+        _fail(exc)
+    click.echo(f"report: {folder / 'report.html'}")
+    click.echo(f"        {folder / 'report.pdf'}")
+    click.echo(f"manifest: {folder / 'manifest.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Mid-term plan (SPRSS 2023–2025) and action plan 2025 of the demo region.
+
+Priorities, measures and indicators mirror how Czech regions structure their plans:
+one or two priorities per planning target group plus cross-cutting ones, measurable
+indicators with a baseline (2022) and a target (2025), and yearly development intentions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PRIORITIES = [
+    ("P1", "Podpora setrvání seniorů v přirozeném prostředí", "seniori"),
+    ("P2", "Dostupná pobytová péče pro osoby s demencí", "seniori"),
+    ("P3", "Transformace pobytových služeb pro osoby se zdravotním postižením", "ozp"),
+    ("P4", "Podpora rodin s dětmi a mladých lidí", "deti_rodiny"),
+    ("P5", "Sociální začleňování a pomoc v krizi", "ohrozeni"),
+    ("P6", "Udržitelné financování a řízení sítě služeb", "vsechny"),
+]
+
+MEASURES = [
+    ("M1.1", "P1", "Rozvoj terénních pečovatelských služeb a osobní asistence"),
+    ("M1.2", "P1", "Rozvoj odlehčovacích služeb pro pečující"),
+    ("M2.1", "P2", "Navýšení kapacity domovů se zvláštním režimem"),
+    ("M3.1", "P3", "Deinstitucionalizace velkokapacitních domovů pro OZP"),
+    ("M3.2", "P3", "Rozvoj chráněného bydlení a podpory samostatného bydlení"),
+    ("M4.1", "P4", "Sociálně aktivizační služby pro rodiny s dětmi ve všech ORP"),
+    ("M4.2", "P4", "Nízkoprahová zařízení pro děti a mládež"),
+    ("M5.1", "P5", "Dostupnost azylového bydlení a nocleháren"),
+    ("M5.2", "P5", "Terénní programy v sociálně vyloučených lokalitách"),
+    ("M6.1", "P6", "Víceleté financování služeb v krajské síti"),
+    ("M6.2", "P6", "Informovanost veřejnosti o sociálních službách"),
+]
+
+# (id, measure, name, unit, baseline 2022, target 2025, yearly drift as share of the gap)
+INDICATORS = [
+    ("I1.1", "M1.1", "Kapacita pečovatelské služby (terénní forma)", "klienti", 420, 500, 0.35),
+    ("I1.2", "M1.1", "Počet ORP s dostupnou osobní asistencí", "ORP", 8, 12, 0.3),
+    ("I1.3", "M1.2", "Kapacita pobytových odlehčovacích služeb", "lůžka", 95, 130, 0.25),
+    ("I2.1", "M2.1", "Kapacita domovů se zvláštním režimem", "lůžka", 760, 880, 0.4),
+    ("I3.1", "M3.1", "Uživatelé v zařízeních nad 30 lůžek (DOZP)", "osoby", 410, 300, 0.2),
+    ("I3.2", "M3.2", "Kapacita chráněného bydlení", "lůžka", 96, 140, 0.3),
+    ("I4.1", "M4.1", "Počet ORP se sociálně aktivizační službou pro rodiny", "ORP", 9, 12, 0.4),
+    ("I4.2", "M4.2", "Kapacita NZDM", "klienti", 260, 300, 0.3),
+    ("I5.1", "M5.1", "Kapacita azylových domů", "lůžka", 170, 190, 0.2),
+    ("I5.2", "M5.2", "Počet lokalit pokrytých terénními programy", "lokality", 14, 20, 0.35),
+    ("I6.1", "M6.1", "Podíl služeb s víceletým financováním", "%", 0, 60, 0.45),
+    ("I6.2", "M6.2", "Návštěvnost katalogu sociálních služeb", "návštěv za rok", 18000, 30000,
+     0.3),
+]
+
+# (measure, name, service type, form, capacity change, unit, cost CZK)
+INTENTIONS = [
+    ("M1.1", "Rozšíření pečovatelské služby o večerní péči", 4, "ter", 12, "klient", 3.9e6),
+    ("M1.1", "Nová osobní asistence pro venkovské obce", 3, "ter", 8, "klient", 3.1e6),
+    ("M1.2", "Pobytové odlehčovací služby při domově pro seniory", 8, "pob", 6, "luzka", 3.4e6),
+    ("M1.2", "Terénní odlehčovací služba pro rodiny pečujících", 8, "ter", 5, "klient", 2.0e6),
+    ("M2.1", "Domov se zvláštním režimem – nová budova", 14, "pob", 40, "luzka", 27.6e6),
+    ("M2.1", "Přeměna lůžek domova pro seniory na zvláštní režim", 14, "pob", 18, "luzka",
+     12.4e6),
+    ("M3.1", "Transformace DOZP – první etapa vystěhování", 12, "pob", -24, "luzka", 0.0),
+    ("M3.2", "Chráněné bydlení pro absolventy transformace", 15, "pob", 12, "luzka", 6.2e6),
+    ("M3.2", "Podpora samostatného bydlení", 7, "ter", 6, "klient", 1.8e6),
+    ("M4.1", "SAS pro rodiny s dětmi v ORP bez služby", 28, "ter", 4, "klient", 1.7e6),
+    ("M4.2", "Nové NZDM v ORP bez zařízení", 25, "amb", 15, "klient", 1.4e6),
+    ("M5.1", "Rozšíření azylového domu pro matky s dětmi", 20, "pob", 10, "luzka", 1.9e6),
+    ("M5.1", "Zimní provoz noclehárny", 26, "amb", 8, "luzka", 0.8e6),
+    ("M5.2", "Terénní program v nové lokalitě", 32, "ter", 2, "kontakt", 0.9e6),
+    ("M6.1", "Zavedení tříletých pověření pro služby v síti", None, None, None, None, None),
+    ("M6.2", "Aktualizace katalogu sociálních služeb", None, None, None, None, 0.3e6),
+]
+
+
+def generate_plan(orp_codes: list[str], rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """The five plan tables of the canonical data model."""
+    priorities = pd.DataFrame(PRIORITIES, columns=["priority_id", "name", "target_group"])
+    measures = pd.DataFrame(MEASURES, columns=["measure_id", "priority_id", "name"])
+    ind_rows, value_rows = [], []
+    for iid, mid, name, unit, base, target, drift in INDICATORS:
+        ind_rows.append({
+            "indicator_id": iid, "measure_id": mid, "name": name, "unit": unit,
+            "baseline_year": 2022, "baseline_value": base, "target_value": target,
+            "target_year": 2025, "source": "monitoring krajského úřadu (smyšlená data)",
+        })
+        value = float(base)
+        for year in (2023, 2024):
+            value += (target - base) * drift * rng.uniform(0.3, 1.6)
+            if unit in ("ORP", "lokality", "osoby", "lůžka", "klienti"):
+                value = float(round(value))
+            value_rows.append({"indicator_id": iid, "year": year, "value": round(value, 1)})
+    statuses = ["splneno", "castecne", "probiha", "nesplneno", "planovano"]
+    intentions = []
+    for k, (mid, name, stype, form, change, unit, cost) in enumerate(INTENTIONS, start=1):
+        intentions.append({
+            "intention_id": f"Z{k:02d}",
+            "measure_id": mid,
+            "year": 2025,
+            "name": name,
+            "service_type_code": stype,
+            "form": form,
+            "orp_code": None if stype is None else orp_codes[int(rng.integers(len(orp_codes)))],
+            "capacity_change": change,
+            "capacity_unit": unit,
+            "cost_czk": cost,
+            "status": statuses[int(rng.choice(5, p=[0.3, 0.2, 0.3, 0.1, 0.1]))],
+        })
+    return {
+        "plan_priorities": priorities,
+        "plan_measures": measures,
+        "plan_indicators": pd.DataFrame(ind_rows),
+        "plan_indicator_values": pd.DataFrame(value_rows),
+        "action_plan": pd.DataFrame(intentions).astype({"service_type_code": "Int64"}),
+    }

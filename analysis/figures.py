@@ -1,0 +1,87 @@
+"""Charts for reports: one seaborn style, Czech axis formats, byte-stable PNG output."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis import formatting  # noqa: E402
+
+PALETTE = {"M": "#3b6ea8", "F": "#c8553d", "accent": "#2a7f62", "grey": "#8a8a8a"}
+
+
+def apply_style() -> None:
+    """The report style: white grid, DejaVu Sans (has every Czech glyph), no SVG hash salt."""
+    sns.set_theme(style="whitegrid", context="paper", font="DejaVu Sans")
+    plt.rcParams.update({
+        "figure.dpi": 100,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 10,
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+        "axes.formatter.use_locale": False,
+    })
+
+
+def czech_axis(axis: matplotlib.axis.Axis, decimals: int = 0) -> None:
+    """Format tick labels of one axis as Czech numbers (absolute values)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(abs(v), decimals)))
+
+
+def png_bytes(fig: matplotlib.figure.Figure, dpi: int) -> bytes:
+    """Render a figure to PNG without software/version metadata, so bytes are stable."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def population_pyramid(table: pd.DataFrame, compare: pd.DataFrame | None = None,
+                       title: str = "", compare_label: str = "") -> matplotlib.figure.Figure:
+    """Pyramid from ``age_band, men, women`` rows (youngest first); ``compare`` as outline."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7, 5.2))
+    y = np.arange(len(table))
+    ax.barh(y, -table["men"], color=PALETTE["M"], label="muži", height=0.9)
+    ax.barh(y, table["women"], color=PALETTE["F"], label="ženy", height=0.9)
+    if compare is not None:
+        ax.step(-compare["men"].to_numpy(), y, where="mid", color="black", lw=1,
+                label=compare_label)
+        ax.step(compare["women"].to_numpy(), y, where="mid", color="black", lw=1)
+    ax.set_yticks(y, table["age_band"])
+    lim = max(table["men"].max(), table["women"].max()) * 1.1
+    ax.set_xlim(-lim, lim)
+    czech_axis(ax.xaxis)
+    ax.set_xlabel("počet obyvatel")
+    ax.set_ylabel("věk (let)")
+    ax.set_title(title)
+    ax.legend(loc="upper right", frameon=False)
+    return fig
+
+
+def horizontal_bars(values: pd.Series, title: str, xlabel: str, decimals: int = 0,
+                    reference: float | None = None,
+                    reference_label: str = "") -> matplotlib.figure.Figure:
+    """Sorted horizontal bars (e.g. ORPs by an indicator) with an optional reference line."""
+    apply_style()
+    values = values.sort_values()
+    fig, ax = plt.subplots(figsize=(7, 0.28 * len(values) + 1.2))
+    ax.barh(values.index.astype(str), values.to_numpy(), color=PALETTE["accent"])
+    if reference is not None:
+        ax.axvline(reference, color="black", lw=1, ls="--", label=reference_label)
+        ax.legend(loc="lower right", frameon=False)
+    czech_axis(ax.xaxis, decimals)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return fig

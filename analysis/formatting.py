@@ -1,0 +1,98 @@
+"""Czech formatting of numbers, dates and tables for reports.
+
+Numbers use a non-breaking space as the thousands separator and a decimal comma
+(``1 234,5``), dates are written ``1. 1. 2025`` (ČSN 01 6910), through babel's ``cs_CZ``
+locale data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Callable, Mapping
+from numbers import Number
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALE = "cs_CZ"
+NBSP = "\u00a0"
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5`` (with ``decimals`` fixed decimal places); missing → ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent(value: object, decimals: int = 1) -> str:
+    """A share in percent points: ``21.37`` → ``21,4 %``."""
+    text = number(value, decimals)
+    return text if text == "–" else f"{text}{NBSP}%"
+
+
+def signed(value: object, decimals: int = 1) -> str:
+    """A change with an explicit sign: ``+1,2`` / ``−0,4``."""
+    text = number(value, decimals)
+    if text == "–" or not isinstance(value, Number):
+        return text
+    if value > 0:
+        return "+" + text
+    return text.replace("-", "\u2212")
+
+
+def date(value: dt.date) -> str:
+    """``2025-01-01`` → ``1. 1. 2025``."""
+    return f"{value.day}.{NBSP}{value.month}.{NBSP}{value.year}"
+
+
+Formatter = Callable[[object], str]
+
+
+def fmt(decimals: int = 0) -> Formatter:
+    return lambda v: number(v, decimals)
+
+
+def fmt_percent(decimals: int = 1) -> Formatter:
+    return lambda v: percent(v, decimals)
+
+
+def fmt_signed(decimals: int = 1) -> Formatter:
+    return lambda v: signed(v, decimals)
+
+
+def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
+               formats: Mapping[str, Formatter] | None = None,
+               total_row: bool = False) -> str:
+    """Render a frame as a plain HTML table with Czech headers and number formats.
+
+    Numeric columns are right-aligned; ``total_row`` marks the last row as a sum row.
+    """
+    labels = labels or {}
+    formats = formats or {}
+    cols = list(df.columns)
+    numeric = {c: pd.api.types.is_numeric_dtype(df[c]) for c in cols}
+    head = "".join(
+        f'<th class="{"num" if numeric[c] else "txt"}">{html.escape(labels.get(c, c))}</th>'
+        for c in cols
+    )
+    body = []
+    for i, row in enumerate(df.itertuples(index=False, name=None)):
+        cells = []
+        for c, v in zip(cols, row, strict=True):
+            if c in formats:
+                text = formats[c](v)
+            elif numeric[c]:
+                text = number(v, 0 if pd.api.types.is_integer_dtype(df[c]) else 1)
+            else:
+                text = "–" if v is None or v is pd.NA or (isinstance(v, float) and
+                                                          math.isnan(v)) else str(v)
+            cells.append(f'<td class="{"num" if numeric[c] else "txt"}">'
+                         f"{html.escape(text)}</td>")
+        cls = ' class="total"' if total_row and i == len(df) - 1 else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return (f'<table class="data"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")

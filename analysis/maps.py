@@ -1,0 +1,87 @@
+"""Maps of ORP areas and service places, drawn with matplotlib from shapely geometries.
+
+Coordinates are WGS84; the map is drawn in a local equirectangular projection (longitude
+scaled by the cosine of the mean latitude) so shapes are not stretched.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import BoundaryNorm
+from matplotlib.patches import Polygon as MplPolygon
+
+from analysis import formatting
+from analysis.figures import apply_style
+
+
+def _patches(geom: shapely.Geometry) -> list[MplPolygon]:
+    polys = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+    return [MplPolygon(np.asarray(p.exterior.coords), closed=True) for p in polys]
+
+
+def _class_breaks(values: np.ndarray, k: int = 5) -> np.ndarray:
+    """Quantile class breaks rounded to two significant digits (readable legends)."""
+    qs = np.nanquantile(values, np.linspace(0, 1, k + 1))
+    def round2(x: float) -> float:
+        if x == 0 or not np.isfinite(x):
+            return 0.0
+        return float(round(x, 1 - int(math.floor(math.log10(abs(x))))))
+    breaks = np.unique([round2(q) for q in qs])
+    breaks[0] = min(breaks[0], np.nanmin(values))
+    breaks[-1] = max(breaks[-1], np.nanmax(values))
+    return breaks if len(breaks) > 2 else np.array([np.nanmin(values), np.nanmax(values) + 1])
+
+
+def choropleth(polygons: pd.DataFrame, values: pd.Series, title: str, legend_title: str,
+               decimals: int = 1, points: pd.DataFrame | None = None,
+               points_label: str = "", cmap: str = "YlGnBu",
+               label_column: str | None = "orp_name") -> plt.Figure:
+    """ORP choropleth with quantile classes; ``values`` is indexed by ``orp_code``.
+
+    ``points`` (columns ``lat, lon`` and optional ``size``) are drawn on top, e.g. the
+    places of services.
+    """
+    apply_style()
+    lat0 = np.mean([g.centroid.y for g in polygons["geometry"]])
+    kx = math.cos(math.radians(lat0))
+    fig, ax = plt.subplots(figsize=(7.2, 5.6))
+    vals = values.reindex(polygons["orp_code"]).to_numpy(dtype=float)
+    breaks = _class_breaks(vals[np.isfinite(vals)])
+    cm = plt.get_cmap(cmap, len(breaks) - 1)
+    norm = BoundaryNorm(breaks, cm.N)
+    patches, colours = [], []
+    for geom, v in zip(polygons["geometry"], vals, strict=True):
+        g = shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
+        for p in _patches(g):
+            patches.append(p)
+            colours.append(cm(norm(v)) if np.isfinite(v) else (0.9, 0.9, 0.9, 1))
+    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", lw=0.8))
+    if label_column:
+        for geom, name in zip(polygons["geometry"], polygons[label_column], strict=True):
+            c = geom.representative_point()
+            ax.annotate(name, (c.x * kx, c.y), ha="center", va="center", fontsize=6.5,
+                        color="#222", bbox={"boxstyle": "round,pad=0.15", "fc": "white",
+                                            "ec": "none", "alpha": 0.6})
+    if points is not None and len(points):
+        sizes = points["size"] if "size" in points else 12
+        ax.scatter(points["lon"] * kx, points["lat"], s=sizes, c="#c8553d", alpha=0.75,
+                   edgecolors="white", linewidths=0.4, label=points_label, zorder=3)
+        ax.legend(loc="lower left", frameon=True, fontsize=7)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
+    labels = [f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
+              for i in range(len(breaks) - 1)]
+    leg = fig.legend(handles, labels, title=legend_title, loc="center right", frameon=False,
+                     fontsize=7, title_fontsize=7.5)
+    leg.set_in_layout(True)
+    fig.subplots_adjust(right=0.78)
+    return fig

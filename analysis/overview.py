@@ -1,0 +1,78 @@
+"""Data overview for the first chapter: input files, territory, and the checks made."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.demography import municipal_population, population_years
+from analysis.loading import Dataset
+
+TABLE_LABELS = {
+    "municipalities": "územní členění (obce, ORP, okresy)",
+    "orp_polygons": "hranice ORP",
+    "population": "obyvatelstvo podle pohlaví a věku",
+    "services": "registrované sociální služby",
+    "finance": "náklady, výnosy a personál služeb",
+    "plan_priorities": "priority střednědobého plánu",
+    "plan_measures": "opatření střednědobého plánu",
+    "plan_indicators": "indikátory střednědobého plánu",
+    "plan_indicator_values": "hodnoty indikátorů",
+    "action_plan": "záměry akčního plánu",
+}
+
+
+def input_overview(ds: Dataset) -> pd.DataFrame:
+    """One row per input table: what it holds, file, rows, columns, SHA-256 prefix."""
+    out = ds.summary()
+    out.insert(1, "content", out["table"].map(TABLE_LABELS))
+    return out.drop(columns="table")
+
+
+def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
+    """ORPs, municipalities and population (latest year ≤ ``year``) per district."""
+    pop_year = latest_population_year(ds, year)
+    pop = municipal_population(ds.population[ds.population["year"] == pop_year],
+                               ds.municipalities)
+    m = ds.municipalities
+    out = m.groupby(["district_code", "district_name"]).agg(
+        orps=("orp_code", "nunique"), municipalities=("municipality_code", "count")
+    )
+    out["population"] = pop.groupby("district_code")["population"].sum().reindex(
+        out.index.get_level_values(0)).to_numpy()
+    out = out.reset_index().drop(columns="district_code")
+    total = pd.DataFrame([{"district_name": "celkem", "orps": m["orp_code"].nunique(),
+                           "municipalities": len(m), "population": out["population"].sum()}])
+    return pd.concat([out, total], ignore_index=True)
+
+
+def latest_population_year(ds: Dataset, year: int) -> int:
+    """The latest population year available up to the report year."""
+    years = [y for y in population_years(ds.population) if y <= year]
+    if not years:
+        raise ValueError(f"no population data for {year} or earlier")
+    return years[-1]
+
+
+def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
+    """The checks made on the inputs, with their results, for the reader of the report."""
+    s = ds.services
+    years = population_years(ds.population)
+    no_coords = int(s["coords_imputed"].sum())
+    rows = [
+        ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)",
+         "v pořádku: všech 10 tabulek"),
+        ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
+        ("roky údajů o obyvatelstvu", f"{years[0]}–{years[-1]} ({len(years)} let)"),
+        ("obce bez údajů o obyvatelstvu",
+         str(len(set(ds.municipalities["municipality_code"])
+                 - set(ds.population["area_code"])))),
+        ("registrované služby / řádky služba × forma",
+         f"{s['service_id'].nunique()} / {len(s)}"),
+        ("služby mimo krajskou síť", str(s.loc[~s["in_regional_network"], "service_id"]
+                                        .nunique())),
+        ("služby bez souřadnic místa (umístěny do středu obce)", str(no_coords)),
+        ("roky finančních výkazů",
+         ", ".join(str(y) for y in sorted(ds.finance["year"].unique()))),
+        ("rok akčního plánu", ", ".join(str(y) for y in sorted(ds.action_plan["year"].unique()))),
+    ]
+    return pd.DataFrame(rows, columns=["check", "result"])

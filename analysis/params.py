@@ -1,0 +1,258 @@
+"""Parameter files: the run file (region, year, data, chapters) and the methodology.
+
+Both are YAML and are validated with pydantic before any notebook kernel starts. Unknown
+keys, wrong types and missing files are errors that name the key and the file; the
+pipeline never relies on papermill's own warning about unknown notebook parameters.
+
+A run file looks like ``params/demo.yaml``; every methodological number lives in
+``params/methodology.yaml`` as ``{value, unit, source}`` so that the methodology report
+can cite it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Generic, TypeVar
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+
+from analysis.errors import ParameterError
+
+CHAPTERS: tuple[str, ...] = ("00_data", "01_network", "02_demand", "03_plan")
+
+# Canonical file names inside a data folder (see docs/data-model.md).
+DEFAULT_FILES: dict[str, str] = {
+    "municipalities": "territory_municipalities.csv",
+    "orp_polygons": "territory_orp.geojson",
+    "population": "population.csv",
+    "services": "services.csv",
+    "finance": "finance.csv",
+    "plan_priorities": "plan_priorities.csv",
+    "plan_measures": "plan_measures.csv",
+    "plan_indicators": "plan_indicators.csv",
+    "plan_indicator_values": "plan_indicator_values.csv",
+    "action_plan": "action_plan.csv",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+T = TypeVar("T")
+
+
+class Quantity(_Strict, Generic[T]):
+    """A methodological number with its unit and its source."""
+
+    value: T
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+Int = Quantity[StrictInt]
+# A float parameter also accepts a YAML integer (``1000``), but never a string.
+Num = Quantity[StrictFloat | StrictInt]
+
+
+class AgeParams(_Strict):
+    children_max_age: Int
+    seniors_min_age: Int
+    oldest_old_min_age: Int
+    pyramid_band_width: Int
+
+
+class NetworkParams(_Strict):
+    per_population: Int
+
+
+class PlanParams(_Strict):
+    on_track_tolerance: Num
+
+
+class ReportParams(_Strict):
+    figure_dpi: Int
+    table_max_rows: Int
+
+
+class Methodology(_Strict):
+    """All methodological numbers (``params/methodology.yaml``)."""
+
+    ages: AgeParams
+    network: NetworkParams
+    plan: PlanParams
+    report: ReportParams
+
+    def values(self) -> dict[str, Any]:
+        """Flat ``{'ages.seniors_min_age': 65, ...}`` view for manifests and tables."""
+        out: dict[str, Any] = {}
+        for section, model in self:
+            for key, q in model:
+                out[f"{section}.{key}"] = q.value
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        """One row per parameter: name, value, unit and source (for the report)."""
+        return pd.DataFrame([
+            {"parameter": f"{section}.{key}", "value": q.value, "unit": q.unit,
+             "source": q.source}
+            for section, model in self
+            for key, q in model
+        ])
+
+
+class Region(_Strict):
+    code: Annotated[str, Field(pattern=r"^CZ[0-9A-Z]{3}$")]
+    name: Annotated[str, Field(min_length=1)]
+
+
+class DataParams(_Strict):
+    dir: str
+    files: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, Annotated[str, Field(min_length=1)]]
+    synthetic: bool = False
+
+
+class RunParams(_Strict):
+    """One annual report of one region (e.g. ``params/demo.yaml``)."""
+
+    region: Region
+    year: Annotated[int, Field(ge=2000, le=2100, strict=True)]
+    title: str = "Analýza sítě sociálních služeb a potřeb"
+    data: DataParams
+    methodology: str = "methodology.yaml"
+    chapters: list[str] = Field(default_factory=lambda: list(CHAPTERS))
+
+
+class RunConfig(_Strict):
+    """Validated run parameters with every path resolved, as passed to the notebooks."""
+
+    params_file: str
+    region: Region
+    year: int
+    title: str
+    data_dir: str
+    files: dict[str, str]
+    sources: dict[str, str]
+    synthetic: bool
+    methodology_file: str
+    methodology: Methodology
+    chapters: list[str]
+
+    def path(self, table: str) -> Path:
+        """Absolute path of one canonical input table."""
+        return Path(self.data_dir) / self.files[table]
+
+    def source(self, table: str) -> str:
+        """Citation of the data behind one table (``Zdroj: …``)."""
+        return self.sources[table]
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1,
+                          sort_keys=True)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ParameterError(path, ["file not found"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(path, [f"not valid YAML: {exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(path, [f"not UTF-8 text: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ParameterError(path, ["expected a mapping of keys at the top level"])
+    return data
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            out.append(f"unknown key '{loc}'")
+        elif err["type"] == "missing":
+            out.append(f"missing key '{loc}'")
+        else:
+            out.append(f"key '{loc}': {err['msg']} (found {err.get('input')!r})")
+    return out
+
+
+def load_methodology(path: Path | str) -> Methodology:
+    """Read and validate a methodology file."""
+    path = Path(path)
+    try:
+        return Methodology.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise ParameterError(path, _messages(exc)) from None
+
+
+def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> RunConfig:
+    """Read and validate a run file, its methodology file and the presence of its data.
+
+    Relative paths in the file are relative to the file's own folder; ``data_dir``
+    overrides ``data.dir`` (relative to the current directory).
+    """
+    path = Path(path).resolve()
+    try:
+        run = RunParams.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise ParameterError(path, _messages(exc)) from None
+
+    problems: list[str] = []
+    unknown_chapters = [c for c in run.chapters if c not in CHAPTERS]
+    if unknown_chapters:
+        problems.append(f"key 'chapters': unknown chapter(s) {unknown_chapters}, "
+                        f"expected some of {list(CHAPTERS)}")
+    unknown_tables = sorted(set(run.data.files) - set(DEFAULT_FILES))
+    if unknown_tables:
+        problems.append(f"unknown key(s) {['data.files.' + t for t in unknown_tables]}, "
+                        f"expected some of {sorted(DEFAULT_FILES)}")
+    missing_sources = sorted(set(DEFAULT_FILES) - set(run.data.sources))
+    extra_sources = sorted(set(run.data.sources) - set(DEFAULT_FILES))
+    if missing_sources:
+        problems.append(f"missing key(s) {['data.sources.' + t for t in missing_sources]}"
+                        " (every table needs its citation)")
+    if extra_sources:
+        problems.append(f"unknown key(s) {['data.sources.' + t for t in extra_sources]}")
+    if problems:
+        raise ParameterError(path, problems)
+
+    root = Path(data_dir).resolve() if data_dir else (path.parent / run.data.dir).resolve()
+    if not root.is_dir():
+        key = "--data-dir" if data_dir else "data.dir"
+        raise ParameterError(path, [f"key '{key}': data folder {root} does not exist "
+                                    "(for the demo region run `socplan demo` first)"])
+    files = {**DEFAULT_FILES, **run.data.files}
+    missing = [f"key 'data.files.{t}': file {root / f} does not exist"
+               for t, f in files.items() if not (root / f).is_file()]
+    if missing:
+        raise ParameterError(path, missing)
+
+    methodology_file = (path.parent / run.methodology).resolve()
+    if not methodology_file.is_file():
+        raise ParameterError(path, [f"key 'methodology': file {methodology_file} does not exist"])
+    methodology = load_methodology(methodology_file)
+
+    return RunConfig(
+        params_file=str(path),
+        region=run.region,
+        year=run.year,
+        title=run.title,
+        data_dir=str(root),
+        files=files,
+        sources=dict(run.data.sources),
+        synthetic=run.data.synthetic,
+        methodology_file=str(methodology_file),
+        methodology=methodology,
+        chapters=run.chapters,
+    )
+
+
+def read_run_config_json(path: Path | str) -> RunConfig:
+    """Read the resolved configuration the pipeline hands to each notebook."""
+    return RunConfig.model_validate_json(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,342 @@
+"""Schemas of the canonical tables every analysis reads (see ``docs/data-model.md``).
+
+Each table is a pandera ``DataFrameSchema``. Validation runs in two phases so that a
+single bad cell gives a single message: first every column is coerced to its type, then
+the value checks run on the typed table. Failures become
+:class:`analysis.errors.CellProblem` with the file, the 1-based file row and the column.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from analysis.codelists import ALLOWED_UNITS, CAPACITY_UNITS, FORMS, SERVICE_TYPES, TARGET_GROUPS
+from analysis.errors import CellProblem, DataValidationError
+
+# Bounding box of Czechia (WGS84), slightly padded.
+LAT_RANGE = (48.5, 51.1)
+LON_RANGE = (12.0, 18.9)
+
+MUNICIPALITY_CODE = r"^\d{6}$"
+ORP_CODE = r"^\d{4}$"
+REGION_CODE = r"^CZ[0-9A-Z]{3}$"
+DISTRICT_CODE = r"^CZ[0-9A-Z]{4}$"
+AREA_LEVELS = ("obec", "orp", "okres", "kraj", "stat")
+SEXES = ("M", "F", "T")  # men, women, both sexes (where only totals exist)
+INTENTION_STATUSES = ("splneno", "castecne", "probiha", "nesplneno", "planovano")
+
+
+def _code_list(allowed: set[str] | dict[str, str], error: str) -> pa.Check:
+    """Check that a ';'-separated list holds only allowed codes (an empty cell passes)."""
+    allowed_set = set(allowed)
+
+    def ok(s: pd.Series) -> pd.Series:
+        return s.isna() | s.map(
+            lambda v: isinstance(v, str) and bool(v) and set(v.split(";")) <= allowed_set
+        )
+
+    return pa.Check(ok, element_wise=False, error=error)
+
+
+def _codes_pattern(pattern: str, error: str) -> pa.Check:
+    rx = re.compile(pattern)
+
+    def ok(s: pd.Series) -> pd.Series:
+        return s.isna() | s.map(
+            lambda v: isinstance(v, str) and all(rx.match(c) for c in v.split(";"))
+        )
+
+    return pa.Check(ok, element_wise=False, error=error)
+
+
+def _text(nullable: bool = False) -> pa.Column:
+    return pa.Column(str, pa.Check.str_length(min_value=1), nullable=nullable, coerce=True)
+
+
+def _money() -> pa.Column:
+    return pa.Column(float, pa.Check.ge(0), coerce=True)
+
+
+def _unit_allowed(df: pd.DataFrame) -> pd.Series:
+    keys = zip(df["service_type_code"], df["form"], df["capacity_unit"], strict=True)
+    return pd.Series(
+        [unit in ALLOWED_UNITS.get((int(t), f), ()) for t, f, unit in keys], index=df.index
+    )
+
+
+def _active_dates_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["active_to"].isna() | (df["active_to"] >= df["active_from"])
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "municipalities": pa.DataFrameSchema(
+        {
+            "municipality_code": pa.Column(
+                str, pa.Check.str_matches(MUNICIPALITY_CODE), unique=True, coerce=True
+            ),
+            "municipality_name": _text(),
+            "orp_code": pa.Column(str, pa.Check.str_matches(ORP_CODE), coerce=True),
+            "orp_name": _text(),
+            "district_code": pa.Column(str, pa.Check.str_matches(DISTRICT_CODE), coerce=True),
+            "district_name": _text(),
+            "region_code": pa.Column(str, pa.Check.str_matches(REGION_CODE), coerce=True),
+            "region_name": _text(),
+            "lat": pa.Column(float, pa.Check.in_range(*LAT_RANGE), nullable=True, coerce=True),
+            "lon": pa.Column(float, pa.Check.in_range(*LON_RANGE), nullable=True, coerce=True),
+        },
+        strict=True,
+        ordered=False,
+    ),
+    "population": pa.DataFrameSchema(
+        {
+            "area_code": _text(),
+            "area_level": pa.Column(str, pa.Check.isin(AREA_LEVELS), coerce=True),
+            "year": pa.Column(int, pa.Check.in_range(1950, 2100), coerce=True),
+            "sex": pa.Column(str, pa.Check.isin(SEXES), coerce=True),
+            "age_from": pa.Column(int, pa.Check.in_range(0, 120), coerce=True),
+            # Empty = open-ended band (e.g. 100+); equal to age_from for single years.
+            "age_to": pa.Column("Int64", pa.Check.in_range(0, 120), nullable=True, coerce=True),
+            "population": pa.Column(int, pa.Check.ge(0), coerce=True),
+        },
+        checks=[
+            pa.Check(
+                lambda df: df["age_to"].isna() | (df["age_to"] >= df["age_from"]),
+                error="age_to ≥ age_from",
+            )
+        ],
+        unique=["area_code", "year", "sex", "age_from"],
+        strict=True,
+        ordered=False,
+    ),
+    "services": pa.DataFrameSchema(
+        {
+            "service_id": _text(),
+            "provider_ico": pa.Column(str, pa.Check.str_matches(r"^\d{8}$"), coerce=True),
+            "provider_name": _text(),
+            "service_name": _text(),
+            "service_type_code": pa.Column(
+                int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True
+            ),
+            "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), coerce=True),
+            "capacity": pa.Column(float, pa.Check.gt(0), coerce=True),
+            "capacity_unit": pa.Column(str, pa.Check.isin(sorted(CAPACITY_UNITS)), coerce=True),
+            "target_groups": pa.Column(
+                str,
+                _code_list(
+                    TARGET_GROUPS, f"';'-separated target groups from {sorted(TARGET_GROUPS)}"
+                ),
+                coerce=True,
+            ),
+            "municipality_code": pa.Column(
+                str, pa.Check.str_matches(MUNICIPALITY_CODE), coerce=True
+            ),
+            "lat": pa.Column(float, pa.Check.in_range(*LAT_RANGE), nullable=True, coerce=True),
+            "lon": pa.Column(float, pa.Check.in_range(*LON_RANGE), nullable=True, coerce=True),
+            "area_of_operation": pa.Column(
+                str,
+                _codes_pattern(
+                    r"^(\d{4}|\d{6})$",
+                    "';'-separated ORP (4-digit) or municipality (6-digit) codes",
+                ),
+                nullable=True,
+                coerce=True,
+            ),
+            "active_from": pa.Column("datetime64[ns]", coerce=True),
+            "active_to": pa.Column("datetime64[ns]", nullable=True, coerce=True),
+            "in_regional_network": pa.Column(
+                str, pa.Check.isin(["true", "false"]), coerce=True
+            ),
+        },
+        checks=[
+            pa.Check(
+                _unit_allowed,
+                error="a capacity unit that the registry allows for this service type and form",
+            ),
+            pa.Check(_active_dates_ordered, error="active_to on or after active_from"),
+        ],
+        unique=["service_id", "form"],
+        strict=True,
+        ordered=False,
+    ),
+    "finance": pa.DataFrameSchema(
+        {
+            "service_id": _text(),
+            "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "cost_personnel": _money(),
+            "cost_operating": _money(),
+            "revenue_users": _money(),
+            "revenue_health_insurance": _money(),
+            "revenue_state_subsidy": _money(),
+            "revenue_region": _money(),
+            "revenue_municipalities": _money(),
+            "revenue_other": _money(),
+            "fte_direct": pa.Column(float, pa.Check.ge(0), coerce=True),
+            "fte_other": pa.Column(float, pa.Check.ge(0), coerce=True),
+            "units_delivered": pa.Column(float, pa.Check.ge(0), coerce=True),
+            "occupancy": pa.Column(float, pa.Check.in_range(0, 1.5), nullable=True, coerce=True),
+        },
+        unique=["service_id", "year"],
+        strict=True,
+        ordered=False,
+    ),
+    "plan_priorities": pa.DataFrameSchema(
+        {
+            "priority_id": pa.Column(str, unique=True, coerce=True),
+            "name": _text(),
+            "target_group": pa.Column(
+                str, pa.Check.isin([*TARGET_GROUPS, "vsechny"]), coerce=True
+            ),
+        },
+        strict=True,
+        ordered=False,
+    ),
+    "plan_measures": pa.DataFrameSchema(
+        {
+            "measure_id": pa.Column(str, unique=True, coerce=True),
+            "priority_id": _text(),
+            "name": _text(),
+        },
+        strict=True,
+        ordered=False,
+    ),
+    "plan_indicators": pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str, unique=True, coerce=True),
+            "measure_id": _text(),
+            "name": _text(),
+            "unit": _text(),
+            "baseline_year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "baseline_value": pa.Column(float, coerce=True),
+            "target_value": pa.Column(float, coerce=True),
+            "target_year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "source": _text(),
+        },
+        checks=[
+            pa.Check(
+                lambda df: df["target_year"] > df["baseline_year"],
+                error="target_year after baseline_year",
+            )
+        ],
+        strict=True,
+        ordered=False,
+    ),
+    "plan_indicator_values": pa.DataFrameSchema(
+        {
+            "indicator_id": _text(),
+            "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "value": pa.Column(float, coerce=True),
+        },
+        unique=["indicator_id", "year"],
+        strict=True,
+        ordered=False,
+    ),
+    "action_plan": pa.DataFrameSchema(
+        {
+            "intention_id": pa.Column(str, unique=True, coerce=True),
+            "measure_id": _text(),
+            "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "name": _text(),
+            "service_type_code": pa.Column(
+                "Int64", pa.Check.isin(sorted(SERVICE_TYPES)), nullable=True, coerce=True
+            ),
+            "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), nullable=True, coerce=True),
+            "orp_code": pa.Column(
+                str, pa.Check.str_matches(ORP_CODE), nullable=True, coerce=True
+            ),
+            "capacity_change": pa.Column(float, nullable=True, coerce=True),
+            "capacity_unit": pa.Column(
+                str, pa.Check.isin(sorted(CAPACITY_UNITS)), nullable=True, coerce=True
+            ),
+            "cost_czk": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
+            "status": pa.Column(str, pa.Check.isin(INTENTION_STATUSES), coerce=True),
+        },
+        strict=True,
+        ordered=False,
+    ),
+}
+
+_BUILTIN_EXPECTED = [
+    (re.compile(r"^coerce_dtype\('?(\w+)"), lambda m: _TYPE_NAMES.get(m.group(1), m.group(1))),
+    (re.compile(r"^isin\((.*)\)$"), lambda m: f"one of {m.group(1)}"),
+    (re.compile(r"^str_matches\('?(.*?)'?\)$"), lambda m: f"text matching {m.group(1)}"),
+    (re.compile(r"^greater_than_or_equal_to\((.*)\)$"), lambda m: f"a number ≥ {m.group(1)}"),
+    (re.compile(r"^greater_than\((.*)\)$"), lambda m: f"a number > {m.group(1)}"),
+    (re.compile(r"^in_range\((.*), (.*)\)$"), lambda m: f"a value in [{m.group(1)}, {m.group(2)}]"),
+    (re.compile(r"^str_length\(1, None\)$"), lambda m: "non-empty text"),
+    (re.compile(r"^not_nullable$"), lambda m: "a value (the cell is empty)"),
+    (re.compile(r"^field_uniqueness$"), lambda m: "a unique value (duplicate)"),
+    (re.compile(r"^column_in_dataframe$"), lambda m: "this column to be present"),
+    (re.compile(r"^column_in_schema$"), lambda m: "no such column (unknown column)"),
+]
+_TYPE_NAMES = {
+    "int64": "an integer",
+    "Int64": "an integer or an empty cell",
+    "float64": "a number (decimal point '.')",
+    "datetime64": "a date YYYY-MM-DD",
+    "str": "text",
+}
+
+
+def _expected(check: str, schema: pa.DataFrameSchema) -> str:
+    if check == "multiple_fields_uniqueness":
+        return f"a unique combination of ({', '.join(schema.unique or [])}) (duplicate)"
+    for rx, text in _BUILTIN_EXPECTED:
+        m = rx.match(check)
+        if m:
+            return text(m)
+    return check
+
+
+def _problems(exc: SchemaErrors, schema: pa.DataFrameSchema, file: str,
+              row_offset: int) -> list[CellProblem]:
+    fc = exc.failure_cases
+    problems: list[CellProblem] = []
+    seen: set[tuple] = set()
+    for rec in fc.itertuples(index=False):
+        check = str(rec.check)
+        col = rec.column if isinstance(rec.column, str) else None
+        idx = rec.index
+        row = None if idx is None or pd.isna(idx) else int(idx) + row_offset
+        value = None if rec.failure_case is None or pd.isna(rec.failure_case) else rec.failure_case
+        if check in ("column_in_dataframe", "column_in_schema"):
+            col, value, row = str(rec.failure_case), None, None
+        elif check.startswith("dtype("):
+            continue  # reported by the coercion phase
+        key = (row, col, check)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(CellProblem(file, row, col, None if value is None else str(value),
+                                    _expected(check, schema)))
+    problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))
+    return problems
+
+
+def _types_only(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    cols = {
+        name: pa.Column(col.dtype, nullable=True, coerce=True, required=col.required)
+        for name, col in schema.columns.items()
+    }
+    return pa.DataFrameSchema(cols, strict=schema.strict, ordered=False)
+
+
+def validate_table(df: pd.DataFrame, table: str, file: str, row_offset: int = 2) -> pd.DataFrame:
+    """Validate one table and return it with typed columns.
+
+    ``row_offset`` turns the 0-based frame index into the row a user sees: 2 for a CSV
+    with a header line, 1 for records of a JSON or GeoJSON file.
+    Raises :class:`DataValidationError` listing every failing cell.
+    """
+    schema = SCHEMAS[table]
+    try:
+        typed = _types_only(schema).validate(df, lazy=True)
+    except SchemaErrors as exc:
+        raise DataValidationError(_problems(exc, schema, file, row_offset)) from None
+    try:
+        return schema.validate(typed, lazy=True)
+    except SchemaErrors as exc:
+        raise DataValidationError(_problems(exc, schema, file, row_offset)) from None
