@@ -59,13 +59,17 @@ class Chapter:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
 
+    @staticmethod
+    def _csv(df: pd.DataFrame) -> bytes:
+        """CSV of a published table: UTF-8, comma, decimal point, fixed float precision."""
+        return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
+
     def table(self, df: pd.DataFrame, name: str, caption: str, sources: tuple[str, ...],
               labels: Mapping[str, str] | None = None,
               formats: Mapping[str, formatting.Formatter] | None = None,
               total_row: bool = False, max_rows: int | None = None) -> None:
         """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML."""
-        csv = df.to_csv(index=False, lineterminator="\n", float_format="%.6f")
-        self._write("tables", f"{name}.csv", csv.encode("utf-8"))
+        self._write("tables", f"{name}.csv", self._csv(df))
         limit = max_rows or self.methodology.report.table_max_rows.value
         shown = df if len(df) <= limit else df.head(limit)
         note = ("" if shown is df else
@@ -80,15 +84,23 @@ class Chapter:
         ))
 
     def figure(self, fig: matplotlib.figure.Figure, name: str, caption: str,
-               sources: tuple[str, ...]) -> None:
-        """Publish a figure: PNG ``figures/<name>.png`` and the same image inline."""
+               sources: tuple[str, ...], data: pd.DataFrame | None = None) -> None:
+        """Publish a figure: PNG ``figures/<name>.png`` and the same image inline.
+
+        ``data``, the numbers the figure shows, is written as ``tables/<name>.csv`` and
+        referred to under the figure instead of being printed as a table.
+        """
         png = png_bytes(fig, self.methodology.report.figure_dpi.value)
         self._write("figures", f"{name}.png", png)
+        source = self.cite(*sources)
+        if data is not None:
+            self._write("tables", f"{name}.csv", self._csv(data))
+            source += f". Data obrázku: tables/{name}.csv"
         b64 = base64.b64encode(png).decode("ascii")
         display(HTML(
             f'<figure class="chart" id="fig-{name}"><img src="data:image/png;base64,{b64}" '
             f'alt="{html.escape(caption)}"/><figcaption>{html.escape(caption)}</figcaption>'
-            f'<p class="source">{html.escape(self.cite(*sources))}</p></figure>'
+            f'<p class="source">{html.escape(source)}</p></figure>'
         ))
 
     def text(self, markdown: str) -> None:

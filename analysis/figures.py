@@ -66,7 +66,7 @@ def population_pyramid(table: pd.DataFrame, compare: pd.DataFrame | None = None,
     ax.set_xlabel("počet obyvatel")
     ax.set_ylabel("věk (let)")
     ax.set_title(title)
-    ax.legend(loc="upper right", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
     return fig
 
 

@@ -74,7 +74,12 @@ def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
     labels = labels or {}
     formats = formats or {}
     cols = list(df.columns)
-    numeric = {c: pd.api.types.is_numeric_dtype(df[c]) for c in cols}
+    numeric = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+               for c in cols}
+    # Float columns holding only whole numbers (capacities, counts) print without decimals.
+    decimals = {c: 0 if (not numeric[c] or pd.api.types.is_integer_dtype(df[c])
+                         or bool(((df[c].dropna() % 1) == 0).all())) else 1
+                for c in cols}
     head = "".join(
         f'<th class="{"num" if numeric[c] else "txt"}">{html.escape(labels.get(c, c))}</th>'
         for c in cols
@@ -86,7 +91,7 @@ def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
             if c in formats:
                 text = formats[c](v)
             elif numeric[c]:
-                text = number(v, 0 if pd.api.types.is_integer_dtype(df[c]) else 1)
+                text = number(v, decimals[c])
             else:
                 text = "–" if v is None or v is pd.NA or (isinstance(v, float) and
                                                           math.isnan(v)) else str(v)

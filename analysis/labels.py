@@ -38,9 +38,9 @@ COLUMN_LABELS: dict[str, str] = {
     "services": "služeb",
     "in_network": "v síti kraje",
     "group": "skupina služeb",
-    "residential_beds": "lůžka pobytových služeb",
+    "residential_beds": "lůžka pobytových sl.",
     "senior_beds": "lůžka DS a DZR",
-    "field_clients": "kapacita terénních služeb (klienti)",
+    "field_clients": "terénní sl. (klienti)",
     "services_per_10k": "služeb na 10 tis. obyv.",
     "senior_beds_rate": "lůžka DS a DZR na 1 000 obyv. 65+",
     # plan

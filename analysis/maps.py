@@ -25,17 +25,19 @@ def _patches(geom: shapely.Geometry) -> list[MplPolygon]:
     return [MplPolygon(np.asarray(p.exterior.coords), closed=True) for p in polys]
 
 
-def _class_breaks(values: np.ndarray, k: int = 5) -> np.ndarray:
-    """Quantile class breaks rounded to two significant digits (readable legends)."""
+def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
+    """Quantile class breaks, rounded to the precision of the data's spread (readable
+    legends); the lowest and highest breaks always enclose every value. Returns the
+    breaks and the number of decimals they are rounded to."""
     qs = np.nanquantile(values, np.linspace(0, 1, k + 1))
-    def round2(x: float) -> float:
-        if x == 0 or not np.isfinite(x):
-            return 0.0
-        return float(round(x, 1 - int(math.floor(math.log10(abs(x))))))
-    breaks = np.unique([round2(q) for q in qs])
+    spread = float(np.nanmax(values) - np.nanmin(values))
+    digits = 0 if spread == 0 else max(0, -int(math.floor(math.log10(spread / k))))
+    breaks = np.unique(np.round(qs, digits))
     breaks[0] = min(breaks[0], np.nanmin(values))
     breaks[-1] = max(breaks[-1], np.nanmax(values))
-    return breaks if len(breaks) > 2 else np.array([np.nanmin(values), np.nanmax(values) + 1])
+    if len(breaks) < 2:
+        breaks = np.array([breaks[0], breaks[0] + 1])
+    return breaks, digits
 
 
 def choropleth(polygons: pd.DataFrame, values: pd.Series, title: str, legend_title: str,
@@ -52,9 +54,10 @@ def choropleth(polygons: pd.DataFrame, values: pd.Series, title: str, legend_tit
     kx = math.cos(math.radians(lat0))
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     vals = values.reindex(polygons["orp_code"]).to_numpy(dtype=float)
-    breaks = _class_breaks(vals[np.isfinite(vals)])
+    breaks, digits = class_breaks(vals[np.isfinite(vals)])
+    decimals = max(decimals, digits)
     cm = plt.get_cmap(cmap, len(breaks) - 1)
-    norm = BoundaryNorm(breaks, cm.N)
+    norm = BoundaryNorm(breaks, cm.N, clip=True)
     patches, colours = [], []
     for geom, v in zip(polygons["geometry"], vals, strict=True):
         g = shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])

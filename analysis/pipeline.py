@@ -104,7 +104,7 @@ def build_report(config: RunConfig, reports_dir: Path, progress: bool = True) ->
         git = git_commit(REPO_ROOT)
         html_text = render_html(config, notebooks, git["commit"][:12])
         (build / "report.html").write_text(html_text, encoding="utf-8")
-        render_pdf(html_text, build / "report.pdf", build)
+        render_pdf(build / "report.html", build / "report.pdf")
         manifest = build_manifest(
             config, build, {c: NOTEBOOK_DIR / f"{c}.ipynb" for c in config.chapters}, git)
         write_manifest(manifest, build / "manifest.json")

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,6 +24,7 @@ from jinja2 import Environment, StrictUndefined
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis import __version__, formatting
+from analysis.errors import PipelineError
 from analysis.params import RunConfig
 
 _HEADING = re.compile(r'<h([1-3])(?: id="[^"]*")?>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>',
@@ -68,10 +72,13 @@ def chapter_html(nb: nbformat.NotebookNode, number: int,
         level = int(m.group(1))
         text = html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip()
         if level == 1:
-            anchor = f"kap-{number}"
-        else:
+            anchor, text = f"kap-{number}", f"{number} {text}"
+        elif level == 2:
             counter["sub"] += 1
             anchor = f"kap-{number}-{counter['sub']}"
+            text = f"{number}.{counter['sub']} {text}"
+        else:
+            anchor = f"kap-{number}-{counter['sub']}-{len(headings)}"
         if level <= 2:
             headings.append(Heading(level, anchor, text))
         return f'<h{level} id="{anchor}">{html.escape(text, quote=False)}</h{level}>'
@@ -103,10 +110,27 @@ def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode],
     )
 
 
-def render_pdf(html_text: str, out: Path, base_dir: Path) -> None:
-    """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX)."""
+def _write_pdf(html_file: Path, out: Path) -> None:
     from weasyprint import HTML  # imported late: loading pango takes a moment
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=html_text, base_url=str(base_dir)).write_pdf(out)
+    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out)
+
+
+def render_pdf(html_file: Path, out: Path) -> None:
+    """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX).
+
+    Runs in a child process with a fixed hash seed and SOURCE_DATE_EPOCH (fontTools
+    stamps subset fonts with the current time otherwise), so that the PDF is
+    byte-identical between runs.
+    """
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
+    res = subprocess.run([sys.executable, "-m", "analysis.report", str(html_file), str(out)],
+                         env=env, capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise PipelineError(f"PDF rendering of {html_file.name} failed:\n{res.stderr[-2000:]}")
+
+
+if __name__ == "__main__":
+    _write_pdf(Path(sys.argv[1]), Path(sys.argv[2]))
