@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from tqdm import tqdm
+from traitlets.config import Config
 
 from analysis.errors import PipelineError
 from analysis.loading import load_dataset
@@ -49,19 +50,25 @@ def execute_chapter(name: str, build: Path) -> Path:
     src = NOTEBOOK_DIR / f"{name}.ipynb"
     out = build / "notebooks" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
+    # The kernel talks over local IPC sockets in a private folder rather than TCP ports.
+    sockets = Path(tempfile.mkdtemp(prefix="socplan-kernel-"))
+    kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "k")}})
     try:
         pm.execute_notebook(
             str(src), str(out), parameters={"config": RUN_CONFIG}, kernel_name=KERNEL_NAME,
             cwd=str(build), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False,
+            request_save_on_cell_execute=False, config=kernel_config,
+            shutdown_kernel="immediate",
         )
     except pm.PapermillExecutionError as exc:
         # cell_index counts the injected parameters cell; report the source cell number.
         raise PipelineError(
-            f"chapter notebook {src.relative_to(REPO_ROOT)} failed in cell "
+            f"chapter notebook notebooks/{src.name} failed in cell "
             f"{exc.exec_count} (execution count; cell index {exc.cell_index} of the "
             f"executed notebook):\n  {exc.ename}: {exc.evalue}"
         ) from None
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     nb = normalise_notebook(nbformat.read(out, as_version=4))
     nbformat.write(nb, out)
     return out

@@ -53,6 +53,18 @@ def _codes_pattern(pattern: str, error: str) -> pa.Check:
     return pa.Check(ok, element_wise=False, error=error)
 
 
+UNIT_ERROR = "a capacity unit that the registry allows for this service type and form"
+DATES_ERROR = "active_to on or after active_from"
+AGE_ERROR = "age_to ≥ age_from"
+TARGET_YEAR_ERROR = "target_year after baseline_year"
+WIDE_CHECK_COLUMNS = {
+    UNIT_ERROR: "service_type_code, form, capacity_unit",
+    DATES_ERROR: "active_from, active_to",
+    AGE_ERROR: "age_from, age_to",
+    TARGET_YEAR_ERROR: "baseline_year, target_year",
+}
+
+
 def _text(nullable: bool = False) -> pa.Column:
     return pa.Column(str, pa.Check.str_length(min_value=1), nullable=nullable, coerce=True)
 
@@ -105,7 +117,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         checks=[
             pa.Check(
                 lambda df: df["age_to"].isna() | (df["age_to"] >= df["age_from"]),
-                error="age_to ≥ age_from",
+                error=AGE_ERROR,
             )
         ],
         unique=["area_code", "year", "sex", "age_from"],
@@ -152,11 +164,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             ),
         },
         checks=[
-            pa.Check(
-                _unit_allowed,
-                error="a capacity unit that the registry allows for this service type and form",
-            ),
-            pa.Check(_active_dates_ordered, error="active_to on or after active_from"),
+            pa.Check(_unit_allowed, error=UNIT_ERROR),
+            pa.Check(_active_dates_ordered, error=DATES_ERROR),
         ],
         unique=["service_id", "form"],
         strict=True,
@@ -218,7 +227,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         checks=[
             pa.Check(
                 lambda df: df["target_year"] > df["baseline_year"],
-                error="target_year after baseline_year",
+                error=TARGET_YEAR_ERROR,
             )
         ],
         strict=True,
@@ -304,6 +313,9 @@ def _problems(exc: SchemaErrors, schema: pa.DataFrameSchema, file: str,
         value = None if rec.failure_case is None or pd.isna(rec.failure_case) else rec.failure_case
         if check in ("column_in_dataframe", "column_in_schema"):
             col, value, row = str(rec.failure_case), None, None
+        elif check in WIDE_CHECK_COLUMNS:
+            # Row-wise checks report every cell of the row; report the row once.
+            col, value = WIDE_CHECK_COLUMNS[check], None
         elif check.startswith("dtype("):
             continue  # reported by the coercion phase
         key = (row, col, check)

@@ -1,0 +1,116 @@
+"""End-to-end runs of the report pipeline on the demo region."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from analysis import pipeline
+from analysis.errors import DataValidationError, PipelineError
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+DEMO = REPO_ROOT / "params" / "demo.yaml"
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, demo_dir) -> Path:
+    reports = tmp_path_factory.mktemp("reports")
+    return pipeline.run(DEMO, data_dir=demo_dir, reports_dir=reports, progress=False)
+
+
+def test_report_folder_is_complete(first_run):
+    assert first_run.parts[-2:] == ("2025", "CZX00")
+    for name in ("report.html", "report.pdf", "manifest.json", "run-config.json"):
+        assert (first_run / name).is_file(), name
+    for chapter in ("00_data", "01_network", "02_demand", "03_plan"):
+        assert (first_run / "notebooks" / f"{chapter}.ipynb").is_file()
+    tables = {p.name for p in (first_run / "tables").glob("*.csv")}
+    assert {"network_capacity_by_type.csv", "network_capacity_by_orp.csv",
+            "demand_ageing_by_orp.csv", "plan_indicators.csv", "data_inputs.csv"} <= tables
+    assert list((first_run / "figures").glob("*map*.png"))
+    assert not list(first_run.parent.glob(".*build*"))  # no temporary folder left
+
+
+def test_pdf_is_czech_paginated_and_has_every_chapter(first_run):
+    reader = PdfReader(first_run / "report.pdf")
+    assert len(reader.pages) >= 8
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for word in ("Síť sociálních služeb", "Věková pyramida", "střednědobého plánu", "Obsah",
+                 "Zdroj:"):
+        assert word in text, word
+    assert "ř" in text and "ě" in text
+    assert "\n3\n" in text or text.rstrip().endswith(str(len(reader.pages)))
+
+
+def test_html_has_no_code_and_no_remote_scripts(first_run):
+    html = (first_run / "report.html").read_text(encoding="utf-8")
+    for code in ("open_chapter", "import ", "ch.table", "config =", "<script", "http://",
+                 "https://"):
+        assert code not in html, code
+    assert "Vzorový kraj" in html and 'lang="cs"' in html
+    assert html.count("<figure class=\"table\"") >= 8
+
+
+def test_manifest_lets_a_reviewer_verify(first_run, demo_dir):
+    manifest = json.loads((first_run / "manifest.json").read_text(encoding="utf-8"))
+    pop = demo_dir / "population.csv"
+    assert manifest["inputs"]["population"]["sha256"] == hashlib.sha256(
+        pop.read_bytes()).hexdigest()
+    assert manifest["parameters"]["methodology"]["ages.seniors_min_age"] == 65
+    for rel, digest in manifest["outputs"].items():
+        assert hashlib.sha256((first_run / rel).read_bytes()).hexdigest() == digest, rel
+    assert manifest["environment"]["packages"]["pandas"]
+    assert len(manifest["git"]["commit"]) in (7, 40) or manifest["git"]["commit"] == "unknown"
+    assert set(manifest["notebooks"]) == {"00_data", "01_network", "02_demand", "03_plan"}
+
+
+def test_executed_notebooks_hold_no_volatile_metadata(first_run):
+    nb = nbformat.read(first_run / "notebooks" / "01_network.ipynb", as_version=4)
+    assert "papermill" not in nb.metadata
+    assert all("execution" not in c.metadata for c in nb.cells)
+    assert any(c.id == "injected-parameters" for c in nb.cells)
+
+
+def test_second_run_is_identical_to_the_byte(first_run, demo_dir, tmp_path):
+    second = pipeline.run(DEMO, data_dir=demo_dir, reports_dir=tmp_path, progress=False)
+    a, b = _hashes(first_run), _hashes(second)
+    assert a.keys() == b.keys()
+    differing = [k for k in a if a[k] != b[k]]
+    assert differing == []
+
+
+def test_failing_chapter_keeps_the_previous_report(first_run, demo_dir, tmp_path,
+                                                   monkeypatch):
+    reports = first_run.parent.parent
+    before = _hashes(first_run)
+    broken = tmp_path / "notebooks"
+    shutil.copytree(pipeline.NOTEBOOK_DIR, broken)
+    nb = nbformat.read(broken / "02_demand.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('rozbitá buňka')"))
+    nbformat.write(nb, broken / "02_demand.ipynb")
+    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", broken)
+    with pytest.raises(PipelineError, match=r"02_demand\.ipynb.*cell.*rozbitá buňka"):
+        pipeline.run(DEMO, data_dir=demo_dir, reports_dir=reports, progress=False)
+    assert _hashes(first_run) == before
+    assert not list(first_run.parent.glob(".*"))
+
+
+def test_invalid_data_fails_before_execution(demo_copy, tmp_path):
+    lines = (demo_copy / "finance.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",", ",x", 1)
+    (demo_copy / "finance.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"finance\.csv, row 4"):
+        pipeline.run(DEMO, data_dir=demo_copy, reports_dir=tmp_path, progress=False)
+    assert not (tmp_path / "2025").exists() or not any((tmp_path / "2025").iterdir())

@@ -1,0 +1,92 @@
+"""Bad input data fails with file, row and column named."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.errors import DataValidationError
+from analysis.loading import load_dataset, read_table
+from analysis.params import load_run_config
+from tests.conftest import REPO_ROOT
+
+DEMO = REPO_ROOT / "params" / "demo.yaml"
+
+
+def _edit_cell(path, row_index: int, column: str, value: str) -> int:
+    """Set one cell of a CSV and return the file line number a user sees (header = 1)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row_index, column] = value
+    df.to_csv(path, index=False)
+    return row_index + 2
+
+
+def test_non_numeric_population_names_file_row_column(demo_copy):
+    line = _edit_cell(demo_copy / "population.csv", 1234, "population", "12a")
+    with pytest.raises(DataValidationError) as err:
+        read_table(demo_copy / "population.csv", "population")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "population.csv", line, "population", "12a")
+    assert "integer" in problem.expected
+    assert f"population.csv, row {line}, column 'population'" in str(err.value)
+
+
+def test_negative_capacity_and_wrong_unit_are_reported(demo_copy):
+    path = demo_copy / "services.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    home = df.index[df["service_type_code"] == "13"][0]
+    _edit_cell(path, home, "capacity_unit", "klient")  # homes register beds
+    _edit_cell(path, 3, "capacity", "-5")
+    with pytest.raises(DataValidationError) as err:
+        read_table(path, "services")
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert (5, "capacity") in found
+    unit_rows = [p for p in err.value.problems if "capacity unit" in p.expected]
+    assert [p.row for p in unit_rows] == [home + 2]
+
+
+def test_duplicate_service_and_form_is_reported(demo_copy):
+    path = demo_copy / "services.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = pd.concat([df, df.iloc[[10]]], ignore_index=True)
+    df.to_csv(path, index=False)
+    with pytest.raises(DataValidationError, match="duplicate") as err:
+        read_table(path, "services")
+    assert len(df) + 1 in {p.row for p in err.value.problems}
+
+
+def test_unknown_municipality_reference_is_reported(demo_copy):
+    line = _edit_cell(demo_copy / "services.csv", 7, "municipality_code", "123456")
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(config)
+    p = err.value.problems[0]
+    assert (p.file, p.row, p.column, p.value) == ("services.csv", line, "municipality_code",
+                                                  "123456")
+
+
+def test_missing_column_and_unknown_column(demo_copy):
+    path = demo_copy / "finance.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.rename(columns={"fte_direct": "fte_dirct"}).to_csv(path, index=False)
+    with pytest.raises(DataValidationError) as err:
+        read_table(path, "finance")
+    cols = {p.column for p in err.value.problems}
+    assert {"fte_direct", "fte_dirct"} <= cols
+
+
+def test_not_utf8_is_reported(demo_copy):
+    path = demo_copy / "plan_measures.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1250"))
+    with pytest.raises(DataValidationError, match="UTF-8"):
+        read_table(path, "plan_measures")
+
+
+def test_every_broken_file_is_listed_in_one_error(demo_copy):
+    _edit_cell(demo_copy / "population.csv", 5, "sex", "X")
+    _edit_cell(demo_copy / "finance.csv", 2, "year", "20x4")
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(config)
+    assert {p.file for p in err.value.problems} == {"population.csv", "finance.csv"}
