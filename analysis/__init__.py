@@ -1,2 +1,3 @@
 """socplan: reproducible planning of social services in Czech regions."""
+
 __version__ = "0.1.0"

@@ -64,27 +64,46 @@ class Chapter:
         """CSV of a published table: UTF-8, comma, decimal point, fixed float precision."""
         return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
 
-    def table(self, df: pd.DataFrame, name: str, caption: str, sources: tuple[str, ...],
-              labels: Mapping[str, str] | None = None,
-              formats: Mapping[str, formatting.Formatter] | None = None,
-              total_row: bool = False, max_rows: int | None = None) -> None:
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        caption: str,
+        sources: tuple[str, ...],
+        labels: Mapping[str, str] | None = None,
+        formats: Mapping[str, formatting.Formatter] | None = None,
+        total_row: bool = False,
+        max_rows: int | None = None,
+    ) -> None:
         """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML."""
         self._write("tables", f"{name}.csv", self._csv(df))
         limit = max_rows or self.methodology.report.table_max_rows.value
         shown = df if len(df) <= limit else df.head(limit)
-        note = ("" if shown is df else
-                f'<p class="note">Zobrazeno prvních {limit} z {len(df)} řádků; '
-                f"úplná tabulka je v souboru tables/{name}.csv.</p>")
-        body = formatting.html_table(shown, {**COLUMN_LABELS, **(labels or {})}, formats,
-                                     total_row=total_row and shown is df)
-        display(HTML(
-            f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
-            f"</figcaption>{body}{note}<p class=\"source\">{html.escape(self.cite(*sources))}"
-            f"</p></figure>"
-        ))
+        note = (
+            ""
+            if shown is df
+            else f'<p class="note">Zobrazeno prvních {limit} z {len(df)} řádků; '
+            f"úplná tabulka je v souboru tables/{name}.csv.</p>"
+        )
+        body = formatting.html_table(
+            shown, {**COLUMN_LABELS, **(labels or {})}, formats, total_row=total_row and shown is df
+        )
+        display(
+            HTML(
+                f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
+                f'</figcaption>{body}{note}<p class="source">{html.escape(self.cite(*sources))}'
+                f"</p></figure>"
+            )
+        )
 
-    def figure(self, fig: matplotlib.figure.Figure, name: str, caption: str,
-               sources: tuple[str, ...], data: pd.DataFrame | None = None) -> None:
+    def figure(
+        self,
+        fig: matplotlib.figure.Figure,
+        name: str,
+        caption: str,
+        sources: tuple[str, ...],
+        data: pd.DataFrame | None = None,
+    ) -> None:
         """Publish a figure: PNG ``figures/<name>.png`` and the same image inline.
 
         ``data``, the numbers the figure shows, is written as ``tables/<name>.csv`` and
@@ -97,11 +116,13 @@ class Chapter:
             self._write("tables", f"{name}.csv", self._csv(data))
             source += f". Data obrázku: tables/{name}.csv"
         b64 = base64.b64encode(png).decode("ascii")
-        display(HTML(
-            f'<figure class="chart" id="fig-{name}"><img src="data:image/png;base64,{b64}" '
-            f'alt="{html.escape(caption)}"/><figcaption>{html.escape(caption)}</figcaption>'
-            f'<p class="source">{html.escape(source)}</p></figure>'
-        ))
+        display(
+            HTML(
+                f'<figure class="chart" id="fig-{name}"><img src="data:image/png;base64,{b64}" '
+                f'alt="{html.escape(caption)}"/><figcaption>{html.escape(caption)}</figcaption>'
+                f'<p class="source">{html.escape(source)}</p></figure>'
+            )
+        )
 
     def text(self, markdown: str) -> None:
         """Show computed Czech text (numbers already formatted by the caller)."""

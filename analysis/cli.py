@@ -26,8 +26,13 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_DEMO_DIR,
-              show_default=True, help="Folder to write the demo data into.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DEMO_DIR,
+    show_default=True,
+    help="Folder to write the demo data into.",
+)
 @click.option("--seed", type=int, default=None, help="Random seed (default: the fixed demo seed).")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the folder is complete.")
 def demo(out: Path, seed: int | None, if_missing: bool) -> None:
@@ -42,10 +47,20 @@ def demo(out: Path, seed: int | None, if_missing: bool) -> None:
 
 
 @main.command()
-@click.option("--params", "params_file", type=click.Path(path_type=Path),
-              default=DEFAULT_PARAMS, show_default=True, help="Run parameter file (YAML).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-              help="Data folder (overrides data.dir of the parameter file).")
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PARAMS,
+    show_default=True,
+    help="Run parameter file (YAML).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data folder (overrides data.dir of the parameter file).",
+)
 def validate(params_file: Path, data_dir: Path | None) -> None:
     """Validate parameters and every input table without running anything."""
     from analysis.loading import load_dataset
@@ -61,12 +76,27 @@ def validate(params_file: Path, data_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--params", "params_file", type=click.Path(path_type=Path),
-              default=DEFAULT_PARAMS, show_default=True, help="Run parameter file (YAML).")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
-              help="Data folder (overrides data.dir of the parameter file).")
-@click.option("--reports-dir", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True, help="Where reports/<year>/<region>/ is written.")
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PARAMS,
+    show_default=True,
+    help="Run parameter file (YAML).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data folder (overrides data.dir of the parameter file).",
+)
+@click.option(
+    "--reports-dir",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where reports/<year>/<region>/ is written.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""

@@ -29,17 +29,13 @@ SERVICE_TYPES: dict[int, ServiceType] = {
         ServiceType(3, "osobní asistence", 39, "pece", "osobní asistence"),
         ServiceType(4, "pečovatelská služba", 40, "pece", "pečovatelská sl."),
         ServiceType(5, "tísňová péče", 41, "pece", "tísňová péče"),
-        ServiceType(
-            6, "průvodcovské a předčitatelské služby", 42, "pece", "průvodcovské sl."
-        ),
+        ServiceType(6, "průvodcovské a předčitatelské služby", 42, "pece", "průvodcovské sl."),
         ServiceType(7, "podpora samostatného bydlení", 43, "pece", "podpora sam. bydlení"),
         ServiceType(8, "odlehčovací služby", 44, "pece", "odlehčovací sl."),
         ServiceType(9, "centra denních služeb", 45, "pece", "centra denních sl."),
         ServiceType(10, "denní stacionáře", 46, "pece", "denní stacionáře"),
         ServiceType(11, "týdenní stacionáře", 47, "pece", "týdenní stacionáře"),
-        ServiceType(
-            12, "domovy pro osoby se zdravotním postižením", 48, "pece", "domovy pro OZP"
-        ),
+        ServiceType(12, "domovy pro osoby se zdravotním postižením", 48, "pece", "domovy pro OZP"),
         ServiceType(13, "domovy pro seniory", 49, "pece", "domovy pro seniory"),
         ServiceType(14, "domovy se zvláštním režimem", 50, "pece", "domovy se zvl. režimem"),
         ServiceType(15, "chráněné bydlení", 51, "pece", "chráněné bydlení"),
@@ -58,9 +54,7 @@ SERVICE_TYPES: dict[int, ServiceType] = {
         ServiceType(22, "kontaktní centra", 59, "prevence", "kontaktní centra"),
         ServiceType(23, "krizová pomoc", 60, "prevence", "krizová pomoc"),
         ServiceType(24, "nízkoprahová denní centra", 61, "prevence", "nízkoprahová d. centra"),
-        ServiceType(
-            25, "nízkoprahová zařízení pro děti a mládež", 62, "prevence", "NZDM"
-        ),
+        ServiceType(25, "nízkoprahová zařízení pro děti a mládež", 62, "prevence", "NZDM"),
         ServiceType(26, "noclehárny", 63, "prevence", "noclehárny"),
         ServiceType(27, "služby následné péče", 64, "prevence", "následná péče"),
         ServiceType(

@@ -12,7 +12,6 @@ from analysis.demography import ageing_by_area, population_years, pyramid
 from analysis.figures import population_pyramid
 from analysis.loading import Dataset
 from analysis.maps import choropleth
-from analysis.network import with_region_total
 from analysis.params import Methodology
 
 
@@ -40,8 +39,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
     base = pyramid(ds.population, ds.municipalities, first, width)
     fig = population_pyramid(pyr, compare=base, compare_label=f"1. 1. {first}")
 
-    args = dict(year=last, base_year=first, children_max=a.children_max_age.value,
-                seniors_min=a.seniors_min_age.value, oldest_min=a.oldest_old_min_age.value)
+    args = dict(
+        year=last,
+        base_year=first,
+        children_max=a.children_max_age.value,
+        seniors_min=a.seniors_min_age.value,
+        oldest_min=a.oldest_old_min_age.value,
+    )
     by_orp = ageing_by_area(ds.population, ds.municipalities, "orp", **args)
     region = ageing_by_area(ds.population, ds.municipalities, "kraj", **args)
     names = ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
@@ -52,9 +56,14 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
     table = table.reset_index()
     table["population"] = table["population"].astype(int)
 
-    fig_map = choropleth(ds.orp_polygons, by_orp["seniors_share"], "",
-                         f"podíl obyvatel {a.seniors_min_age.value}+ (%)", decimals=1,
-                         cmap="OrRd")
+    fig_map = choropleth(
+        ds.orp_polygons,
+        by_orp["seniors_share"],
+        "",
+        f"podíl obyvatel {a.seniors_min_age.value}+ (%)",
+        decimals=1,
+        cmap="OrRd",
+    )
     r = region.iloc[0]
     oldest_orp = by_orp["seniors_share"].idxmax()
     youngest_orp = by_orp["seniors_share"].idxmin()
@@ -69,12 +78,14 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
         f"({f.percent(by_orp.at[youngest_orp, 'seniors_share'])})."
     )
     return DemandChapter(
-        year=last, base_year=first, pyramid=pyr, pyramid_figure=fig,
+        year=last,
+        base_year=first,
+        pyramid=pyr,
+        pyramid_figure=fig,
         pyramid_caption=f"Věková pyramida kraje k 1. 1. {last} (čára: 1. 1. {first})",
         ageing=table,
         ageing_caption=f"Věková struktura a stárnutí podle ORP k 1. 1. {last}",
         ageing_map=fig_map,
-        map_caption=f"Podíl obyvatel ve věku {a.seniors_min_age.value}+ podle ORP "
-                    f"k 1. 1. {last}",
+        map_caption=f"Podíl obyvatel ve věku {a.seniors_min_age.value}+ podle ORP k 1. 1. {last}",
         summary=summary,
     )

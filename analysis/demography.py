@@ -10,21 +10,33 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LEVEL_COLUMNS = {"obec": "municipality_code", "orp": "orp_code", "okres": "district_code",
-                 "kraj": "region_code"}
+LEVEL_COLUMNS = {
+    "obec": "municipality_code",
+    "orp": "orp_code",
+    "okres": "district_code",
+    "kraj": "region_code",
+}
 
 
-def municipal_population(population: pd.DataFrame, municipalities: pd.DataFrame,
-                         sexes: tuple[str, ...] = ("M", "F")) -> pd.DataFrame:
+def municipal_population(
+    population: pd.DataFrame, municipalities: pd.DataFrame, sexes: tuple[str, ...] = ("M", "F")
+) -> pd.DataFrame:
     """Municipal rows joined to their ORP, district and region codes."""
     pop = population[(population["area_level"] == "obec") & population["sex"].isin(sexes)]
     keys = municipalities[["municipality_code", "orp_code", "district_code", "region_code"]]
-    return pop.merge(keys, left_on="area_code", right_on="municipality_code", how="inner",
-                     validate="many_to_one")
+    return pop.merge(
+        keys, left_on="area_code", right_on="municipality_code", how="inner", validate="many_to_one"
+    )
 
 
-def totals_by_area(population: pd.DataFrame, municipalities: pd.DataFrame, level: str,
-                   year: int, min_age: int = 0, max_age: int | None = None) -> pd.Series:
+def totals_by_area(
+    population: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    level: str,
+    year: int,
+    min_age: int = 0,
+    max_age: int | None = None,
+) -> pd.Series:
     """Population aged ``min_age``–``max_age`` (inclusive; None = no upper limit) per area.
 
     Bands that straddle a limit are an error rather than being split silently.
@@ -32,9 +44,7 @@ def totals_by_area(population: pd.DataFrame, municipalities: pd.DataFrame, level
     pop = municipal_population(population, municipalities)
     pop = pop[pop["year"] == year]
     upper = pd.Series(pop["age_to"].to_numpy(dtype=float, na_value=np.inf), index=pop.index)
-    inside = (pop["age_from"] >= min_age) & (
-        upper <= (max_age if max_age is not None else np.inf)
-    )
+    inside = (pop["age_from"] >= min_age) & (upper <= (max_age if max_age is not None else np.inf))
     straddles = ((pop["age_from"] < min_age) & (upper >= min_age)) | (
         max_age is not None and ((pop["age_from"] <= max_age) & (upper > max_age))
     )
@@ -47,53 +57,71 @@ def age_band_labels(width: int, top: int) -> list[str]:
     return [f"{a}–{a + width - 1}" for a in range(0, top, width)] + [f"{top}+"]
 
 
-def pyramid(population: pd.DataFrame, municipalities: pd.DataFrame, year: int,
-            width: int = 5, top: int = 90) -> pd.DataFrame:
+def pyramid(
+    population: pd.DataFrame, municipalities: pd.DataFrame, year: int, width: int = 5, top: int = 90
+) -> pd.DataFrame:
     """Men and women by age band (``width`` years, open band from ``top``) for one year."""
     pop = municipal_population(population, municipalities)
     pop = pop[pop["year"] == year]
     band = np.minimum(pop["age_from"] // width * width, top)
-    labels = dict(zip(list(range(0, top, width)) + [top], age_band_labels(width, top),
-                      strict=True))
-    table = (pop.assign(band=band).pivot_table(index="band", columns="sex",
-                                               values="population", aggfunc="sum")
-             .reindex(list(labels)).fillna(0).astype(int))
-    return pd.DataFrame({
-        "age_band": [labels[b] for b in table.index],
-        "men": table["M"].to_numpy(),
-        "women": table["F"].to_numpy(),
-    })
+    labels = dict(zip([*list(range(0, top, width)), top], age_band_labels(width, top), strict=True))
+    table = (
+        pop.assign(band=band)
+        .pivot_table(index="band", columns="sex", values="population", aggfunc="sum")
+        .reindex(list(labels))
+        .fillna(0)
+        .astype(int)
+    )
+    return pd.DataFrame(
+        {
+            "age_band": [labels[b] for b in table.index],
+            "men": table["M"].to_numpy(),
+            "women": table["F"].to_numpy(),
+        }
+    )
 
 
-def ageing_by_area(population: pd.DataFrame, municipalities: pd.DataFrame, level: str,
-                   year: int, base_year: int, children_max: int, seniors_min: int,
-                   oldest_min: int) -> pd.DataFrame:
+def ageing_by_area(
+    population: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    level: str,
+    year: int,
+    base_year: int,
+    children_max: int,
+    seniors_min: int,
+    oldest_min: int,
+) -> pd.DataFrame:
     """Population, shares of children, seniors and the oldest old, ageing index per area.
 
     ``ageing_index`` = persons ``seniors_min``+ per 100 children 0–``children_max``;
     ``seniors_share_change`` is the change of the seniors' share (percentage points)
     since ``base_year``.
     """
+
     def shares(y: int) -> pd.DataFrame:
         total = totals_by_area(population, municipalities, level, y)
-        return pd.DataFrame({
-            "population": total,
-            "children": totals_by_area(population, municipalities, level, y, 0, children_max),
-            "seniors": totals_by_area(population, municipalities, level, y, seniors_min),
-            "oldest": totals_by_area(population, municipalities, level, y, oldest_min),
-        }).fillna(0)
+        return pd.DataFrame(
+            {
+                "population": total,
+                "children": totals_by_area(population, municipalities, level, y, 0, children_max),
+                "seniors": totals_by_area(population, municipalities, level, y, seniors_min),
+                "oldest": totals_by_area(population, municipalities, level, y, oldest_min),
+            }
+        ).fillna(0)
 
     now, base = shares(year), shares(base_year)
-    out = pd.DataFrame({
-        "population": now["population"].astype(int),
-        "children_share": 100 * now["children"] / now["population"],
-        "seniors_share": 100 * now["seniors"] / now["population"],
-        "oldest_share": 100 * now["oldest"] / now["population"],
-        "ageing_index": 100 * now["seniors"] / now["children"],
-        "seniors_share_change": 100 * (now["seniors"] / now["population"]
-                                       - base["seniors"] / base["population"]),
-        "population_change": 100 * (now["population"] / base["population"] - 1),
-    })
+    out = pd.DataFrame(
+        {
+            "population": now["population"].astype(int),
+            "children_share": 100 * now["children"] / now["population"],
+            "seniors_share": 100 * now["seniors"] / now["population"],
+            "oldest_share": 100 * now["oldest"] / now["population"],
+            "ageing_index": 100 * now["seniors"] / now["children"],
+            "seniors_share_change": 100
+            * (now["seniors"] / now["population"] - base["seniors"] / base["population"]),
+            "population_change": 100 * (now["population"] / base["population"] - 1),
+        }
+    )
     out.index.name = LEVEL_COLUMNS[level]
     return out
 

@@ -8,13 +8,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter
 
-from analysis import formatting  # noqa: E402
+from analysis import formatting
 
 PALETTE = {"M": "#3b6ea8", "F": "#c8553d", "accent": "#2a7f62", "grey": "#8a8a8a"}
 
@@ -22,16 +22,18 @@ PALETTE = {"M": "#3b6ea8", "F": "#c8553d", "accent": "#2a7f62", "grey": "#8a8a8a
 def apply_style() -> None:
     """The report style: white grid, DejaVu Sans (has every Czech glyph), no SVG hash salt."""
     sns.set_theme(style="whitegrid", context="paper", font="DejaVu Sans")
-    plt.rcParams.update({
-        "figure.dpi": 100,
-        "axes.titleweight": "bold",
-        "axes.titlesize": 10,
-        "axes.labelsize": 9,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
-        "axes.formatter.use_locale": False,
-    })
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "legend.fontsize": 8,
+            "axes.formatter.use_locale": False,
+        }
+    )
 
 
 def czech_axis(axis: matplotlib.axis.Axis, decimals: int = 0) -> None:
@@ -47,8 +49,12 @@ def png_bytes(fig: matplotlib.figure.Figure, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def population_pyramid(table: pd.DataFrame, compare: pd.DataFrame | None = None,
-                       title: str = "", compare_label: str = "") -> matplotlib.figure.Figure:
+def population_pyramid(
+    table: pd.DataFrame,
+    compare: pd.DataFrame | None = None,
+    title: str = "",
+    compare_label: str = "",
+) -> matplotlib.figure.Figure:
     """Pyramid from ``age_band, men, women`` rows (youngest first); ``compare`` as outline."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7, 5.2))
@@ -56,8 +62,9 @@ def population_pyramid(table: pd.DataFrame, compare: pd.DataFrame | None = None,
     ax.barh(y, -table["men"], color=PALETTE["M"], label="muži", height=0.9)
     ax.barh(y, table["women"], color=PALETTE["F"], label="ženy", height=0.9)
     if compare is not None:
-        ax.step(-compare["men"].to_numpy(), y, where="mid", color="black", lw=1,
-                label=compare_label)
+        ax.step(
+            -compare["men"].to_numpy(), y, where="mid", color="black", lw=1, label=compare_label
+        )
         ax.step(compare["women"].to_numpy(), y, where="mid", color="black", lw=1)
     ax.set_yticks(y, table["age_band"])
     lim = max(table["men"].max(), table["women"].max()) * 1.1
@@ -70,9 +77,14 @@ def population_pyramid(table: pd.DataFrame, compare: pd.DataFrame | None = None,
     return fig
 
 
-def horizontal_bars(values: pd.Series, title: str, xlabel: str, decimals: int = 0,
-                    reference: float | None = None,
-                    reference_label: str = "") -> matplotlib.figure.Figure:
+def horizontal_bars(
+    values: pd.Series,
+    title: str,
+    xlabel: str,
+    decimals: int = 0,
+    reference: float | None = None,
+    reference_label: str = "",
+) -> matplotlib.figure.Figure:
     """Sorted horizontal bars (e.g. ORPs by an indicator) with an optional reference line."""
     apply_style()
     values = values.sort_values()

@@ -64,9 +64,12 @@ def fmt_signed(decimals: int = 1) -> Formatter:
     return lambda v: signed(v, decimals)
 
 
-def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
-               formats: Mapping[str, Formatter] | None = None,
-               total_row: bool = False) -> str:
+def html_table(
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, Formatter] | None = None,
+    total_row: bool = False,
+) -> str:
     """Render a frame as a plain HTML table with Czech headers and number formats.
 
     Numeric columns are right-aligned; ``total_row`` marks the last row as a sum row.
@@ -74,12 +77,21 @@ def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
     labels = labels or {}
     formats = formats or {}
     cols = list(df.columns)
-    numeric = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-               for c in cols}
+    numeric = {
+        c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        for c in cols
+    }
     # Float columns holding only whole numbers (capacities, counts) print without decimals.
-    decimals = {c: 0 if (not numeric[c] or pd.api.types.is_integer_dtype(df[c])
-                         or bool(((df[c].dropna() % 1) == 0).all())) else 1
-                for c in cols}
+    decimals = {
+        c: 0
+        if (
+            not numeric[c]
+            or pd.api.types.is_integer_dtype(df[c])
+            or bool(((df[c].dropna() % 1) == 0).all())
+        )
+        else 1
+        for c in cols
+    }
     head = "".join(
         f'<th class="{"num" if numeric[c] else "txt"}">{html.escape(labels.get(c, c))}</th>'
         for c in cols
@@ -93,11 +105,14 @@ def html_table(df: pd.DataFrame, labels: Mapping[str, str] | None = None,
             elif numeric[c]:
                 text = number(v, decimals[c])
             else:
-                text = "–" if v is None or v is pd.NA or (isinstance(v, float) and
-                                                          math.isnan(v)) else str(v)
-            cells.append(f'<td class="{"num" if numeric[c] else "txt"}">'
-                         f"{html.escape(text)}</td>")
+                text = (
+                    "–"
+                    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                    else str(v)
+                )
+            cells.append(f'<td class="{"num" if numeric[c] else "txt"}">{html.escape(text)}</td>')
         cls = ' class="total"' if total_row and i == len(df) - 1 else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return (f'<table class="data"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )

@@ -69,8 +69,10 @@ COLUMN_LABELS: dict[str, str] = {
     "value": "hodnota",
     "source": "zdroj",
 }
-COLUMN_LABELS.update({
-    "content": "obsah",
-    "orps": "ORP",
-    "district_name": "okres",
-})
+COLUMN_LABELS.update(
+    {
+        "content": "obsah",
+        "orps": "ORP",
+        "district_name": "okres",
+    }
+)

@@ -47,12 +47,14 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
     """Read a canonical CSV with every cell as text; empty cells become missing."""
     path = Path(path)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataValidationError(
-            [CellProblem(path.name, None, None, None,
-                         f"UTF-8 text (byte {exc.start} is not valid UTF-8)")]
+            [
+                CellProblem(
+                    path.name, None, None, None, f"UTF-8 text (byte {exc.start} is not valid UTF-8)"
+                )
+            ]
         ) from None
     except pd.errors.ParserError as exc:
         raise DataValidationError(
@@ -96,11 +98,15 @@ def read_orp_polygons(path: Path | str) -> pd.DataFrame:
             problems.append(CellProblem(path.name, i, "geometry", None, f"a geometry ({exc})"))
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
-            problems.append(CellProblem(path.name, i, "geometry", geom.geom_type,
-                                        "a valid Polygon or MultiPolygon"))
+            problems.append(
+                CellProblem(
+                    path.name, i, "geometry", geom.geom_type, "a valid Polygon or MultiPolygon"
+                )
+            )
             continue
-        rows.append({"orp_code": code, "orp_name": str(props.get("orp_name", "")),
-                     "geometry": geom})
+        rows.append(
+            {"orp_code": code, "orp_name": str(props.get("orp_name", "")), "geometry": geom}
+        )
     if not rows and not problems:
         problems.append(CellProblem(path.name, None, "features", None, "at least one feature"))
     if problems:
@@ -108,21 +114,28 @@ def read_orp_polygons(path: Path | str) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     dup = df["orp_code"].duplicated(keep=False)
     if dup.any():
-        raise DataValidationError([
-            CellProblem(path.name, int(i) + 1, "orp_code", df.at[i, "orp_code"],
-                        "a unique ORP code (duplicate)")
-            for i in df.index[dup]
-        ])
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    int(i) + 1,
+                    "orp_code",
+                    df.at[i, "orp_code"],
+                    "a unique ORP code (duplicate)",
+                )
+                for i in df.index[dup]
+            ]
+        )
     return df
 
 
-def _missing_refs(child: pd.DataFrame, column: str, allowed: set[str], file: str,
-                  expected: str) -> list[CellProblem]:
+def _missing_refs(
+    child: pd.DataFrame, column: str, allowed: set[str], file: str, expected: str
+) -> list[CellProblem]:
     values = child[column]
     bad = values.notna() & ~values.astype(str).isin(allowed)
     return [
-        CellProblem(file, int(i) + 2, column, str(values.at[i]), expected)
-        for i in child.index[bad]
+        CellProblem(file, int(i) + 2, column, str(values.at[i]), expected) for i in child.index[bad]
     ]
 
 
@@ -148,13 +161,15 @@ class Dataset:
         rows = []
         for name, path in self.files.items():
             df = getattr(self, name)
-            rows.append({
-                "table": name,
-                "file": path.name,
-                "rows": len(df),
-                "columns": df.shape[1],
-                "sha256": self.hashes[name][:16],
-            })
+            rows.append(
+                {
+                    "table": name,
+                    "file": path.name,
+                    "rows": len(df),
+                    "columns": df.shape[1],
+                    "sha256": self.hashes[name][:16],
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -162,42 +177,92 @@ def check_references(ds: Dataset) -> None:
     """Check keys between tables; raise one error listing every broken reference."""
     munis = set(ds.municipalities["municipality_code"])
     orps = set(ds.municipalities["orp_code"])
-    areas = (munis | orps | set(ds.municipalities["district_code"])
-             | set(ds.municipalities["region_code"]) | {"CZ"})
+    areas = (
+        munis
+        | orps
+        | set(ds.municipalities["district_code"])
+        | set(ds.municipalities["region_code"])
+        | {"CZ"}
+    )
     f = {name: path.name for name, path in ds.files.items()}
     problems: list[CellProblem] = []
-    problems += _missing_refs(ds.population, "area_code", areas, f["population"],
-                              "a code of a municipality, ORP, district or region of the "
-                              "territory table")
-    problems += _missing_refs(ds.services, "municipality_code", munis, f["services"],
-                              "a municipality code of the territory table")
+    problems += _missing_refs(
+        ds.population,
+        "area_code",
+        areas,
+        f["population"],
+        "a code of a municipality, ORP, district or region of the territory table",
+    )
+    problems += _missing_refs(
+        ds.services,
+        "municipality_code",
+        munis,
+        f["services"],
+        "a municipality code of the territory table",
+    )
     aoo = ds.services["area_of_operation"].dropna()
     for i, value in aoo.items():
         unknown = [c for c in value.split(";") if c not in munis | orps]
         if unknown:
-            problems.append(CellProblem(f["services"], int(i) + 2, "area_of_operation",
-                                        ";".join(unknown),
-                                        "ORP or municipality codes of the territory table"))
-    problems += _missing_refs(ds.finance, "service_id", set(ds.services["service_id"]),
-                              f["finance"], "a service_id of the services table")
-    problems += _missing_refs(ds.plan_measures, "priority_id",
-                              set(ds.plan_priorities["priority_id"]), f["plan_measures"],
-                              "a priority_id of the priorities table")
+            problems.append(
+                CellProblem(
+                    f["services"],
+                    int(i) + 2,
+                    "area_of_operation",
+                    ";".join(unknown),
+                    "ORP or municipality codes of the territory table",
+                )
+            )
+    problems += _missing_refs(
+        ds.finance,
+        "service_id",
+        set(ds.services["service_id"]),
+        f["finance"],
+        "a service_id of the services table",
+    )
+    problems += _missing_refs(
+        ds.plan_measures,
+        "priority_id",
+        set(ds.plan_priorities["priority_id"]),
+        f["plan_measures"],
+        "a priority_id of the priorities table",
+    )
     measures = set(ds.plan_measures["measure_id"])
-    problems += _missing_refs(ds.plan_indicators, "measure_id", measures,
-                              f["plan_indicators"], "a measure_id of the measures table")
-    problems += _missing_refs(ds.plan_indicator_values, "indicator_id",
-                              set(ds.plan_indicators["indicator_id"]),
-                              f["plan_indicator_values"],
-                              "an indicator_id of the indicators table")
-    problems += _missing_refs(ds.action_plan, "measure_id", measures, f["action_plan"],
-                              "a measure_id of the measures table")
-    problems += _missing_refs(ds.action_plan, "orp_code", orps, f["action_plan"],
-                              "an ORP code of the territory table")
+    problems += _missing_refs(
+        ds.plan_indicators,
+        "measure_id",
+        measures,
+        f["plan_indicators"],
+        "a measure_id of the measures table",
+    )
+    problems += _missing_refs(
+        ds.plan_indicator_values,
+        "indicator_id",
+        set(ds.plan_indicators["indicator_id"]),
+        f["plan_indicator_values"],
+        "an indicator_id of the indicators table",
+    )
+    problems += _missing_refs(
+        ds.action_plan,
+        "measure_id",
+        measures,
+        f["action_plan"],
+        "a measure_id of the measures table",
+    )
+    problems += _missing_refs(
+        ds.action_plan, "orp_code", orps, f["action_plan"], "an ORP code of the territory table"
+    )
     missing_poly = sorted(orps - set(ds.orp_polygons["orp_code"]))
     if missing_poly:
-        problems.append(CellProblem(f["orp_polygons"], None, "orp_code", ";".join(missing_poly),
-                                    "a polygon for every ORP of the territory table"))
+        problems.append(
+            CellProblem(
+                f["orp_polygons"],
+                None,
+                "orp_code",
+                ";".join(missing_poly),
+                "a polygon for every ORP of the territory table",
+            )
+        )
     if problems:
         raise DataValidationError(problems)
 
@@ -220,8 +285,9 @@ def load_dataset(config: RunConfig) -> Dataset:
             problems += exc.problems
     if problems:
         raise DataValidationError(problems)
-    ds = Dataset(**tables, files=files,
-                 hashes={name: sha256_file(path) for name, path in files.items()})
+    ds = Dataset(
+        **tables, files=files, hashes={name: sha256_file(path) for name, path in files.items()}
+    )
     check_references(ds)
     ds.services = place_at_municipality(ds.services, ds.municipalities)
     return ds

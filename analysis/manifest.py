@@ -20,9 +20,24 @@ from analysis import __version__
 from analysis.loading import sha256_file
 from analysis.params import RunConfig
 
-PACKAGES = ("pandas", "numpy", "statsmodels", "matplotlib", "seaborn", "shapely", "pandera",
-            "pydantic", "papermill", "nbconvert", "nbformat", "ipykernel", "weasyprint",
-            "babel", "jinja2", "pyyaml")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "shapely",
+    "pandera",
+    "pydantic",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "weasyprint",
+    "babel",
+    "jinja2",
+    "pyyaml",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -37,10 +52,16 @@ def package_versions() -> dict[str, str]:
 
 def git_commit(repo: Path) -> dict[str, Any]:
     """Commit of the socplan checkout and whether it had uncommitted changes."""
+
     def git(*args: str) -> str | None:
         try:
-            res = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
-                                 text=True, timeout=20, check=False)
+            res = subprocess.run(
+                ["git", "-C", str(repo), *args],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
         return res.stdout.strip() if res.returncode == 0 else None
@@ -56,13 +77,16 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_manifest(config: RunConfig, build_dir: Path, notebook_sources: dict[str, Path],
-                   git: dict[str, Any]) -> dict[str, Any]:
+def build_manifest(
+    config: RunConfig, build_dir: Path, notebook_sources: dict[str, Path], git: dict[str, Any]
+) -> dict[str, Any]:
     """Collect the manifest for a finished build folder (outputs hashed as written)."""
     inputs = {
-        table: {"file": Path(config.path(table)).name,
-                "sha256": sha256_file(config.path(table)),
-                "bytes": Path(config.path(table)).stat().st_size}
+        table: {
+            "file": Path(config.path(table)).name,
+            "sha256": sha256_file(config.path(table)),
+            "bytes": Path(config.path(table)).stat().st_size,
+        }
         for table in sorted(config.files)
     }
     outputs = {
@@ -86,18 +110,23 @@ def build_manifest(config: RunConfig, build_dir: Path, notebook_sources: dict[st
         },
         "inputs": inputs,
         "notebooks": {
-            name: {"source_sha256": sha256_file(src),
-                   "executed_sha256": outputs.get(f"notebooks/{name}.ipynb")}
+            name: {
+                "source_sha256": sha256_file(src),
+                "executed_sha256": outputs.get(f"notebooks/{name}.ipynb"),
+            }
             for name, src in notebook_sources.items()
         },
         "outputs": outputs,
-        "environment": {"python": platform.python_version(),
-                        "implementation": platform.python_implementation(),
-                        "packages": package_versions()},
+        "environment": {
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "packages": package_versions(),
+        },
         "git": git,
     }
 
 
 def write_manifest(manifest: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )

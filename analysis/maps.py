@@ -31,7 +31,7 @@ def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
     breaks and the number of decimals they are rounded to."""
     qs = np.nanquantile(values, np.linspace(0, 1, k + 1))
     spread = float(np.nanmax(values) - np.nanmin(values))
-    digits = 0 if spread == 0 else max(0, -int(math.floor(math.log10(spread / k))))
+    digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
     breaks = np.unique(np.round(qs, digits))
     breaks[0] = min(breaks[0], np.nanmin(values))
     breaks[-1] = max(breaks[-1], np.nanmax(values))
@@ -40,10 +40,17 @@ def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
     return breaks, digits
 
 
-def choropleth(polygons: pd.DataFrame, values: pd.Series, title: str, legend_title: str,
-               decimals: int = 1, points: pd.DataFrame | None = None,
-               points_label: str = "", cmap: str = "YlGnBu",
-               label_column: str | None = "orp_name") -> plt.Figure:
+def choropleth(
+    polygons: pd.DataFrame,
+    values: pd.Series,
+    title: str,
+    legend_title: str,
+    decimals: int = 1,
+    points: pd.DataFrame | None = None,
+    points_label: str = "",
+    cmap: str = "YlGnBu",
+    label_column: str | None = "orp_name",
+) -> plt.Figure:
     """ORP choropleth with quantile classes; ``values`` is indexed by ``orp_code``.
 
     ``points`` (columns ``lat, lon`` and optional ``size``) are drawn on top, e.g. the
@@ -68,23 +75,47 @@ def choropleth(polygons: pd.DataFrame, values: pd.Series, title: str, legend_tit
     if label_column:
         for geom, name in zip(polygons["geometry"], polygons[label_column], strict=True):
             c = geom.representative_point()
-            ax.annotate(name, (c.x * kx, c.y), ha="center", va="center", fontsize=6.5,
-                        color="#222", bbox={"boxstyle": "round,pad=0.15", "fc": "white",
-                                            "ec": "none", "alpha": 0.6})
+            ax.annotate(
+                name,
+                (c.x * kx, c.y),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#222",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6},
+            )
     if points is not None and len(points):
-        sizes = points["size"] if "size" in points else 12
-        ax.scatter(points["lon"] * kx, points["lat"], s=sizes, c="#c8553d", alpha=0.75,
-                   edgecolors="white", linewidths=0.4, label=points_label, zorder=3)
+        sizes = points.get("size", 12)
+        ax.scatter(
+            points["lon"] * kx,
+            points["lat"],
+            s=sizes,
+            c="#c8553d",
+            alpha=0.75,
+            edgecolors="white",
+            linewidths=0.4,
+            label=points_label,
+            zorder=3,
+        )
         ax.legend(loc="lower left", frameon=True, fontsize=7)
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
-    labels = [f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
-              for i in range(len(breaks) - 1)]
-    leg = fig.legend(handles, labels, title=legend_title, loc="center right", frameon=False,
-                     fontsize=7, title_fontsize=7.5)
+    labels = [
+        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
+        for i in range(len(breaks) - 1)
+    ]
+    leg = fig.legend(
+        handles,
+        labels,
+        title=legend_title,
+        loc="center right",
+        frameon=False,
+        fontsize=7,
+        title_fontsize=7.5,
+    )
     leg.set_in_layout(True)
     fig.subplots_adjust(right=0.78)
     return fig

@@ -32,10 +32,14 @@ def active_services(services: pd.DataFrame, on: dt.date) -> pd.DataFrame:
 def capacity_by_type(services: pd.DataFrame) -> pd.DataFrame:
     """Services and registered capacity per service type, form and capacity unit."""
     g = services.groupby(["service_type_code", "form", "capacity_unit"], sort=True)
-    out = g.agg(services=("service_id", "nunique"), capacity=("capacity", "sum"),
-                in_network=("in_regional_network", "sum")).reset_index()
-    out.insert(1, "service_type", out["service_type_code"].map(
-        lambda c: SERVICE_TYPES[int(c)].name))
+    out = g.agg(
+        services=("service_id", "nunique"),
+        capacity=("capacity", "sum"),
+        in_network=("in_regional_network", "sum"),
+    ).reset_index()
+    out.insert(
+        1, "service_type", out["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].name)
+    )
     out["form"] = out["form"].map(FORMS)
     out["capacity_unit"] = out["capacity_unit"].map(CAPACITY_UNITS)
     out["in_network"] = out["in_network"].astype(int)
@@ -45,37 +49,45 @@ def capacity_by_type(services: pd.DataFrame) -> pd.DataFrame:
 def services_by_group(services: pd.DataFrame) -> pd.DataFrame:
     """Number of services per group of the law (counselling, care, prevention)."""
     groups = services["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].group)
-    return (services.assign(group=groups).groupby("group")["service_id"].nunique()
-            .rename("services"))
+    return services.assign(group=groups).groupby("group")["service_id"].nunique().rename("services")
 
 
-def capacity_by_orp(services: pd.DataFrame, municipalities: pd.DataFrame,
-                    population: pd.Series, seniors: pd.Series,
-                    per_population: int) -> pd.DataFrame:
+def capacity_by_orp(
+    services: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    population: pd.Series,
+    seniors: pd.Series,
+    per_population: int,
+) -> pd.DataFrame:
     """Per ORP: services placed there, residential beds, beds for seniors per population.
 
     ``population`` and ``seniors`` are indexed by ORP code; ``per_population`` is the
     denominator of the rates (e.g. 1,000).
     """
-    placed = services.merge(municipalities[["municipality_code", "orp_code"]],
-                            on="municipality_code", how="left", validate="many_to_one")
+    placed = services.merge(
+        municipalities[["municipality_code", "orp_code"]],
+        on="municipality_code",
+        how="left",
+        validate="many_to_one",
+    )
     beds = placed[placed["capacity_unit"].eq("luzka") & placed["form"].eq("pob")]
     senior_beds = beds[beds["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES)]
     field = placed[placed["form"].eq("ter") & placed["capacity_unit"].eq("klient")]
-    orps = (municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
-            .sort_index())
-    out = pd.DataFrame({
-        "orp_name": orps,
-        "population": population.reindex(orps.index).fillna(0).astype(int),
-        "seniors": seniors.reindex(orps.index).fillna(0).astype(int),
-        "services": placed.groupby("orp_code")["service_id"].nunique(),
-        "residential_beds": beds.groupby("orp_code")["capacity"].sum(),
-        "senior_beds": senior_beds.groupby("orp_code")["capacity"].sum(),
-        "field_clients": field.groupby("orp_code")["capacity"].sum(),
-    })
-    out[["services", "residential_beds", "senior_beds", "field_clients"]] = (
-        out[["services", "residential_beds", "senior_beds", "field_clients"]].fillna(0)
+    orps = municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"].sort_index()
+    out = pd.DataFrame(
+        {
+            "orp_name": orps,
+            "population": population.reindex(orps.index).fillna(0).astype(int),
+            "seniors": seniors.reindex(orps.index).fillna(0).astype(int),
+            "services": placed.groupby("orp_code")["service_id"].nunique(),
+            "residential_beds": beds.groupby("orp_code")["capacity"].sum(),
+            "senior_beds": senior_beds.groupby("orp_code")["capacity"].sum(),
+            "field_clients": field.groupby("orp_code")["capacity"].sum(),
+        }
     )
+    out[["services", "residential_beds", "senior_beds", "field_clients"]] = out[
+        ["services", "residential_beds", "senior_beds", "field_clients"]
+    ].fillna(0)
     out["services"] = out["services"].astype(int)
     out["services_per_10k"] = 10_000 * out["services"] / out["population"]
     out["senior_beds_rate"] = per_population * out["senior_beds"] / out["seniors"]
@@ -83,8 +95,9 @@ def capacity_by_orp(services: pd.DataFrame, municipalities: pd.DataFrame,
     return out
 
 
-def with_region_total(table: pd.DataFrame, label: str, sums: list[str],
-                      rates: dict[str, tuple[str, str, float]]) -> pd.DataFrame:
+def with_region_total(
+    table: pd.DataFrame, label: str, sums: list[str], rates: dict[str, tuple[str, str, float]]
+) -> pd.DataFrame:
     """Append a total row: ``sums`` are added, ``rates`` = {col: (numerator, denominator,
     factor)} are recomputed from the totals rather than averaged."""
     total = {c: table[c].sum() for c in sums}
@@ -97,9 +110,14 @@ def with_region_total(table: pd.DataFrame, label: str, sums: list[str],
     return pd.concat([table, row[table.columns]])
 
 
-def orp_overview(services: pd.DataFrame, municipalities: pd.DataFrame,
-                 population: pd.DataFrame, year: int, seniors_min_age: int,
-                 per_population: int) -> pd.DataFrame:
+def orp_overview(
+    services: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    population: pd.DataFrame,
+    year: int,
+    seniors_min_age: int,
+    per_population: int,
+) -> pd.DataFrame:
     """The ORP table of the network chapter, with a region total row.
 
     Population is taken from ``year`` (1 January); ``services`` should already be
@@ -109,11 +127,20 @@ def orp_overview(services: pd.DataFrame, municipalities: pd.DataFrame,
     seniors = totals_by_area(population, municipalities, "orp", year, seniors_min_age)
     table = capacity_by_orp(services, municipalities, total, seniors, per_population)
     table = with_region_total(
-        table, "celkem",
-        sums=["population", "seniors", "services", "residential_beds", "senior_beds",
-              "field_clients"],
-        rates={"services_per_10k": ("services", "population", 10_000),
-               "senior_beds_rate": ("senior_beds", "seniors", per_population)},
+        table,
+        "celkem",
+        sums=[
+            "population",
+            "seniors",
+            "services",
+            "residential_beds",
+            "senior_beds",
+            "field_clients",
+        ],
+        rates={
+            "services_per_10k": ("services", "population", 10_000),
+            "senior_beds_rate": ("senior_beds", "seniors", per_population),
+        },
     )
     return table.reset_index()
 
@@ -123,13 +150,23 @@ def reference_date(year: int) -> dt.date:
     return dt.date(year, 1, 1)
 
 
-def senior_beds_map(by_orp: pd.DataFrame, polygons: pd.DataFrame,
-                    services: pd.DataFrame) -> plt.Figure:
+def senior_beds_map(
+    by_orp: pd.DataFrame, polygons: pd.DataFrame, services: pd.DataFrame
+) -> plt.Figure:
     """ORP choropleth of senior beds per population with the homes' places as points."""
     rates = by_orp[by_orp["orp_code"] != ""].set_index("orp_code")["senior_beds_rate"]
-    homes = services[services["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES)
-                     & services["form"].eq("pob")]
-    points = pd.DataFrame({"lat": homes["lat"], "lon": homes["lon"],
-                           "size": 4 + homes["capacity"] / 4})
-    return choropleth(polygons, rates, "", "lůžka na 1 000 obyv. 65+", decimals=1,
-                      points=points, points_label="domov (velikost podle počtu lůžek)")
+    homes = services[
+        services["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES) & services["form"].eq("pob")
+    ]
+    points = pd.DataFrame(
+        {"lat": homes["lat"], "lon": homes["lon"], "size": 4 + homes["capacity"] / 4}
+    )
+    return choropleth(
+        polygons,
+        rates,
+        "",
+        "lůžka na 1 000 obyv. 65+",
+        decimals=1,
+        points=points,
+        points_label="domov (velikost podle počtu lůžek)",
+    )

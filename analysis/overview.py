@@ -31,17 +31,28 @@ def input_overview(ds: Dataset) -> pd.DataFrame:
 def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
     """ORPs, municipalities and population (latest year ≤ ``year``) per district."""
     pop_year = latest_population_year(ds, year)
-    pop = municipal_population(ds.population[ds.population["year"] == pop_year],
-                               ds.municipalities)
+    pop = municipal_population(ds.population[ds.population["year"] == pop_year], ds.municipalities)
     m = ds.municipalities
     out = m.groupby(["district_code", "district_name"]).agg(
         orps=("orp_code", "nunique"), municipalities=("municipality_code", "count")
     )
-    out["population"] = pop.groupby("district_code")["population"].sum().reindex(
-        out.index.get_level_values(0)).to_numpy()
+    out["population"] = (
+        pop.groupby("district_code")["population"]
+        .sum()
+        .reindex(out.index.get_level_values(0))
+        .to_numpy()
+    )
     out = out.reset_index().drop(columns="district_code")
-    total = pd.DataFrame([{"district_name": "celkem", "orps": m["orp_code"].nunique(),
-                           "municipalities": len(m), "population": out["population"].sum()}])
+    total = pd.DataFrame(
+        [
+            {
+                "district_name": "celkem",
+                "orps": m["orp_code"].nunique(),
+                "municipalities": len(m),
+                "population": out["population"].sum(),
+            }
+        ]
+    )
     return pd.concat([out, total], ignore_index=True)
 
 
@@ -59,20 +70,20 @@ def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
     years = population_years(ds.population)
     no_coords = int(s["coords_imputed"].sum())
     rows = [
-        ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)",
-         "v pořádku: všech 10 tabulek"),
+        (
+            "typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)",
+            "v pořádku: všech 10 tabulek",
+        ),
         ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
         ("roky údajů o obyvatelstvu", f"{years[0]}–{years[-1]} ({len(years)} let)"),
-        ("obce bez údajů o obyvatelstvu",
-         str(len(set(ds.municipalities["municipality_code"])
-                 - set(ds.population["area_code"])))),
-        ("registrované služby / řádky služba × forma",
-         f"{s['service_id'].nunique()} / {len(s)}"),
-        ("služby mimo krajskou síť", str(s.loc[~s["in_regional_network"], "service_id"]
-                                        .nunique())),
+        (
+            "obce bez údajů o obyvatelstvu",
+            str(len(set(ds.municipalities["municipality_code"]) - set(ds.population["area_code"]))),
+        ),
+        ("registrované služby / řádky služba × forma", f"{s['service_id'].nunique()} / {len(s)}"),
+        ("služby mimo krajskou síť", str(s.loc[~s["in_regional_network"], "service_id"].nunique())),
         ("služby bez souřadnic místa (umístěny do středu obce)", str(no_coords)),
-        ("roky finančních výkazů",
-         ", ".join(str(y) for y in sorted(ds.finance["year"].unique()))),
+        ("roky finančních výkazů", ", ".join(str(y) for y in sorted(ds.finance["year"].unique()))),
         ("rok akčního plánu", ", ".join(str(y) for y in sorted(ds.action_plan["year"].unique()))),
     ]
     return pd.DataFrame(rows, columns=["check", "result"])

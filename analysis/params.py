@@ -96,12 +96,18 @@ class Methodology(_Strict):
 
     def frame(self) -> pd.DataFrame:
         """One row per parameter: name, value, unit and source (for the report)."""
-        return pd.DataFrame([
-            {"parameter": f"{section}.{key}", "value": q.value, "unit": q.unit,
-             "source": q.source}
-            for section, model in self
-            for key, q in model
-        ])
+        return pd.DataFrame(
+            [
+                {
+                    "parameter": f"{section}.{key}",
+                    "value": q.value,
+                    "unit": q.unit,
+                    "source": q.source,
+                }
+                for section, model in self
+                for key, q in model
+            ]
+        )
 
 
 class Region(_Strict):
@@ -151,8 +157,9 @@ class RunConfig(_Strict):
         return self.sources[table]
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1,
-                          sort_keys=True)
+        return json.dumps(
+            self.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True
+        )
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -206,17 +213,23 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
     problems: list[str] = []
     unknown_chapters = [c for c in run.chapters if c not in CHAPTERS]
     if unknown_chapters:
-        problems.append(f"key 'chapters': unknown chapter(s) {unknown_chapters}, "
-                        f"expected some of {list(CHAPTERS)}")
+        problems.append(
+            f"key 'chapters': unknown chapter(s) {unknown_chapters}, "
+            f"expected some of {list(CHAPTERS)}"
+        )
     unknown_tables = sorted(set(run.data.files) - set(DEFAULT_FILES))
     if unknown_tables:
-        problems.append(f"unknown key(s) {['data.files.' + t for t in unknown_tables]}, "
-                        f"expected some of {sorted(DEFAULT_FILES)}")
+        problems.append(
+            f"unknown key(s) {['data.files.' + t for t in unknown_tables]}, "
+            f"expected some of {sorted(DEFAULT_FILES)}"
+        )
     missing_sources = sorted(set(DEFAULT_FILES) - set(run.data.sources))
     extra_sources = sorted(set(run.data.sources) - set(DEFAULT_FILES))
     if missing_sources:
-        problems.append(f"missing key(s) {['data.sources.' + t for t in missing_sources]}"
-                        " (every table needs its citation)")
+        problems.append(
+            f"missing key(s) {['data.sources.' + t for t in missing_sources]}"
+            " (every table needs its citation)"
+        )
     if extra_sources:
         problems.append(f"unknown key(s) {['data.sources.' + t for t in extra_sources]}")
     if problems:
@@ -225,11 +238,19 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
     root = Path(data_dir).resolve() if data_dir else (path.parent / run.data.dir).resolve()
     if not root.is_dir():
         key = "--data-dir" if data_dir else "data.dir"
-        raise ParameterError(path, [f"key '{key}': data folder {root} does not exist "
-                                    "(for the demo region run `socplan demo` first)"])
+        raise ParameterError(
+            path,
+            [
+                f"key '{key}': data folder {root} does not exist "
+                "(for the demo region run `socplan demo` first)"
+            ],
+        )
     files = {**DEFAULT_FILES, **run.data.files}
-    missing = [f"key 'data.files.{t}': file {root / f} does not exist"
-               for t, f in files.items() if not (root / f).is_file()]
+    missing = [
+        f"key 'data.files.{t}': file {root / f} does not exist"
+        for t, f in files.items()
+        if not (root / f).is_file()
+    ]
     if missing:
         raise ParameterError(path, missing)
 

@@ -55,17 +55,23 @@ def execute_chapter(name: str, build: Path) -> Path:
     kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "k")}})
     try:
         pm.execute_notebook(
-            str(src), str(out), parameters={"config": RUN_CONFIG}, kernel_name=KERNEL_NAME,
-            cwd=str(build), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, config=kernel_config,
+            str(src),
+            str(out),
+            parameters={"config": RUN_CONFIG},
+            kernel_name=KERNEL_NAME,
+            cwd=str(build),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            config=kernel_config,
             shutdown_kernel="immediate",
         )
     except pm.PapermillExecutionError as exc:
-        # cell_index counts the injected parameters cell; report the source cell number.
+        first_line = (exc.source or "").strip().splitlines()[:1]
         raise PipelineError(
-            f"chapter notebook notebooks/{src.name} failed in cell "
-            f"{exc.exec_count} (execution count; cell index {exc.cell_index} of the "
-            f"executed notebook):\n  {exc.ename}: {exc.evalue}"
+            f"chapter notebook notebooks/{src.name} failed in code cell [{exc.exec_count}]"
+            f"{' (' + first_line[0][:80] + ' …)' if first_line else ''}:\n"
+            f"  {exc.ename}: {exc.evalue}"
         ) from None
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
@@ -113,7 +119,8 @@ def build_report(config: RunConfig, reports_dir: Path, progress: bool = True) ->
         (build / "report.html").write_text(html_text, encoding="utf-8")
         render_pdf(build / "report.html", build / "report.pdf")
         manifest = build_manifest(
-            config, build, {c: NOTEBOOK_DIR / f"{c}.ipynb" for c in config.chapters}, git)
+            config, build, {c: NOTEBOOK_DIR / f"{c}.ipynb" for c in config.chapters}, git
+        )
         write_manifest(manifest, build / "manifest.json")
         _publish(build, final)
     except BaseException:
@@ -122,8 +129,12 @@ def build_report(config: RunConfig, reports_dir: Path, progress: bool = True) ->
     return final
 
 
-def run(params_file: Path | str, data_dir: Path | str | None = None,
-        reports_dir: Path | str = "reports", progress: bool = True) -> Path:
+def run(
+    params_file: Path | str,
+    data_dir: Path | str | None = None,
+    reports_dir: Path | str = "reports",
+    progress: bool = True,
+) -> Path:
     """Validate parameters and data, then build the report. Returns the report folder."""
     config = load_run_config(params_file, data_dir)
     load_dataset(config)  # every input validated before any kernel starts

@@ -30,26 +30,41 @@ INTENTION_STATUS_LABELS = {
 }
 
 
-def indicator_progress(indicators: pd.DataFrame, values: pd.DataFrame, year: int,
-                       tolerance: float) -> pd.DataFrame:
+def indicator_progress(
+    indicators: pd.DataFrame, values: pd.DataFrame, year: int, tolerance: float
+) -> pd.DataFrame:
     """Latest value (up to ``year``), progress and status of every indicator."""
     known = values[values["year"] <= year].sort_values(["indicator_id", "year"])
     latest = known.groupby("indicator_id").tail(1).set_index("indicator_id")
     out = indicators.set_index("indicator_id")[
-        ["measure_id", "name", "unit", "baseline_year", "baseline_value", "target_year",
-         "target_value"]
+        [
+            "measure_id",
+            "name",
+            "unit",
+            "baseline_year",
+            "baseline_value",
+            "target_year",
+            "target_value",
+        ]
     ].copy()
     out["latest_year"] = latest["year"].reindex(out.index).astype("Int64")
     out["latest_value"] = latest["value"].reindex(out.index)
     planned = out["target_value"] - out["baseline_value"]
     out["progress"] = (out["latest_value"] - out["baseline_value"]) / planned.replace(0, np.nan)
-    elapsed = ((out["latest_year"].astype(float) - out["baseline_year"])
-               / (out["target_year"] - out["baseline_year"])).clip(0, 1)
+    elapsed = (
+        (out["latest_year"].astype(float) - out["baseline_year"])
+        / (out["target_year"] - out["baseline_year"])
+    ).clip(0, 1)
     out["expected_progress"] = elapsed
     status = np.where(
-        out["latest_value"].isna(), "no_data",
-        np.where(out["progress"] >= 1, "achieved",
-                 np.where(out["progress"] >= elapsed - tolerance, "on_track", "behind")))
+        out["latest_value"].isna(),
+        "no_data",
+        np.where(
+            out["progress"] >= 1,
+            "achieved",
+            np.where(out["progress"] >= elapsed - tolerance, "on_track", "behind"),
+        ),
+    )
     out["status"] = pd.Series(status, index=out.index).map(STATUS_LABELS)
     return out.reset_index()
 
@@ -64,8 +79,7 @@ def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
 def action_plan_summary(action_plan: pd.DataFrame, year: int) -> pd.DataFrame:
     """Intentions of the action plan of ``year`` by status: count and estimated cost."""
     ap = action_plan[action_plan["year"] == year]
-    g = ap.groupby("status").agg(intentions=("intention_id", "count"),
-                                 cost_czk=("cost_czk", "sum"))
+    g = ap.groupby("status").agg(intentions=("intention_id", "count"), cost_czk=("cost_czk", "sum"))
     order = [s for s in INTENTION_STATUS_LABELS if s in g.index]
     g = g.reindex(order)
     g.index = g.index.map(INTENTION_STATUS_LABELS)
@@ -92,9 +106,21 @@ ACTION_FORMATS = {"capacity_change": f.fmt_signed(0), "cost_czk": f.fmt(0), "yea
 
 def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     """Columns of the indicator table as published."""
-    return progress[["indicator_id", "name", "unit", "baseline_year", "baseline_value",
-                     "target_value", "latest_year", "latest_value", "progress",
-                     "expected_progress", "status"]]
+    return progress[
+        [
+            "indicator_id",
+            "name",
+            "unit",
+            "baseline_year",
+            "baseline_value",
+            "target_value",
+            "latest_year",
+            "latest_value",
+            "progress",
+            "expected_progress",
+            "status",
+        ]
+    ]
 
 
 def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
@@ -113,16 +139,30 @@ def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
     return text
 
 
-def action_plan_list(action_plan: pd.DataFrame, municipalities: pd.DataFrame,
-                     year: int) -> pd.DataFrame:
+def action_plan_list(
+    action_plan: pd.DataFrame, municipalities: pd.DataFrame, year: int
+) -> pd.DataFrame:
     """The intentions of one year's action plan with readable type, form, ORP and status."""
     ap = action_plan[action_plan["year"] == year].copy()
     orp_names = municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
     ap["service_type"] = ap["service_type_code"].map(
-        lambda c: "–" if c is pd.NA else SERVICE_TYPES[int(c)].short)
+        lambda c: "–" if c is pd.NA else SERVICE_TYPES[int(c)].short
+    )
     ap["form"] = ap["form"].map(FORMS)
     ap["orp_name"] = ap["orp_code"].map(orp_names)
     ap["capacity_unit"] = ap["capacity_unit"].map(CAPACITY_UNITS)
     ap["status"] = ap["status"].map(INTENTION_STATUS_LABELS)
-    return ap[["intention_id", "measure_id", "name", "service_type", "form", "orp_name",
-               "capacity_change", "capacity_unit", "cost_czk", "status"]]
+    return ap[
+        [
+            "intention_id",
+            "measure_id",
+            "name",
+            "service_type",
+            "form",
+            "orp_name",
+            "capacity_change",
+            "capacity_unit",
+            "cost_czk",
+            "status",
+        ]
+    ]

@@ -27,8 +27,9 @@ from analysis import __version__, formatting
 from analysis.errors import PipelineError
 from analysis.params import RunConfig
 
-_HEADING = re.compile(r'<h([1-3])(?: id="[^"]*")?>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>',
-                      re.S)
+_HEADING = re.compile(
+    r'<h([1-3])(?: id="[^"]*")?>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S
+)
 
 
 @dataclass
@@ -62,8 +63,7 @@ def cell_html(cell: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def chapter_html(nb: nbformat.NotebookNode, number: int,
-                 headings: list[Heading]) -> str:
+def chapter_html(nb: nbformat.NotebookNode, number: int, headings: list[Heading]) -> str:
     """Body of one chapter with numbered anchors; appends its headings to ``headings``."""
     body = "\n".join(cell_html(c) for c in nb.cells)
     counter = {"sub": 0}
@@ -88,12 +88,13 @@ def chapter_html(nb: nbformat.NotebookNode, number: int,
 
 def _template() -> tuple[str, str]:
     root = resources.files("analysis") / "templates"
-    return ((root / "report.html.j2").read_text(encoding="utf-8"),
-            (root / "report.css").read_text(encoding="utf-8"))
+    return (
+        (root / "report.html.j2").read_text(encoding="utf-8"),
+        (root / "report.css").read_text(encoding="utf-8"),
+    )
 
 
-def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode],
-                commit: str) -> str:
+def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode], commit: str) -> str:
     """The whole report as one self-contained HTML document."""
     headings: list[Heading] = []
     chapters = [chapter_html(nb, i, headings) for i, nb in enumerate(notebooks, start=1)]
@@ -126,8 +127,13 @@ def render_pdf(html_file: Path, out: Path) -> None:
     byte-identical between runs.
     """
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
-    res = subprocess.run([sys.executable, "-m", "analysis.report", str(html_file), str(out)],
-                         env=env, capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "analysis.report", str(html_file), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if res.returncode != 0:
         raise PipelineError(f"PDF rendering of {html_file.name} failed:\n{res.stderr[-2000:]}")
 

@@ -31,8 +31,9 @@ def network_intro(services: pd.DataFrame, year: int) -> str:
     n = services["service_id"].nunique()
     providers = services["provider_ico"].nunique()
     in_net = services.loc[services["in_regional_network"], "service_id"].nunique()
-    beds = services.loc[services["capacity_unit"].eq("luzka") & services["form"].eq("pob"),
-                        "capacity"].sum()
+    beds = services.loc[
+        services["capacity_unit"].eq("luzka") & services["form"].eq("pob"), "capacity"
+    ].sum()
     return (
         f"K 1. 1. {year} bylo v kraji registrováno **{f.number(n)}** sociálních služeb "
         f"{f.number(providers)} poskytovatelů; {f.number(in_net)} z nich "

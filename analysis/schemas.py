@@ -130,9 +130,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "provider_ico": pa.Column(str, pa.Check.str_matches(r"^\d{8}$"), coerce=True),
             "provider_name": _text(),
             "service_name": _text(),
-            "service_type_code": pa.Column(
-                int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True
-            ),
+            "service_type_code": pa.Column(int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True),
             "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), coerce=True),
             "capacity": pa.Column(float, pa.Check.gt(0), coerce=True),
             "capacity_unit": pa.Column(str, pa.Check.isin(sorted(CAPACITY_UNITS)), coerce=True),
@@ -159,9 +157,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             ),
             "active_from": pa.Column("datetime64[ns]", coerce=True),
             "active_to": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-            "in_regional_network": pa.Column(
-                str, pa.Check.isin(["true", "false"]), coerce=True
-            ),
+            "in_regional_network": pa.Column(str, pa.Check.isin(["true", "false"]), coerce=True),
         },
         checks=[
             pa.Check(_unit_allowed, error=UNIT_ERROR),
@@ -196,9 +192,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "priority_id": pa.Column(str, unique=True, coerce=True),
             "name": _text(),
-            "target_group": pa.Column(
-                str, pa.Check.isin([*TARGET_GROUPS, "vsechny"]), coerce=True
-            ),
+            "target_group": pa.Column(str, pa.Check.isin([*TARGET_GROUPS, "vsechny"]), coerce=True),
         },
         strict=True,
         ordered=False,
@@ -253,9 +247,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 "Int64", pa.Check.isin(sorted(SERVICE_TYPES)), nullable=True, coerce=True
             ),
             "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), nullable=True, coerce=True),
-            "orp_code": pa.Column(
-                str, pa.Check.str_matches(ORP_CODE), nullable=True, coerce=True
-            ),
+            "orp_code": pa.Column(str, pa.Check.str_matches(ORP_CODE), nullable=True, coerce=True),
             "capacity_change": pa.Column(float, nullable=True, coerce=True),
             "capacity_unit": pa.Column(
                 str, pa.Check.isin(sorted(CAPACITY_UNITS)), nullable=True, coerce=True
@@ -300,8 +292,9 @@ def _expected(check: str, schema: pa.DataFrameSchema) -> str:
     return check
 
 
-def _problems(exc: SchemaErrors, schema: pa.DataFrameSchema, file: str,
-              row_offset: int) -> list[CellProblem]:
+def _problems(
+    exc: SchemaErrors, schema: pa.DataFrameSchema, file: str, row_offset: int
+) -> list[CellProblem]:
     fc = exc.failure_cases
     problems: list[CellProblem] = []
     seen: set[tuple] = set()
@@ -322,8 +315,11 @@ def _problems(exc: SchemaErrors, schema: pa.DataFrameSchema, file: str,
         if key in seen:
             continue
         seen.add(key)
-        problems.append(CellProblem(file, row, col, None if value is None else str(value),
-                                    _expected(check, schema)))
+        problems.append(
+            CellProblem(
+                file, row, col, None if value is None else str(value), _expected(check, schema)
+            )
+        )
     problems.sort(key=lambda p: (p.row if p.row is not None else -1, p.column or ""))
     return problems
 

@@ -14,31 +14,41 @@ from analysis.maps import class_breaks
 from analysis.network import active_services, capacity_by_orp, capacity_by_type
 from analysis.plan_evaluation import STATUS_LABELS, indicator_progress
 
-MUNIS = pd.DataFrame({
-    "municipality_code": ["100001", "100002", "100003"],
-    "orp_code": ["1001", "1001", "1002"],
-    "orp_name": ["Alfa", "Alfa", "Beta"],
-    "district_code": ["CZX001"] * 3,
-    "region_code": ["CZX00"] * 3,
-})
+MUNIS = pd.DataFrame(
+    {
+        "municipality_code": ["100001", "100002", "100003"],
+        "orp_code": ["1001", "1001", "1002"],
+        "orp_name": ["Alfa", "Alfa", "Beta"],
+        "district_code": ["CZX001"] * 3,
+        "region_code": ["CZX00"] * 3,
+    }
+)
 
 
 def _pop(rows: list[tuple[str, int, str, int, int | None, int]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["area_code", "year", "sex", "age_from", "age_to",
-                                     "population"])
+    df = pd.DataFrame(
+        rows, columns=["area_code", "year", "sex", "age_from", "age_to", "population"]
+    )
     df["area_level"] = "obec"
     df["age_to"] = df["age_to"].astype("Int64")
     return df
 
 
-POP = _pop([
-    ("100001", 2024, "M", 0, 14, 10), ("100001", 2024, "F", 0, 14, 10),
-    ("100001", 2024, "M", 15, 64, 50), ("100001", 2024, "F", 15, 64, 50),
-    ("100001", 2024, "M", 65, None, 20), ("100001", 2024, "F", 65, None, 30),
-    ("100002", 2024, "F", 65, None, 30), ("100003", 2024, "F", 0, 14, 5),
-    ("100003", 2024, "F", 65, None, 5), ("100001", 2020, "F", 65, None, 10),
-    ("100001", 2020, "F", 15, 64, 150),
-])
+POP = _pop(
+    [
+        ("100001", 2024, "M", 0, 14, 10),
+        ("100001", 2024, "F", 0, 14, 10),
+        ("100001", 2024, "M", 15, 64, 50),
+        ("100001", 2024, "F", 15, 64, 50),
+        ("100001", 2024, "M", 65, None, 20),
+        ("100001", 2024, "F", 65, None, 30),
+        ("100002", 2024, "F", 65, None, 30),
+        ("100003", 2024, "F", 0, 14, 5),
+        ("100003", 2024, "F", 65, None, 5),
+        ("100001", 2020, "F", 65, None, 10),
+        ("100001", 2020, "F", 15, 64, 150),
+    ]
+)
 
 
 def test_totals_by_area_and_bands():
@@ -49,8 +59,9 @@ def test_totals_by_area_and_bands():
 
 
 def test_ageing_indicators_hand_computed():
-    out = ageing_by_area(POP, MUNIS, "orp", 2024, 2020, children_max=14, seniors_min=65,
-                         oldest_min=65)
+    out = ageing_by_area(
+        POP, MUNIS, "orp", 2024, 2020, children_max=14, seniors_min=65, oldest_min=65
+    )
     alfa = out.loc["1001"]
     assert alfa["population"] == 200
     assert alfa["seniors_share"] == pytest.approx(40.0)
@@ -60,8 +71,10 @@ def test_ageing_indicators_hand_computed():
 
 
 def test_pyramid_preserves_totals():
-    single = _pop([("100001", 2024, s, a, a, a + (s == "F")) for s in "MF" for a in range(100)]
-                  + [("100001", 2024, "M", 100, None, 3)])
+    single = _pop(
+        [("100001", 2024, s, a, a, a + (s == "F")) for s in "MF" for a in range(100)]
+        + [("100001", 2024, "M", 100, None, 3)]
+    )
     table = pyramid(single, MUNIS, 2024, width=5, top=90)
     assert table["men"].sum() == sum(range(100)) + 3
     assert table["women"].sum() == sum(range(100)) + 100
@@ -69,18 +82,20 @@ def test_pyramid_preserves_totals():
     assert table.iloc[0]["men"] == 0 + 1 + 2 + 3 + 4
 
 
-SERVICES = pd.DataFrame({
-    "service_id": ["A", "A", "B", "C", "D"],
-    "provider_ico": ["1"] * 5,
-    "service_type_code": [13, 13, 4, 14, 13],
-    "form": ["pob", "pob", "ter", "pob", "pob"],
-    "capacity": [40.0, 10.0, 12.0, 20.0, 30.0],
-    "capacity_unit": ["luzka", "luzka", "klient", "luzka", "luzka"],
-    "municipality_code": ["100001", "100001", "100002", "100003", "100003"],
-    "in_regional_network": [True, True, True, False, True],
-    "active_from": pd.to_datetime(["2010-01-01"] * 4 + ["2025-03-01"]),
-    "active_to": pd.to_datetime([None, None, None, None, None]),
-})
+SERVICES = pd.DataFrame(
+    {
+        "service_id": ["A", "A", "B", "C", "D"],
+        "provider_ico": ["1"] * 5,
+        "service_type_code": [13, 13, 4, 14, 13],
+        "form": ["pob", "pob", "ter", "pob", "pob"],
+        "capacity": [40.0, 10.0, 12.0, 20.0, 30.0],
+        "capacity_unit": ["luzka", "luzka", "klient", "luzka", "luzka"],
+        "municipality_code": ["100001", "100001", "100002", "100003", "100003"],
+        "in_regional_network": [True, True, True, False, True],
+        "active_from": pd.to_datetime(["2010-01-01"] * 4 + ["2025-03-01"]),
+        "active_to": pd.to_datetime([None, None, None, None, None]),
+    }
+)
 
 
 def test_capacity_never_adds_units_and_counts_services_once():
@@ -97,8 +112,13 @@ def test_active_services_on_date():
 
 
 def test_capacity_by_orp_rates():
-    out = capacity_by_orp(SERVICES, MUNIS, pd.Series({"1001": 200, "1002": 10}),
-                          pd.Series({"1001": 80, "1002": 5}), per_population=1000)
+    out = capacity_by_orp(
+        SERVICES,
+        MUNIS,
+        pd.Series({"1001": 200, "1002": 10}),
+        pd.Series({"1001": 80, "1002": 5}),
+        per_population=1000,
+    )
     assert out.loc["1001", "senior_beds"] == 50
     assert out.loc["1001", "senior_beds_rate"] == pytest.approx(1000 * 50 / 80)
     assert out.loc["1002", "senior_beds"] == 50  # C and D, both in 1002
@@ -106,14 +126,25 @@ def test_capacity_by_orp_rates():
 
 
 def test_indicator_status_against_elapsed_time():
-    ind = pd.DataFrame({
-        "indicator_id": ["a", "b", "c", "d", "e"], "measure_id": "m", "name": "n", "unit": "u",
-        "baseline_year": 2022, "baseline_value": [0, 0, 100, 0, 0],
-        "target_year": 2026, "target_value": [10, 10, 50, 10, 10],
-    })
-    vals = pd.DataFrame({"indicator_id": ["a", "b", "c", "d", "a"],
-                         "year": [2024, 2024, 2024, 2024, 2027],
-                         "value": [10, 4.5, 80, 3, 0]})
+    ind = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b", "c", "d", "e"],
+            "measure_id": "m",
+            "name": "n",
+            "unit": "u",
+            "baseline_year": 2022,
+            "baseline_value": [0, 0, 100, 0, 0],
+            "target_year": 2026,
+            "target_value": [10, 10, 50, 10, 10],
+        }
+    )
+    vals = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b", "c", "d", "a"],
+            "year": [2024, 2024, 2024, 2024, 2027],
+            "value": [10, 4.5, 80, 3, 0],
+        }
+    )
     out = indicator_progress(ind, vals, 2025, tolerance=0.1).set_index("indicator_id")
     assert out.loc["a", "status"] == STATUS_LABELS["achieved"]  # 2027 value ignored
     assert out.loc["b", "status"] == STATUS_LABELS["on_track"]  # 45 % vs 50 % − 10

@@ -53,8 +53,10 @@ def test_cohorts_move_one_year_of_age_per_year(ds):
 
 def test_population_ages(ds):
     pop = ds.population
-    share = pop[pop["age_from"] >= 65].groupby("year")["population"].sum() / pop.groupby(
-        "year")["population"].sum()
+    share = (
+        pop[pop["age_from"] >= 65].groupby("year")["population"].sum()
+        / pop.groupby("year")["population"].sum()
+    )
     assert share.is_monotonic_increasing
     assert share.iloc[-1] > share.iloc[0] + 0.01
 
@@ -64,8 +66,10 @@ def test_finance_covers_three_years_with_plausible_unit_costs(ds):
     assert sorted(fin["year"].unique()) == [2022, 2023, 2024]
     beds = ds.services[(ds.services["service_type_code"] == 13)]
     f13 = fin[fin["service_id"].isin(beds["service_id"]) & (fin["year"] == 2024)]
-    per_bed = (f13[["cost_personnel", "cost_operating"]].sum(axis=1).to_numpy()
-               / beds.set_index("service_id").loc[f13["service_id"], "capacity"].to_numpy())
+    per_bed = (
+        f13[["cost_personnel", "cost_operating"]].sum(axis=1).to_numpy()
+        / beds.set_index("service_id").loc[f13["service_id"], "capacity"].to_numpy()
+    )
     # Homes for seniors cost roughly CZK 0.4–1 million per bed and year.
     assert 350_000 < np.median(per_bed) < 1_000_000
     assert (fin["fte_direct"] > fin["fte_other"]).mean() > 0.9
@@ -85,8 +89,7 @@ def test_same_seed_same_bytes_other_seed_other_data(demo_dir, tmp_path):
     for name in cmp.common_files:
         assert filecmp.cmp(demo_dir / name, again / name, shallow=False), name
     other = generate_demo(tmp_path / "other", seed=7)
-    assert not filecmp.cmp(demo_dir / "population.csv", other / "population.csv",
-                           shallow=False)
+    assert not filecmp.cmp(demo_dir / "population.csv", other / "population.csv", shallow=False)
     a = pd.read_csv(demo_dir / "services.csv")
     b = pd.read_csv(other / "services.csv")
     assert not a.equals(b)

@@ -97,8 +97,9 @@ def test_cli_run_fails_before_any_kernel_starts(tmp_path, demo_dir):
     doc["region"]["nmae"] = "x"
     path = _write(tmp_path, doc)
     reports = tmp_path / "reports"
-    result = CliRunner().invoke(main, ["run", "--params", str(path), "--reports-dir",
-                                       str(reports), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["run", "--params", str(path), "--reports-dir", str(reports), "--quiet"]
+    )
     assert result.exit_code == 2
     assert "unknown key 'region.nmae'" in result.output
     assert not reports.exists()  # nothing was built, no kernel was started

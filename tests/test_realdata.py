@@ -23,8 +23,9 @@ def _shares(pop: pd.DataFrame, age: str, count: str) -> dict[str, float]:
 
 
 def test_demo_age_structure_is_czech_like(raw_dir, demo_config):
-    real = pd.read_csv(raw_dir / "czso-obyvatelstvo-vek-2023" /
-                       "obyvatelstvo_vek_pohlavi_2023-01-01.csv")
+    real = pd.read_csv(
+        raw_dir / "czso-obyvatelstvo-vek-2023" / "obyvatelstvo_vek_pohlavi_2023-01-01.csv"
+    )
     assert real["total"].sum() == 10_827_529
     demo = load_dataset(demo_config).population
     demo = demo[demo["year"] == 2023]

@@ -27,7 +27,11 @@ def test_non_numeric_population_names_file_row_column(demo_copy):
         read_table(demo_copy / "population.csv", "population")
     problem = err.value.problems[0]
     assert (problem.file, problem.row, problem.column, problem.value) == (
-        "population.csv", line, "population", "12a")
+        "population.csv",
+        line,
+        "population",
+        "12a",
+    )
     assert "integer" in problem.expected
     assert f"population.csv, row {line}, column 'population'" in str(err.value)
 
@@ -62,8 +66,12 @@ def test_unknown_municipality_reference_is_reported(demo_copy):
     with pytest.raises(DataValidationError) as err:
         load_dataset(config)
     p = err.value.problems[0]
-    assert (p.file, p.row, p.column, p.value) == ("services.csv", line, "municipality_code",
-                                                  "123456")
+    assert (p.file, p.row, p.column, p.value) == (
+        "services.csv",
+        line,
+        "municipality_code",
+        "123456",
+    )
 
 
 def test_missing_column_and_unknown_column(demo_copy):

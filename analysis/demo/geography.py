@@ -45,8 +45,9 @@ def _outline(rng: np.random.Generator) -> Polygon:
     return Polygon(np.c_[62 * r * np.cos(theta), 44 * r * np.sin(theta)])
 
 
-def _scatter(area: Polygon, n: int, min_dist: float, rng: np.random.Generator,
-             fixed: np.ndarray) -> np.ndarray:
+def _scatter(
+    area: Polygon, n: int, min_dist: float, rng: np.random.Generator, fixed: np.ndarray
+) -> np.ndarray:
     pts = list(fixed)
     minx, miny, maxx, maxy = area.bounds
     while len(pts) < n:
@@ -64,8 +65,9 @@ def _seeds(area: Polygon, n: int, rng: np.random.Generator) -> np.ndarray:
     return _scatter(inner, n, 20.0, rng, fixed=np.zeros((1, 2)))
 
 
-def build_territory(rng: np.random.Generator, n_orp: int = 12,
-                    n_municipalities: int = 320) -> Territory:
+def build_territory(
+    rng: np.random.Generator, n_orp: int = 12, n_municipalities: int = 320
+) -> Territory:
     """Generate the demo territory (seed-determined through ``rng``)."""
     area = _outline(rng)
     seeds = _seeds(area, n_orp, rng)  # seeds[0] is the regional capital at the centre
@@ -113,32 +115,36 @@ def build_territory(rng: np.random.Generator, n_orp: int = 12,
     kind = np.array(["obec"] * n_municipalities, dtype=object)
     kind[1:n_orp] = "orp_seat"
     kind[0] = "capital"
-    munis = pd.DataFrame({
-        "municipality_code": muni_codes,
-        "municipality_name": names,
-        "orp_code": [orp_codes[i] for i in orp_idx],
-        "orp_name": [names[i] for i in orp_idx],
-        "district_code": [f"{REGION_CODE}{district_of_orp[i] + 1}" for i in orp_idx],
-        "district_name": [district_names[district_of_orp[i]] for i in orp_idx],
-        "region_code": REGION_CODE,
-        "region_name": REGION_NAME,
-        "lat": np.round(lat, 5),
-        "lon": np.round(lon, 5),
-        "x": pts[:, 0],
-        "y": pts[:, 1],
-        "kind": kind,
-    })
+    munis = pd.DataFrame(
+        {
+            "municipality_code": muni_codes,
+            "municipality_name": names,
+            "orp_code": [orp_codes[i] for i in orp_idx],
+            "orp_name": [names[i] for i in orp_idx],
+            "district_code": [f"{REGION_CODE}{district_of_orp[i] + 1}" for i in orp_idx],
+            "district_name": [district_names[district_of_orp[i]] for i in orp_idx],
+            "region_code": REGION_CODE,
+            "region_name": REGION_NAME,
+            "lat": np.round(lat, 5),
+            "lon": np.round(lon, 5),
+            "x": pts[:, 0],
+            "y": pts[:, 1],
+            "kind": kind,
+        }
+    )
 
     features = []
     for i, code in enumerate(orp_codes):
         geom = shapely.union_all([clipped[m] for m in np.flatnonzero(orp_idx == i)])
         geom = shapely.simplify(geom, 0.3)
         geom = _plane_to_wgs84(geom)
-        features.append({
-            "type": "Feature",
-            "properties": {"orp_code": code, "orp_name": names[i]},
-            "geometry": mapping(geom),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"orp_code": code, "orp_name": names[i]},
+                "geometry": mapping(geom),
+            }
+        )
     return Territory(munis, features)
 
 

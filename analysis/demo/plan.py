@@ -46,8 +46,7 @@ INDICATORS = [
     ("I5.1", "M5.1", "Kapacita azylových domů", "lůžka", 170, 190, 0.2),
     ("I5.2", "M5.2", "Počet lokalit pokrytých terénními programy", "lokality", 14, 20, 0.35),
     ("I6.1", "M6.1", "Podíl služeb s víceletým financováním", "%", 0, 60, 0.45),
-    ("I6.2", "M6.2", "Návštěvnost katalogu sociálních služeb", "návštěv za rok", 18000, 30000,
-     0.3),
+    ("I6.2", "M6.2", "Návštěvnost katalogu sociálních služeb", "návštěv za rok", 18000, 30000, 0.3),
 ]
 
 # (measure, name, service type, form, capacity change, unit, cost CZK)
@@ -57,8 +56,7 @@ INTENTIONS = [
     ("M1.2", "Pobytové odlehčovací služby při domově pro seniory", 8, "pob", 6, "luzka", 3.4e6),
     ("M1.2", "Terénní odlehčovací služba pro rodiny pečujících", 8, "ter", 5, "klient", 2.0e6),
     ("M2.1", "Domov se zvláštním režimem – nová budova", 14, "pob", 40, "luzka", 27.6e6),
-    ("M2.1", "Přeměna lůžek domova pro seniory na zvláštní režim", 14, "pob", 18, "luzka",
-     12.4e6),
+    ("M2.1", "Přeměna lůžek domova pro seniory na zvláštní režim", 14, "pob", 18, "luzka", 12.4e6),
     ("M3.1", "Transformace DOZP – první etapa vystěhování", 12, "pob", -24, "luzka", 0.0),
     ("M3.2", "Chráněné bydlení pro absolventy transformace", 15, "pob", 12, "luzka", 6.2e6),
     ("M3.2", "Podpora samostatného bydlení", 7, "ter", 6, "klient", 1.8e6),
@@ -78,11 +76,19 @@ def generate_plan(orp_codes: list[str], rng: np.random.Generator) -> dict[str, p
     measures = pd.DataFrame(MEASURES, columns=["measure_id", "priority_id", "name"])
     ind_rows, value_rows = [], []
     for iid, mid, name, unit, base, target, drift in INDICATORS:
-        ind_rows.append({
-            "indicator_id": iid, "measure_id": mid, "name": name, "unit": unit,
-            "baseline_year": 2022, "baseline_value": base, "target_value": target,
-            "target_year": 2025, "source": "monitoring krajského úřadu (smyšlená data)",
-        })
+        ind_rows.append(
+            {
+                "indicator_id": iid,
+                "measure_id": mid,
+                "name": name,
+                "unit": unit,
+                "baseline_year": 2022,
+                "baseline_value": base,
+                "target_value": target,
+                "target_year": 2025,
+                "source": "monitoring krajského úřadu (smyšlená data)",
+            }
+        )
         value = float(base)
         for year in (2023, 2024):
             value += (target - base) * drift * rng.uniform(0.3, 1.6)
@@ -92,19 +98,21 @@ def generate_plan(orp_codes: list[str], rng: np.random.Generator) -> dict[str, p
     statuses = ["splneno", "castecne", "probiha", "nesplneno", "planovano"]
     intentions = []
     for k, (mid, name, stype, form, change, unit, cost) in enumerate(INTENTIONS, start=1):
-        intentions.append({
-            "intention_id": f"Z{k:02d}",
-            "measure_id": mid,
-            "year": 2025,
-            "name": name,
-            "service_type_code": stype,
-            "form": form,
-            "orp_code": None if stype is None else orp_codes[int(rng.integers(len(orp_codes)))],
-            "capacity_change": change,
-            "capacity_unit": unit,
-            "cost_czk": cost,
-            "status": statuses[int(rng.choice(5, p=[0.3, 0.2, 0.3, 0.1, 0.1]))],
-        })
+        intentions.append(
+            {
+                "intention_id": f"Z{k:02d}",
+                "measure_id": mid,
+                "year": 2025,
+                "name": name,
+                "service_type_code": stype,
+                "form": form,
+                "orp_code": None if stype is None else orp_codes[int(rng.integers(len(orp_codes)))],
+                "capacity_change": change,
+                "capacity_unit": unit,
+                "cost_czk": cost,
+                "status": statuses[int(rng.choice(5, p=[0.3, 0.2, 0.3, 0.1, 0.1]))],
+            }
+        )
     return {
         "plan_priorities": priorities,
         "plan_measures": measures,

@@ -17,9 +17,27 @@ AGES = np.arange(MAX_AGE + 1)
 
 # Stylised births per calendar year (thousands), interpolated linearly between anchors.
 _BIRTH_ANCHORS = {
-    1920: 190, 1930: 170, 1937: 135, 1944: 165, 1949: 185, 1955: 160, 1962: 130,
-    1968: 125, 1974: 190, 1979: 165, 1985: 135, 1991: 128, 1996: 90, 2001: 91,
-    2008: 120, 2013: 106, 2017: 114, 2021: 111, 2022: 101, 2023: 91, 2024: 85,
+    1920: 190,
+    1930: 170,
+    1937: 135,
+    1944: 165,
+    1949: 185,
+    1955: 160,
+    1962: 130,
+    1968: 125,
+    1974: 190,
+    1979: 165,
+    1985: 135,
+    1991: 128,
+    1996: 90,
+    2001: 91,
+    2008: 120,
+    2013: 106,
+    2017: 114,
+    2021: 111,
+    2022: 101,
+    2023: 91,
+    2024: 85,
     2025: 82,
 }
 
@@ -75,9 +93,7 @@ def reference_structure(year: int) -> dict[str, np.ndarray]:
 
 
 # Age profile of net migrants: young adults and their children.
-_MIGRANT_PROFILE = (
-    np.exp(-(((AGES - 27) / 7) ** 2)) + 0.35 * np.exp(-(((AGES - 4) / 4) ** 2))
-)
+_MIGRANT_PROFILE = np.exp(-(((AGES - 27) / 7) ** 2)) + 0.35 * np.exp(-(((AGES - 4) / 4) ** 2))
 _MIGRANT_PROFILE /= _MIGRANT_PROFILE.sum()
 
 
@@ -102,8 +118,9 @@ def municipality_totals(kinds: pd.Series, rng: np.random.Generator) -> np.ndarra
     return np.round(sizes).astype(int)
 
 
-def simulate_population(munis: pd.DataFrame, first_year: int, last_year: int,
-                        rng: np.random.Generator) -> pd.DataFrame:
+def simulate_population(
+    munis: pd.DataFrame, first_year: int, last_year: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """Single-year population on 1 Jan of each year for every municipality (long format)."""
     totals = municipality_totals(munis["kind"], rng)
     ref = reference_structure(first_year)
@@ -114,14 +131,15 @@ def simulate_population(munis: pd.DataFrame, first_year: int, last_year: int,
     mig_rate[munis["kind"].eq("capital").to_numpy()] = 0.001
 
     frames = []
-    for m, (code, kind) in enumerate(zip(munis["municipality_code"], munis["kind"],
-                                         strict=True)):
+    for m, (code, kind) in enumerate(zip(munis["municipality_code"], munis["kind"], strict=True)):
         tilt = _tilt(kind)
         p = np.concatenate([ref["M"] * tilt, ref["F"] * tilt])
         p /= p.sum()
         counts = rng.multinomial(totals[m], p)
-        pop = {"M": counts[: MAX_AGE + 1].astype(np.int64),
-               "F": counts[MAX_AGE + 1:].astype(np.int64)}
+        pop = {
+            "M": counts[: MAX_AGE + 1].astype(np.int64),
+            "F": counts[MAX_AGE + 1 :].astype(np.int64),
+        }
         for year in range(first_year, last_year + 1):
             for sex in ("M", "F"):
                 frames.append((code, year, sex, pop[sex].copy()))
@@ -131,26 +149,34 @@ def simulate_population(munis: pd.DataFrame, first_year: int, last_year: int,
 
     codes, years, sexes, values = zip(*frames, strict=True)
     n_age = MAX_AGE + 1
-    return pd.DataFrame({
-        "area_code": np.repeat(codes, n_age),
-        "area_level": "obec",
-        "year": np.repeat(years, n_age),
-        "sex": np.repeat(sexes, n_age),
-        "age_from": np.tile(AGES, len(frames)),
-        "age_to": pd.array(np.tile(np.where(AGES == MAX_AGE, -1, AGES), len(frames)),
-                           dtype="Int64"),
-        "population": np.concatenate(values),
-    }).assign(age_to=lambda d: d["age_to"].mask(d["age_to"] < 0))
+    return pd.DataFrame(
+        {
+            "area_code": np.repeat(codes, n_age),
+            "area_level": "obec",
+            "year": np.repeat(years, n_age),
+            "sex": np.repeat(sexes, n_age),
+            "age_from": np.tile(AGES, len(frames)),
+            "age_to": pd.array(
+                np.tile(np.where(AGES == MAX_AGE, -1, AGES), len(frames)), dtype="Int64"
+            ),
+            "population": np.concatenate(values),
+        }
+    ).assign(age_to=lambda d: d["age_to"].mask(d["age_to"] < 0))
 
 
-def _step(pop: dict[str, np.ndarray], q: dict[str, np.ndarray], gfr: float,
-          mig_rate: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _step(
+    pop: dict[str, np.ndarray],
+    q: dict[str, np.ndarray],
+    gfr: float,
+    mig_rate: float,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
     """Advance one municipality by one year: deaths, ageing, births, net migration."""
     women_15_49 = pop["F"][15:50].sum()
     births = rng.poisson(gfr * women_15_49)
     boys = rng.binomial(births, 0.512)
     total = pop["M"].sum() + pop["F"].sum()
-    migrants = int(round(rng.normal(mig_rate * total, 0.3 + 0.002 * total)))
+    migrants = round(rng.normal(mig_rate * total, 0.3 + 0.002 * total))
     new = {}
     for sex, newborn in (("M", boys), ("F", births - boys)):
         survivors = rng.binomial(pop[sex], 1 - q[sex])

@@ -29,17 +29,41 @@ class TypeSpec:
 
 _P, _A, _T = "pob", "amb", "ter"
 SPECS: dict[int, TypeSpec] = {
-    1: TypeSpec(22, ((_A, "interv", 1.0), (_T, "interv", 0.3)), {_A: (2, 30), _T: (2, 12)},
-                ("deti_rodiny", "seniori", "ozp", "ohrozeni"), 150e3, "towns"),
+    1: TypeSpec(
+        22,
+        ((_A, "interv", 1.0), (_T, "interv", 0.3)),
+        {_A: (2, 30), _T: (2, 12)},
+        ("deti_rodiny", "seniori", "ozp", "ohrozeni"),
+        150e3,
+        "towns",
+    ),
     3: TypeSpec(12, ((_T, "klient", 1.0),), {_T: (5, 45)}, ("seniori", "ozp"), 380e3, "towns"),
-    4: TypeSpec(36, ((_T, "klient", 1.0), (_A, "klient", 0.2)), {_T: (3, 40), _A: (1, 6)},
-                ("seniori", "ozp"), 330e3, "any"),
+    4: TypeSpec(
+        36,
+        ((_T, "klient", 1.0), (_A, "klient", 0.2)),
+        {_T: (3, 40), _A: (1, 6)},
+        ("seniori", "ozp"),
+        330e3,
+        "any",
+    ),
     5: TypeSpec(3, ((_T, "klient", 1.0),), {_T: (30, 300)}, ("seniori", "ozp"), 25e3, "towns"),
-    6: TypeSpec(3, ((_T, "klient", 1.0), (_A, "klient", 0.5)), {_T: (2, 10), _A: (2, 8)},
-                ("ozp",), 160e3, "towns"),
+    6: TypeSpec(
+        3,
+        ((_T, "klient", 1.0), (_A, "klient", 0.5)),
+        {_T: (2, 10), _A: (2, 8)},
+        ("ozp",),
+        160e3,
+        "towns",
+    ),
     7: TypeSpec(5, ((_T, "klient", 1.0),), {_T: (5, 25)}, ("ozp",), 300e3, "towns"),
-    8: TypeSpec(14, ((_P, "luzka", 0.6), (_T, "klient", 0.5), (_A, "klient", 0.2)),
-                {_P: (3, 20), _T: (2, 20), _A: (2, 10)}, ("seniori", "ozp"), 560e3, "any"),
+    8: TypeSpec(
+        14,
+        ((_P, "luzka", 0.6), (_T, "klient", 0.5), (_A, "klient", 0.2)),
+        {_P: (3, 20), _T: (2, 20), _A: (2, 10)},
+        ("seniori", "ozp"),
+        560e3,
+        "any",
+    ),
     9: TypeSpec(3, ((_A, "klient", 1.0),), {_A: (8, 30)}, ("ohrozeni", "ozp"), 200e3, "towns"),
     10: TypeSpec(10, ((_A, "klient", 1.0),), {_A: (8, 35)}, ("seniori", "ozp"), 260e3, "towns"),
     11: TypeSpec(3, ((_P, "luzka", 1.0),), {_P: (6, 20)}, ("ozp",), 640e3, "towns"),
@@ -48,36 +72,87 @@ SPECS: dict[int, TypeSpec] = {
     14: TypeSpec(16, ((_P, "luzka", 1.0),), {_P: (15, 90)}, ("seniori", "ozp"), 690e3, "any"),
     15: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 24)}, ("ozp",), 520e3, "towns"),
     16: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 25)}, ("seniori", "ozp"), 430e3, "towns"),
-    17: TypeSpec(4, ((_T, "klient", 1.0), (_A, "klient", 0.3)), {_T: (20, 90), _A: (5, 20)},
-                 ("deti_rodiny", "ozp"), 140e3, "towns"),
-    18: TypeSpec(2, ((_T, "hovor", 1.0),), {_T: (1, 3)}, ("deti_rodiny", "ohrozeni"), 1.6e6,
-                 "towns"),
-    19: TypeSpec(3, ((_A, "interv", 1.0), (_T, "interv", 0.6)), {_A: (1, 6), _T: (1, 6)},
-                 ("ozp",), 320e3, "towns"),
-    20: TypeSpec(6, ((_P, "luzka", 1.0),), {_P: (12, 50)}, ("ohrozeni", "deti_rodiny"), 190e3,
-                 "towns"),
-    21: TypeSpec(3, ((_P, "luzka", 1.0),), {_P: (6, 16)}, ("deti_rodiny", "ohrozeni"), 260e3,
-                 "towns"),
+    17: TypeSpec(
+        4,
+        ((_T, "klient", 1.0), (_A, "klient", 0.3)),
+        {_T: (20, 90), _A: (5, 20)},
+        ("deti_rodiny", "ozp"),
+        140e3,
+        "towns",
+    ),
+    18: TypeSpec(
+        2, ((_T, "hovor", 1.0),), {_T: (1, 3)}, ("deti_rodiny", "ohrozeni"), 1.6e6, "towns"
+    ),
+    19: TypeSpec(
+        3,
+        ((_A, "interv", 1.0), (_T, "interv", 0.6)),
+        {_A: (1, 6), _T: (1, 6)},
+        ("ozp",),
+        320e3,
+        "towns",
+    ),
+    20: TypeSpec(
+        6, ((_P, "luzka", 1.0),), {_P: (12, 50)}, ("ohrozeni", "deti_rodiny"), 190e3, "towns"
+    ),
+    21: TypeSpec(
+        3, ((_P, "luzka", 1.0),), {_P: (6, 16)}, ("deti_rodiny", "ohrozeni"), 260e3, "towns"
+    ),
     22: TypeSpec(4, ((_A, "kontakt", 1.0),), {_A: (4, 15)}, ("ohrozeni",), 400e3, "towns"),
-    23: TypeSpec(4, ((_A, "klient", 1.0), (_T, "klient", 0.5), (_P, "luzka", 0.3)),
-                 {_A: (3, 12), _T: (2, 8), _P: (4, 10)}, ("ohrozeni", "deti_rodiny"), 360e3,
-                 "towns"),
+    23: TypeSpec(
+        4,
+        ((_A, "klient", 1.0), (_T, "klient", 0.5), (_P, "luzka", 0.3)),
+        {_A: (3, 12), _T: (2, 8), _P: (4, 10)},
+        ("ohrozeni", "deti_rodiny"),
+        360e3,
+        "towns",
+    ),
     24: TypeSpec(4, ((_A, "klient", 1.0),), {_A: (15, 50)}, ("ohrozeni",), 110e3, "towns"),
-    25: TypeSpec(12, ((_A, "klient", 1.0), (_T, "klient", 0.3)), {_A: (10, 40), _T: (5, 15)},
-                 ("deti_rodiny",), 90e3, "towns"),
+    25: TypeSpec(
+        12,
+        ((_A, "klient", 1.0), (_T, "klient", 0.3)),
+        {_A: (10, 40), _T: (5, 15)},
+        ("deti_rodiny",),
+        90e3,
+        "towns",
+    ),
     26: TypeSpec(4, ((_A, "luzka", 1.0),), {_A: (8, 40)}, ("ohrozeni",), 95e3, "towns"),
-    27: TypeSpec(3, ((_A, "klient", 1.0), (_P, "luzka", 0.5)), {_A: (5, 20), _P: (6, 15)},
-                 ("ohrozeni",), 260e3, "towns"),
-    28: TypeSpec(18, ((_T, "klient", 1.0), (_A, "klient", 0.4)), {_T: (3, 20), _A: (2, 10)},
-                 ("deti_rodiny",), 420e3, "any"),
-    29: TypeSpec(10, ((_A, "klient", 1.0), (_T, "klient", 0.4)), {_A: (8, 30), _T: (3, 10)},
-                 ("seniori", "ozp"), 140e3, "towns"),
+    27: TypeSpec(
+        3,
+        ((_A, "klient", 1.0), (_P, "luzka", 0.5)),
+        {_A: (5, 20), _P: (6, 15)},
+        ("ohrozeni",),
+        260e3,
+        "towns",
+    ),
+    28: TypeSpec(
+        18,
+        ((_T, "klient", 1.0), (_A, "klient", 0.4)),
+        {_T: (3, 20), _A: (2, 10)},
+        ("deti_rodiny",),
+        420e3,
+        "any",
+    ),
+    29: TypeSpec(
+        10,
+        ((_A, "klient", 1.0), (_T, "klient", 0.4)),
+        {_A: (8, 30), _T: (3, 10)},
+        ("seniori", "ozp"),
+        140e3,
+        "towns",
+    ),
     30: TypeSpec(8, ((_A, "klient", 1.0),), {_A: (8, 30)}, ("ozp",), 180e3, "towns"),
     31: TypeSpec(2, ((_P, "luzka", 1.0),), {_P: (10, 20)}, ("ohrozeni",), 420e3, "towns"),
-    32: TypeSpec(8, ((_T, "kontakt", 1.0),), {_T: (3, 12)}, ("ohrozeni", "deti_rodiny"), 450e3,
-                 "towns"),
-    33: TypeSpec(12, ((_A, "klient", 0.8), (_T, "klient", 0.6), (_P, "luzka", 0.15)),
-                 {_A: (5, 25), _T: (3, 15), _P: (4, 12)}, ("ozp", "ohrozeni"), 260e3, "towns"),
+    32: TypeSpec(
+        8, ((_T, "kontakt", 1.0),), {_T: (3, 12)}, ("ohrozeni", "deti_rodiny"), 450e3, "towns"
+    ),
+    33: TypeSpec(
+        12,
+        ((_A, "klient", 0.8), (_T, "klient", 0.6), (_P, "luzka", 0.15)),
+        {_A: (5, 25), _T: (3, 15), _P: (4, 12)},
+        ("ozp", "ohrozeni"),
+        260e3,
+        "towns",
+    ),
 }
 
 _PROVIDER_KINDS = [
@@ -98,8 +173,9 @@ def ico_with_checksum(body: int) -> str:
     return f"{body:07d}{check}"
 
 
-def _pick_place(spec: TypeSpec, munis: pd.DataFrame, weights: np.ndarray,
-                rng: np.random.Generator) -> int:
+def _pick_place(
+    spec: TypeSpec, munis: pd.DataFrame, weights: np.ndarray, rng: np.random.Generator
+) -> int:
     if spec.where == "towns" or rng.random() < 0.35:
         towns = np.flatnonzero(munis["kind"].ne("obec").to_numpy())
         w = weights[towns] / weights[towns].sum()
@@ -108,8 +184,9 @@ def _pick_place(spec: TypeSpec, munis: pd.DataFrame, weights: np.ndarray,
     return int(rng.choice(len(munis), p=w))
 
 
-def generate_services(munis: pd.DataFrame, population: pd.Series,
-                      rng: np.random.Generator) -> pd.DataFrame:
+def generate_services(
+    munis: pd.DataFrame, population: pd.Series, rng: np.random.Generator
+) -> pd.DataFrame:
     """One row per service and form, canonical ``services`` columns."""
     weights = population.reindex(munis["municipality_code"]).to_numpy(dtype=float)
     orps = sorted(munis["orp_code"].unique())
@@ -118,6 +195,7 @@ def generate_services(munis: pd.DataFrame, population: pd.Series,
     n = 0
     for code, spec in SPECS.items():
         name = SERVICE_TYPES[code].name
+        label = name[0].upper() + name[1:]
         for _ in range(spec.count):
             n += 1
             m = _pick_place(spec, munis, weights, rng)
@@ -149,24 +227,26 @@ def generate_services(munis: pd.DataFrame, population: pd.Series,
                 if form == "ter":
                     near = [own_orp] + [o for o in orps if o != own_orp and rng.random() < 0.12]
                     area = ";".join(sorted(near))
-                rows.append({
-                    "service_id": f"S{n:04d}",
-                    "provider_ico": ico,
-                    "provider_name": provider,
-                    "service_name": f"{name[0].upper()}{name[1:]} – {place['municipality_name']}",
-                    "service_type_code": code,
-                    "form": form,
-                    "capacity": cap,
-                    "capacity_unit": unit,
-                    "target_groups": ";".join(groups),
-                    "municipality_code": place["municipality_code"],
-                    "lat": round(float(lat), 5),
-                    "lon": round(float(lon), 5),
-                    "area_of_operation": area,
-                    "active_from": start.date().isoformat(),
-                    "active_to": None if pd.isna(end) else end.date().isoformat(),
-                    "in_regional_network": in_network,
-                })
+                rows.append(
+                    {
+                        "service_id": f"S{n:04d}",
+                        "provider_ico": ico,
+                        "provider_name": provider,
+                        "service_name": f"{label} – {place['municipality_name']}",
+                        "service_type_code": code,
+                        "form": form,
+                        "capacity": cap,
+                        "capacity_unit": unit,
+                        "target_groups": ";".join(groups),
+                        "municipality_code": place["municipality_code"],
+                        "lat": round(float(lat), 5),
+                        "lon": round(float(lon), 5),
+                        "area_of_operation": area,
+                        "active_from": start.date().isoformat(),
+                        "active_to": None if pd.isna(end) else end.date().isoformat(),
+                        "in_regional_network": in_network,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -182,16 +262,22 @@ _WAGE_COST = {2022: 505e3, 2023: 545e3, 2024: 585e3}  # CZK per FTE per year inc
 _TURNOVER = {"klient": 3.0, "interv": 900.0, "kontakt": 1400.0, "hovor": 2500.0}
 
 
-def generate_finance(services: pd.DataFrame, years: list[int],
-                     rng: np.random.Generator) -> pd.DataFrame:
+def generate_finance(
+    services: pd.DataFrame, years: list[int], rng: np.random.Generator
+) -> pd.DataFrame:
     """Costs, revenues, staffing and output per service and year."""
     rows = []
     for sid, svc in services.groupby("service_id", sort=True):
         code = int(svc["service_type_code"].iloc[0])
         spec = SPECS[code]
         main = svc.iloc[0]
-        kind = ("residential" if code in _RESIDENTIAL
-                else "care" if SERVICE_TYPES[code].group == "pece" else "prevention")
+        kind = (
+            "residential"
+            if code in _RESIDENTIAL
+            else "care"
+            if SERVICE_TYPES[code].group == "pece"
+            else "prevention"
+        )
         base_cost = float((svc["capacity"] * spec.unit_cost).sum()) * rng.lognormal(0, 0.18)
         direct_share = rng.uniform(0.72, 0.88)
         shares = np.array(_SHARES[kind]) * rng.uniform(0.85, 1.15, size=6)
@@ -205,26 +291,31 @@ def generate_finance(services: pd.DataFrame, years: list[int],
             personnel = cost * rng.uniform(0.66, 0.78)
             revenue = cost * rng.uniform(0.97, 1.05) * shares
             fte = personnel / _WAGE_COST[year]
-            occupancy = (rng.uniform(0.86, 0.99) if main["capacity_unit"] == "luzka"
-                         else rng.uniform(0.6, 0.95))
+            occupancy = (
+                rng.uniform(0.86, 0.99)
+                if main["capacity_unit"] == "luzka"
+                else rng.uniform(0.6, 0.95)
+            )
             if main["capacity_unit"] == "luzka":
                 units = main["capacity"] * 365 * occupancy
             else:
                 units = main["capacity"] * _TURNOVER[main["capacity_unit"]] * occupancy
-            rows.append({
-                "service_id": sid,
-                "year": year,
-                "cost_personnel": round(personnel, -3),
-                "cost_operating": round(cost - personnel, -3),
-                "revenue_users": round(revenue[0], -3),
-                "revenue_health_insurance": round(revenue[1], -3),
-                "revenue_state_subsidy": round(revenue[2], -3),
-                "revenue_region": round(revenue[3], -3),
-                "revenue_municipalities": round(revenue[4], -3),
-                "revenue_other": round(revenue[5], -3),
-                "fte_direct": round(fte * direct_share, 2),
-                "fte_other": round(fte * (1 - direct_share), 2),
-                "units_delivered": round(units),
-                "occupancy": round(occupancy, 3),
-            })
+            rows.append(
+                {
+                    "service_id": sid,
+                    "year": year,
+                    "cost_personnel": round(personnel, -3),
+                    "cost_operating": round(cost - personnel, -3),
+                    "revenue_users": round(revenue[0], -3),
+                    "revenue_health_insurance": round(revenue[1], -3),
+                    "revenue_state_subsidy": round(revenue[2], -3),
+                    "revenue_region": round(revenue[3], -3),
+                    "revenue_municipalities": round(revenue[4], -3),
+                    "revenue_other": round(revenue[5], -3),
+                    "fte_direct": round(fte * direct_share, 2),
+                    "fte_other": round(fte * (1 - direct_share), 2),
+                    "units_delivered": round(units),
+                    "occupancy": round(occupancy, 3),
+                }
+            )
     return pd.DataFrame(rows)

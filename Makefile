@@ -1,0 +1,44 @@
+# socplan: `make report` renders the demo region's annual report, `make test` runs the tests.
+# Both create the virtual environment .venv on first use (needs only Python 3.11+ and pip).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BASE   := $(VENV)/.installed-base
+TEST   := $(VENV)/.installed-test
+
+.PHONY: report test lint format bench demo clean
+
+$(BASE): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST): $(BASE)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BASE)
+	$(BIN)/socplan demo --if-missing
+
+report: demo
+	$(BIN)/socplan run
+
+test: $(TEST)
+	$(BIN)/ruff check analysis tests benchmarks
+	$(BIN)/ruff format --check analysis tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(TEST)
+	$(BIN)/ruff check analysis tests benchmarks
+
+format: $(TEST)
+	$(BIN)/ruff format analysis tests benchmarks
+	$(BIN)/ruff check --fix analysis tests benchmarks
+
+bench: $(BASE)
+	$(BIN)/python benchmarks/bench_report.py
+
+clean:
+	rm -rf $(VENV) data/demo reports/20*
