@@ -28,6 +28,15 @@ def number(value: object, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def auto(value: object) -> str:
+    """A parameter value as written: whole numbers without decimals, others as needed."""
+    if isinstance(value, Number) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return number(value, 0)
+        return format_decimal(value, format="#,##0.######", locale=LOCALE)
+    return "–" if value is None else str(value)
+
+
 def percent(value: object, decimals: int = 1) -> str:
     """A share in percent points: ``21.37`` → ``21,4 %``."""
     text = number(value, decimals)

@@ -169,6 +169,7 @@ def test_czech_number_formats():
     assert f.signed(1.25, 2) == "+1,25"
     assert f.number(float("nan")) == "–"
     assert f.date(dt.date(2025, 1, 1)) == "1.\u00a01.\u00a02025"
+    assert f.auto(1000.0) == "1\u00a0000" and f.auto(0.15) == "0,15"
 
 
 def test_html_table_formats_whole_floats_without_decimals():
