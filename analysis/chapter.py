@@ -75,8 +75,21 @@ class Chapter:
         total_row: bool = False,
         max_rows: int | None = None,
     ) -> None:
-        """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML."""
+        """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML.
+
+        An empty table is still written (header only) and shown as a note that the data
+        are not available, so that a partial report says what is missing.
+        """
         self._write("tables", f"{name}.csv", self._csv(df))
+        if df.empty:
+            display(
+                HTML(
+                    f'<figure class="table missing" id="tab-{name}"><figcaption>'
+                    f'{html.escape(caption)}</figcaption><p class="note">Údaje nejsou k '
+                    f"dispozici ({html.escape(self.cite(*sources))}).</p></figure>"
+                )
+            )
+            return
         limit = max_rows or self.methodology.report.table_max_rows.value
         shown = df if len(df) <= limit else df.head(limit)
         note = (
@@ -98,7 +111,7 @@ class Chapter:
 
     def figure(
         self,
-        fig: matplotlib.figure.Figure,
+        fig: matplotlib.figure.Figure | None,
         name: str,
         caption: str,
         sources: tuple[str, ...],
@@ -109,6 +122,15 @@ class Chapter:
         ``data``, the numbers the figure shows, is written as ``tables/<name>.csv`` and
         referred to under the figure instead of being printed as a table.
         """
+        if fig is None:
+            display(
+                HTML(
+                    f'<figure class="chart missing" id="fig-{name}"><figcaption>'
+                    f'{html.escape(caption)}</figcaption><p class="note">Obrázek nelze sestavit: '
+                    f"potřebná data nejsou k dispozici.</p></figure>"
+                )
+            )
+            return
         png = png_bytes(fig, self.methodology.report.figure_dpi.value)
         self._write("figures", f"{name}.png", png)
         source = self.cite(*sources)

@@ -140,3 +140,74 @@ def service_type_label(code: int) -> str:
 def service_type_short(code: int) -> str:
     """Short Czech label of a service type for narrow tables and axes."""
     return SERVICE_TYPES[int(code)].short
+
+
+# The 14 regions (kraje), NUTS3 codes and their usual names.
+REGIONS: dict[str, str] = {
+    "CZ010": "Hlavní město Praha",
+    "CZ020": "Středočeský kraj",
+    "CZ031": "Jihočeský kraj",
+    "CZ032": "Plzeňský kraj",
+    "CZ041": "Karlovarský kraj",
+    "CZ042": "Ústecký kraj",
+    "CZ051": "Liberecký kraj",
+    "CZ052": "Královéhradecký kraj",
+    "CZ053": "Pardubický kraj",
+    "CZ063": "Kraj Vysočina",
+    "CZ064": "Jihomoravský kraj",
+    "CZ071": "Olomoucký kraj",
+    "CZ072": "Zlínský kraj",
+    "CZ080": "Moravskoslezský kraj",
+}
+_REGION_ALIASES = {"Hl. m. Praha": "CZ010", "Praha": "CZ010", "Vysočina": "CZ063"}
+
+
+def region_code(name: str) -> str | None:
+    """NUTS3 code of a region from any of its usual Czech names (None if unknown)."""
+    name = " ".join(name.split())
+    for code, canonical in REGIONS.items():
+        if name.casefold() == canonical.casefold():
+            return code
+    return _REGION_ALIASES.get(name)
+
+
+# Planning target groups a service type usually serves (used where the registry's own
+# target groups are missing or use codes outside the four planning groups).
+DEFAULT_TARGET_GROUPS: dict[int, tuple[str, ...]] = {
+    1: ("deti_rodiny", "seniori", "ozp", "ohrozeni"),
+    3: ("seniori", "ozp"),
+    4: ("seniori", "ozp"),
+    5: ("seniori", "ozp"),
+    6: ("ozp",),
+    7: ("ozp",),
+    8: ("seniori", "ozp"),
+    9: ("ohrozeni", "ozp"),
+    10: ("seniori", "ozp"),
+    11: ("ozp",),
+    12: ("ozp",),
+    13: ("seniori",),
+    14: ("seniori", "ozp"),
+    15: ("ozp",),
+    16: ("seniori", "ozp"),
+    17: ("deti_rodiny", "ozp"),
+    18: ("deti_rodiny", "ohrozeni"),
+    19: ("ozp",),
+    20: ("ohrozeni", "deti_rodiny"),
+    21: ("deti_rodiny", "ohrozeni"),
+    22: ("ohrozeni",),
+    23: ("ohrozeni", "deti_rodiny"),
+    24: ("ohrozeni",),
+    25: ("deti_rodiny",),
+    26: ("ohrozeni",),
+    27: ("ohrozeni",),
+    28: ("deti_rodiny",),
+    29: ("seniori", "ozp"),
+    30: ("ozp",),
+    31: ("ohrozeni",),
+    32: ("ohrozeni", "deti_rodiny"),
+    33: ("ozp", "ohrozeni"),
+}
+
+# Registry target-group codes (CilovaSkupinaOsoby/N) that mean seniors:
+# 24 seniors, 30 people with dementia, 27 people needing palliative care.
+SENIOR_TARGET_CODES = frozenset({"24", "30", "27"})

@@ -19,7 +19,7 @@ LEVEL_COLUMNS = {
 
 
 def municipal_population(
-    population: pd.DataFrame, municipalities: pd.DataFrame, sexes: tuple[str, ...] = ("M", "F")
+    population: pd.DataFrame, municipalities: pd.DataFrame, sexes: tuple[str, ...] = ("M", "F", "T")
 ) -> pd.DataFrame:
     """Municipal rows joined to their ORP, district and region codes."""
     pop = population[(population["area_level"] == "obec") & population["sex"].isin(sexes)]
@@ -53,17 +53,85 @@ def totals_by_area(
     return pop[inside].groupby(LEVEL_COLUMNS[level])["population"].sum().rename("population")
 
 
+def totals_or_nan(
+    population: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    level: str,
+    year: int,
+    min_age: int = 0,
+    max_age: int | None = None,
+) -> pd.Series:
+    """Like :func:`totals_by_area`, but areas get NaN where the data's age bands cannot
+    give these ages (e.g. 80+ from bands 0–14, 15–64, 65+)."""
+    try:
+        out = totals_by_area(population, municipalities, level, year, min_age, max_age)
+    except ValueError:
+        return pd.Series(dtype=float, name="population")
+    if out.empty or ((min_age > 0 or max_age is not None) and _only_open_band(population, year)):
+        return pd.Series(dtype=float, name="population")
+    return out
+
+
+def _only_open_band(population: pd.DataFrame, year: int) -> bool:
+    """True when a year holds only whole-population rows (age 0 and over)."""
+    rows = population[(population["year"] == year) & (population["area_level"] == "obec")]
+    return bool(len(rows)) and bool((rows["age_from"] == 0).all() & rows["age_to"].isna().all())
+
+
+def latest_year_with_ages(
+    population: pd.DataFrame, municipalities: pd.DataFrame, year: int, min_age: int
+) -> int | None:
+    """The latest year up to ``year`` whose municipal data give the population ``min_age``+."""
+    for y in sorted((y for y in population_years(population) if y <= year), reverse=True):
+        if not totals_or_nan(population, municipalities, "kraj", y, min_age).empty:
+            return y
+    return None
+
+
+def first_year_with_ages(
+    population: pd.DataFrame, municipalities: pd.DataFrame, min_age: int
+) -> int | None:
+    """The earliest year whose municipal data give the population ``min_age``+."""
+    for y in population_years(population):
+        if not totals_or_nan(population, municipalities, "kraj", y, min_age).empty:
+            return y
+    return None
+
+
 def age_band_labels(width: int, top: int) -> list[str]:
     return [f"{a}–{a + width - 1}" for a in range(0, top, width)] + [f"{top}+"]
 
 
 def pyramid(
-    population: pd.DataFrame, municipalities: pd.DataFrame, year: int, width: int = 5, top: int = 90
+    population: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    year: int,
+    width: int = 5,
+    top: int = 90,
+    level: str = "obec",
 ) -> pd.DataFrame:
-    """Men and women by age band (``width`` years, open band from ``top``) for one year."""
-    pop = municipal_population(population, municipalities)
+    """Men and women by age band (``width`` years, open band from ``top``) for one year.
+
+    ``level="obec"`` sums the municipalities; ``level="kraj"`` uses rows published for the
+    region as a whole (e.g. 5-year bands where municipal ages do not exist). Raises
+    ValueError when the data's bands are coarser than ``width``.
+    """
+    if level == "obec":
+        pop = municipal_population(population, municipalities)
+    else:
+        regions = set(municipalities["region_code"])
+        pop = population[
+            (population["area_level"] == "kraj") & population["area_code"].isin(regions)
+        ]
     pop = pop[pop["year"] == year]
     band = np.minimum(pop["age_from"] // width * width, top)
+    too_coarse = (pop["age_to"].isna() & (pop["age_from"] < top)) | (
+        pop["age_to"].notna()
+        & (pop["age_to"].fillna(0) // width != pop["age_from"] // width)
+        & (pop["age_from"] < top)
+    )
+    if pop.empty or bool(too_coarse.any()) or not {"M", "F"} <= set(pop["sex"]):
+        raise ValueError(f"no age detail of {width}-year bands by sex for {year}")
     labels = dict(zip([*list(range(0, top, width)), top], age_band_labels(width, top), strict=True))
     table = (
         pop.assign(band=band)
@@ -103,13 +171,15 @@ def ageing_by_area(
         return pd.DataFrame(
             {
                 "population": total,
-                "children": totals_by_area(population, municipalities, level, y, 0, children_max),
-                "seniors": totals_by_area(population, municipalities, level, y, seniors_min),
-                "oldest": totals_by_area(population, municipalities, level, y, oldest_min),
+                "children": totals_or_nan(population, municipalities, level, y, 0, children_max),
+                "seniors": totals_or_nan(population, municipalities, level, y, seniors_min),
+                "oldest": totals_or_nan(population, municipalities, level, y, oldest_min),
             }
-        ).fillna(0)
+        ).reindex(total.index)
 
-    now, base = shares(year), shares(base_year)
+    now = shares(year)
+    # Changes need a different base year; with a single year they are not defined.
+    base = shares(base_year) if base_year != year else now * float("nan")
     out = pd.DataFrame(
         {
             "population": now["population"].astype(int),

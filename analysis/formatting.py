@@ -111,6 +111,8 @@ def html_table(
         for c, v in zip(cols, row, strict=True):
             if c in formats:
                 text = formats[c](v)
+            elif c == "year" or c.endswith("_year"):
+                text = "–" if v is None or v is pd.NA else str(v)
             elif numeric[c]:
                 text = number(v, decimals[c])
             else:

@@ -76,3 +76,17 @@ COLUMN_LABELS.update(
         "district_name": "okres",
     }
 )
+COLUMN_LABELS.update(
+    {
+        "present": "k dispozici",
+        "note": "poznámka",
+        "count": "počet",
+        "examples": "příklady",
+        "region_code": "kraj",
+        "year": "rok",
+        "published_previous_end": "stav k 31. 12. předchozího roku",
+        "implied_start": "stav k 1. 1. podle pohybu",
+        "difference": "rozdíl",
+        "difference_pct": "rozdíl (%)",
+    }
+)

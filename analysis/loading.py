@@ -62,12 +62,17 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
         ) from None
 
 
+def network_membership(values: pd.Series) -> pd.Series:
+    """``'true'``/``'false'``/missing → nullable boolean (missing = not known)."""
+    return values.map({"true": True, "false": False}).astype("boolean")
+
+
 def read_table(path: Path | str, table: str) -> pd.DataFrame:
     """Read and validate one canonical CSV table."""
     path = Path(path)
     df = validate_table(read_csv_text(path), table, path.name)
     if table == "services":
-        df["in_regional_network"] = df["in_regional_network"].eq("true")
+        df["in_regional_network"] = network_membership(df["in_regional_network"])
     return df
 
 
@@ -141,7 +146,13 @@ def _missing_refs(
 
 @dataclass
 class Dataset:
-    """All validated input tables of one run, plus the hashes of their files."""
+    """All validated input tables of one run, plus what was read to build them.
+
+    ``files`` maps each input (a canonical table, or a source of the open-data catalogue)
+    to its path; ``file_rows`` counts the records read from it. ``availability`` says, for
+    open data, which tables were present and how complete; ``quality`` holds the
+    cross-checks between sources.
+    """
 
     municipalities: pd.DataFrame
     orp_polygons: pd.DataFrame
@@ -155,22 +166,34 @@ class Dataset:
     action_plan: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
+    file_rows: dict[str, int] = field(default_factory=dict)
+    availability: pd.DataFrame | None = None
+    quality: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """One row per input table: file, rows, columns and SHA-256 prefix."""
+        """One row per input file: name, records read and SHA-256 prefix."""
         rows = []
         for name, path in self.files.items():
-            df = getattr(self, name)
             rows.append(
                 {
                     "table": name,
                     "file": path.name,
-                    "rows": len(df),
-                    "columns": df.shape[1],
+                    "rows": self.file_rows.get(name),  # None: present, not needed
                     "sha256": self.hashes[name][:16],
                 }
             )
         return pd.DataFrame(rows)
+
+
+def hash_path(path: Path) -> str:
+    """SHA-256 of a file, or of the sorted (name, file hash) list of a folder."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        for p in sorted(path.rglob("*")):
+            if p.is_file():
+                h.update(f"{p.relative_to(path).as_posix()}\0{sha256_file(p)}\n".encode())
+        return h.hexdigest()
+    return sha256_file(path)
 
 
 def check_references(ds: Dataset) -> None:
@@ -268,7 +291,17 @@ def check_references(ds: Dataset) -> None:
 
 
 def load_dataset(config: RunConfig) -> Dataset:
-    """Read, validate and cross-check every input table of a run.
+    """Read, validate and cross-check every input table of a run (canonical CSV tables,
+    or official open data through :mod:`analysis.open_data`)."""
+    if config.data_format == "open-data":
+        from analysis.open_data import build_region_dataset
+
+        return build_region_dataset(config)
+    return load_canonical(config)
+
+
+def load_canonical(config: RunConfig) -> Dataset:
+    """Read, validate and cross-check every canonical input table of a run.
 
     All tables are read before raising, so that one error lists every broken file.
     """
@@ -286,7 +319,10 @@ def load_dataset(config: RunConfig) -> Dataset:
     if problems:
         raise DataValidationError(problems)
     ds = Dataset(
-        **tables, files=files, hashes={name: sha256_file(path) for name, path in files.items()}
+        **tables,
+        files=files,
+        hashes={name: sha256_file(path) for name, path in files.items()},
+        file_rows={name: len(df) for name, df in tables.items()},
     )
     check_references(ds)
     ds.services = place_at_municipality(ds.services, ds.municipalities)

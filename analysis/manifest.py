@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
-from analysis.loading import sha256_file
+from analysis.loading import hash_path, sha256_file
 from analysis.params import RunConfig
 
 PACKAGES = (
@@ -81,14 +81,20 @@ def build_manifest(
     config: RunConfig, build_dir: Path, notebook_sources: dict[str, Path], git: dict[str, Any]
 ) -> dict[str, Any]:
     """Collect the manifest for a finished build folder (outputs hashed as written)."""
-    inputs = {
-        table: {
-            "file": Path(config.path(table)).name,
-            "sha256": sha256_file(config.path(table)),
-            "bytes": Path(config.path(table)).stat().st_size,
-        }
-        for table in sorted(config.files)
-    }
+    inputs = {}
+    for table in sorted(config.files):
+        path = Path(config.path(table))
+        inputs[table] = (
+            {
+                "path": config.files[table],
+                "sha256": hash_path(path),
+                "bytes": sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+                if path.is_dir()
+                else path.stat().st_size,
+            }
+            if path.exists()
+            else {"path": config.files[table], "sha256": None, "absent": True}
+        )
     outputs = {
         p.relative_to(build_dir).as_posix(): sha256_file(p)
         for p in sorted(build_dir.rglob("*"))

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
-from analysis.demography import totals_by_area
+from analysis.demography import latest_year_with_ages, totals_by_area
 from analysis.maps import choropleth
 
 # Service types whose residential beds serve seniors (homes for seniors, special regime).
@@ -35,14 +35,14 @@ def capacity_by_type(services: pd.DataFrame) -> pd.DataFrame:
     out = g.agg(
         services=("service_id", "nunique"),
         capacity=("capacity", "sum"),
-        in_network=("in_regional_network", "sum"),
+        in_network=("in_regional_network", lambda s: s.sum() if s.notna().any() else pd.NA),
     ).reset_index()
     out.insert(
         1, "service_type", out["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].name)
     )
     out["form"] = out["form"].map(FORMS)
     out["capacity_unit"] = out["capacity_unit"].map(CAPACITY_UNITS)
-    out["in_network"] = out["in_network"].astype(int)
+    out["in_network"] = out["in_network"].astype("Int64")  # missing = membership not known
     return out
 
 
@@ -120,9 +120,11 @@ def orp_overview(
 ) -> pd.DataFrame:
     """The ORP table of the network chapter, with a region total row.
 
-    Population is taken from ``year`` (1 January); ``services`` should already be
-    restricted to the services active on that date.
+    Population is taken from the latest year up to ``year`` whose data give the ages
+    ``seniors_min_age``+; ``services`` should already be restricted to the services
+    active on the reference date.
     """
+    year = latest_year_with_ages(population, municipalities, year, seniors_min_age) or year
     total = totals_by_area(population, municipalities, "orp", year)
     seniors = totals_by_area(population, municipalities, "orp", year, seniors_min_age)
     table = capacity_by_orp(services, municipalities, total, seniors, per_population)
@@ -152,8 +154,11 @@ def reference_date(year: int) -> dt.date:
 
 def senior_beds_map(
     by_orp: pd.DataFrame, polygons: pd.DataFrame, services: pd.DataFrame
-) -> plt.Figure:
-    """ORP choropleth of senior beds per population with the homes' places as points."""
+) -> plt.Figure | None:
+    """ORP choropleth of senior beds per population with the homes' places as points
+    (None when the data hold no services: an all-zero map would mislead)."""
+    if services.empty:
+        return None
     rates = by_orp[by_orp["orp_code"] != ""].set_index("orp_code")["senior_beds_rate"]
     homes = services[
         services["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES) & services["form"].eq("pob")

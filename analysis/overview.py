@@ -22,15 +22,34 @@ TABLE_LABELS = {
 
 
 def input_overview(ds: Dataset) -> pd.DataFrame:
-    """One row per input table: what it holds, file, rows, columns, SHA-256 prefix."""
+    """One row per input file: what it holds, file, records read, SHA-256 prefix."""
+    from analysis.sources import load_catalogue
+
+    titles = {k: v.title for k, v in load_catalogue().sources.items()} | TABLE_LABELS
     out = ds.summary()
-    out.insert(1, "content", out["table"].map(TABLE_LABELS))
+    out.insert(1, "content", out["table"].map(titles))
     return out.drop(columns="table")
+
+
+def availability(ds: Dataset) -> pd.DataFrame:
+    """Which kinds of data the run had (open data are partial; canonical data complete)."""
+    if ds.availability is not None:
+        return ds.availability
+    rows = [
+        (TABLE_LABELS[t], "ano" if len(getattr(ds, t)) else "ne", f"{len(getattr(ds, t))} řádků")
+        for t in TABLE_LABELS
+    ]
+    return pd.DataFrame(rows, columns=["content", "present", "note"])
+
+
+def quality_table(ds: Dataset, name: str) -> pd.DataFrame:
+    """One of the cross-checks between sources (empty when the data need none)."""
+    return ds.quality.get(name, pd.DataFrame())
 
 
 def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
     """ORPs, municipalities and population (latest year ≤ ``year``) per district."""
-    pop_year = latest_population_year(ds, year)
+    pop_year = latest_population_year(ds, year)  # latest year with municipal totals
     pop = municipal_population(ds.population[ds.population["year"] == pop_year], ds.municipalities)
     m = ds.municipalities
     out = m.groupby(["district_code", "district_name"]).agg(
@@ -68,12 +87,14 @@ def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
     """The checks made on the inputs, with their results, for the reader of the report."""
     s = ds.services
     years = population_years(ds.population)
-    no_coords = int(s["coords_imputed"].sum())
+    out_of_network = s.loc[s["in_regional_network"].eq(False), "service_id"].nunique()
+    unknown_network = s.loc[s["in_regional_network"].isna(), "service_id"].nunique()
+
+    def listing(values: pd.Series) -> str:
+        return ", ".join(str(v) for v in sorted(values.unique())) or "žádné"
+
     rows = [
-        (
-            "typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)",
-            "v pořádku: všech 10 tabulek",
-        ),
+        ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)", "v pořádku"),
         ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
         ("roky údajů o obyvatelstvu", f"{years[0]}–{years[-1]} ({len(years)} let)"),
         (
@@ -81,9 +102,9 @@ def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
             str(len(set(ds.municipalities["municipality_code"]) - set(ds.population["area_code"]))),
         ),
         ("registrované služby / řádky služba × forma", f"{s['service_id'].nunique()} / {len(s)}"),
-        ("služby mimo krajskou síť", str(s.loc[~s["in_regional_network"], "service_id"].nunique())),
-        ("služby bez souřadnic místa (umístěny do středu obce)", str(no_coords)),
-        ("roky finančních výkazů", ", ".join(str(y) for y in sorted(ds.finance["year"].unique()))),
-        ("rok akčního plánu", ", ".join(str(y) for y in sorted(ds.action_plan["year"].unique()))),
+        ("služby mimo krajskou síť / bez údaje o síti", f"{out_of_network} / {unknown_network}"),
+        ("služby bez souřadnic místa (umístěny do bodu obce)", str(int(s["coords_imputed"].sum()))),
+        ("roky finančních výkazů", listing(ds.finance["year"])),
+        ("rok akčního plánu", listing(ds.action_plan["year"])),
     ]
     return pd.DataFrame(rows, columns=["check", "result"])

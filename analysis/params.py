@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pandas as pd
 import yaml
@@ -116,8 +116,13 @@ class Region(_Strict):
 
 
 class DataParams(_Strict):
+    # "canonical": the CSV tables of docs/data-model.md (e.g. the demo);
+    # "open-data": official files laid out as in params/sources.yaml, read by the readers.
+    format: Literal["canonical", "open-data"] = "canonical"
     dir: str
     files: dict[str, str] = Field(default_factory=dict)
+    # open-data only: which registry source gives the services (rpss or registry_catalogue)
+    registry: Literal["rpss", "registry_catalogue"] | None = None
     sources: dict[str, Annotated[str, Field(min_length=1)]]
     synthetic: bool = False
 
@@ -140,6 +145,8 @@ class RunConfig(_Strict):
     region: Region
     year: int
     title: str
+    data_format: str = "canonical"
+    registry: str | None = None
     data_dir: str
     files: dict[str, str]
     sources: dict[str, str]
@@ -217,11 +224,21 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
             f"key 'chapters': unknown chapter(s) {unknown_chapters}, "
             f"expected some of {list(CHAPTERS)}"
         )
-    unknown_tables = sorted(set(run.data.files) - set(DEFAULT_FILES))
+    if run.data.format == "open-data":
+        from analysis.sources import load_catalogue
+
+        catalogue = load_catalogue().sources
+        defaults = {k: v.path for k, v in catalogue.items()}
+        required = [k for k, v in catalogue.items() if v.required]
+        if run.data.registry:
+            required.append(run.data.registry)
+    else:
+        defaults, required = DEFAULT_FILES, list(DEFAULT_FILES)
+    unknown_tables = sorted(set(run.data.files) - set(defaults))
     if unknown_tables:
         problems.append(
             f"unknown key(s) {['data.files.' + t for t in unknown_tables]}, "
-            f"expected some of {sorted(DEFAULT_FILES)}"
+            f"expected some of {sorted(defaults)}"
         )
     missing_sources = sorted(set(DEFAULT_FILES) - set(run.data.sources))
     extra_sources = sorted(set(run.data.sources) - set(DEFAULT_FILES))
@@ -245,11 +262,11 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
                 "(for the demo region run `socplan demo` first)"
             ],
         )
-    files = {**DEFAULT_FILES, **run.data.files}
+    files = {**defaults, **run.data.files}
     missing = [
-        f"key 'data.files.{t}': file {root / f} does not exist"
-        for t, f in files.items()
-        if not (root / f).is_file()
+        f"key 'data.files.{t}': {root / files[t]} does not exist"
+        for t in required
+        if not (root / files[t]).exists()
     ]
     if missing:
         raise ParameterError(path, missing)
@@ -264,6 +281,8 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         region=run.region,
         year=run.year,
         title=run.title,
+        data_format=run.data.format,
+        registry=run.data.registry,
         data_dir=str(root),
         files=files,
         sources=dict(run.data.sources),

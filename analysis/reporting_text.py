@@ -30,13 +30,23 @@ def network_intro(services: pd.DataFrame, year: int) -> str:
     """Opening paragraph of the network chapter."""
     n = services["service_id"].nunique()
     providers = services["provider_ico"].nunique()
-    in_net = services.loc[services["in_regional_network"], "service_id"].nunique()
+    known = services["in_regional_network"].notna()
+    in_net = services.loc[services["in_regional_network"].eq(True), "service_id"].nunique()
     beds = services.loc[
         services["capacity_unit"].eq("luzka") & services["form"].eq("pob"), "capacity"
     ].sum()
+    if n == 0:
+        return (
+            f"Dodaný registr neobsahuje žádnou službu registrovanou v kraji k 1. 1. {year}. "
+            "Tabulky a mapy kapitoly jsou proto prázdné; doplňte úplný registr (RPSS)."
+        )
+    network = (
+        f"{f.number(in_net)} z nich ({f.percent(100 * in_net / n)}) je zařazeno do krajské sítě"
+        if known.all()
+        else "příslušnost ke krajské síti data neuvádějí"
+    )
     return (
         f"K 1. 1. {year} bylo v kraji registrováno **{f.number(n)}** sociálních služeb "
-        f"{f.number(providers)} poskytovatelů; {f.number(in_net)} z nich "
-        f"({f.percent(100 * in_net / n)}) je zařazeno do krajské sítě. Pobytové služby mají "
+        f"{f.number(providers)} poskytovatelů; {network}. Pobytové služby mají "
         f"celkem {f.number(beds)} lůžek."
     )

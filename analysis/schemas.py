@@ -157,7 +157,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             ),
             "active_from": pa.Column("datetime64[ns]", coerce=True),
             "active_to": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-            "in_regional_network": pa.Column(str, pa.Check.isin(["true", "false"]), coerce=True),
+            # Empty where the data does not say (the registry itself does not).
+            "in_regional_network": pa.Column(
+                str, pa.Check.isin(["true", "false"]), nullable=True, coerce=True
+            ),
         },
         checks=[
             pa.Check(_unit_allowed, error=UNIT_ERROR),

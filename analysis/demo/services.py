@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.codelists import SERVICE_TYPES
+from analysis.codelists import DEFAULT_TARGET_GROUPS, SERVICE_TYPES
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,6 @@ class TypeSpec:
     count: int
     forms: tuple[tuple[str, str, float], ...]  # (form, unit, probability of having it)
     capacity: dict[str, tuple[float, float]]  # form → (low, high) capacity
-    groups: tuple[str, ...]
     unit_cost: float  # CZK per capacity unit per year, 2024
     where: str  # "towns" (ORP seats and capital), "any" (population-weighted)
 
@@ -33,94 +32,79 @@ SPECS: dict[int, TypeSpec] = {
         22,
         ((_A, "interv", 1.0), (_T, "interv", 0.3)),
         {_A: (2, 30), _T: (2, 12)},
-        ("deti_rodiny", "seniori", "ozp", "ohrozeni"),
         150e3,
         "towns",
     ),
-    3: TypeSpec(12, ((_T, "klient", 1.0),), {_T: (5, 45)}, ("seniori", "ozp"), 380e3, "towns"),
+    3: TypeSpec(12, ((_T, "klient", 1.0),), {_T: (5, 45)}, 380e3, "towns"),
     4: TypeSpec(
         36,
         ((_T, "klient", 1.0), (_A, "klient", 0.2)),
         {_T: (3, 40), _A: (1, 6)},
-        ("seniori", "ozp"),
         330e3,
         "any",
     ),
-    5: TypeSpec(3, ((_T, "klient", 1.0),), {_T: (30, 300)}, ("seniori", "ozp"), 25e3, "towns"),
+    5: TypeSpec(3, ((_T, "klient", 1.0),), {_T: (30, 300)}, 25e3, "towns"),
     6: TypeSpec(
         3,
         ((_T, "klient", 1.0), (_A, "klient", 0.5)),
         {_T: (2, 10), _A: (2, 8)},
-        ("ozp",),
         160e3,
         "towns",
     ),
-    7: TypeSpec(5, ((_T, "klient", 1.0),), {_T: (5, 25)}, ("ozp",), 300e3, "towns"),
+    7: TypeSpec(5, ((_T, "klient", 1.0),), {_T: (5, 25)}, 300e3, "towns"),
     8: TypeSpec(
         14,
         ((_P, "luzka", 0.6), (_T, "klient", 0.5), (_A, "klient", 0.2)),
         {_P: (3, 20), _T: (2, 20), _A: (2, 10)},
-        ("seniori", "ozp"),
         560e3,
         "any",
     ),
-    9: TypeSpec(3, ((_A, "klient", 1.0),), {_A: (8, 30)}, ("ohrozeni", "ozp"), 200e3, "towns"),
-    10: TypeSpec(10, ((_A, "klient", 1.0),), {_A: (8, 35)}, ("seniori", "ozp"), 260e3, "towns"),
-    11: TypeSpec(3, ((_P, "luzka", 1.0),), {_P: (6, 20)}, ("ozp",), 640e3, "towns"),
-    12: TypeSpec(9, ((_P, "luzka", 1.0),), {_P: (12, 110)}, ("ozp",), 760e3, "any"),
-    13: TypeSpec(22, ((_P, "luzka", 1.0),), {_P: (20, 160)}, ("seniori",), 620e3, "any"),
-    14: TypeSpec(16, ((_P, "luzka", 1.0),), {_P: (15, 90)}, ("seniori", "ozp"), 690e3, "any"),
-    15: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 24)}, ("ozp",), 520e3, "towns"),
-    16: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 25)}, ("seniori", "ozp"), 430e3, "towns"),
+    9: TypeSpec(3, ((_A, "klient", 1.0),), {_A: (8, 30)}, 200e3, "towns"),
+    10: TypeSpec(10, ((_A, "klient", 1.0),), {_A: (8, 35)}, 260e3, "towns"),
+    11: TypeSpec(3, ((_P, "luzka", 1.0),), {_P: (6, 20)}, 640e3, "towns"),
+    12: TypeSpec(9, ((_P, "luzka", 1.0),), {_P: (12, 110)}, 760e3, "any"),
+    13: TypeSpec(22, ((_P, "luzka", 1.0),), {_P: (20, 160)}, 620e3, "any"),
+    14: TypeSpec(16, ((_P, "luzka", 1.0),), {_P: (15, 90)}, 690e3, "any"),
+    15: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 24)}, 520e3, "towns"),
+    16: TypeSpec(8, ((_P, "luzka", 1.0),), {_P: (4, 25)}, 430e3, "towns"),
     17: TypeSpec(
         4,
         ((_T, "klient", 1.0), (_A, "klient", 0.3)),
         {_T: (20, 90), _A: (5, 20)},
-        ("deti_rodiny", "ozp"),
         140e3,
         "towns",
     ),
-    18: TypeSpec(
-        2, ((_T, "hovor", 1.0),), {_T: (1, 3)}, ("deti_rodiny", "ohrozeni"), 1.6e6, "towns"
-    ),
+    18: TypeSpec(2, ((_T, "hovor", 1.0),), {_T: (1, 3)}, 1.6e6, "towns"),
     19: TypeSpec(
         3,
         ((_A, "interv", 1.0), (_T, "interv", 0.6)),
         {_A: (1, 6), _T: (1, 6)},
-        ("ozp",),
         320e3,
         "towns",
     ),
-    20: TypeSpec(
-        6, ((_P, "luzka", 1.0),), {_P: (12, 50)}, ("ohrozeni", "deti_rodiny"), 190e3, "towns"
-    ),
-    21: TypeSpec(
-        3, ((_P, "luzka", 1.0),), {_P: (6, 16)}, ("deti_rodiny", "ohrozeni"), 260e3, "towns"
-    ),
-    22: TypeSpec(4, ((_A, "kontakt", 1.0),), {_A: (4, 15)}, ("ohrozeni",), 400e3, "towns"),
+    20: TypeSpec(6, ((_P, "luzka", 1.0),), {_P: (12, 50)}, 190e3, "towns"),
+    21: TypeSpec(3, ((_P, "luzka", 1.0),), {_P: (6, 16)}, 260e3, "towns"),
+    22: TypeSpec(4, ((_A, "kontakt", 1.0),), {_A: (4, 15)}, 400e3, "towns"),
     23: TypeSpec(
         4,
         ((_A, "klient", 1.0), (_T, "klient", 0.5), (_P, "luzka", 0.3)),
         {_A: (3, 12), _T: (2, 8), _P: (4, 10)},
-        ("ohrozeni", "deti_rodiny"),
         360e3,
         "towns",
     ),
-    24: TypeSpec(4, ((_A, "klient", 1.0),), {_A: (15, 50)}, ("ohrozeni",), 110e3, "towns"),
+    24: TypeSpec(4, ((_A, "klient", 1.0),), {_A: (15, 50)}, 110e3, "towns"),
     25: TypeSpec(
         12,
         ((_A, "klient", 1.0), (_T, "klient", 0.3)),
         {_A: (10, 40), _T: (5, 15)},
-        ("deti_rodiny",),
         90e3,
         "towns",
     ),
-    26: TypeSpec(4, ((_A, "luzka", 1.0),), {_A: (8, 40)}, ("ohrozeni",), 95e3, "towns"),
+    26: TypeSpec(4, ((_A, "luzka", 1.0),), {_A: (8, 40)}, 95e3, "towns"),
     27: TypeSpec(
         3,
         ((_A, "klient", 1.0), (_P, "luzka", 0.5)),
         {_A: (5, 20), _P: (6, 15)},
-        ("ohrozeni",),
         260e3,
         "towns",
     ),
@@ -128,7 +112,6 @@ SPECS: dict[int, TypeSpec] = {
         18,
         ((_T, "klient", 1.0), (_A, "klient", 0.4)),
         {_T: (3, 20), _A: (2, 10)},
-        ("deti_rodiny",),
         420e3,
         "any",
     ),
@@ -136,20 +119,16 @@ SPECS: dict[int, TypeSpec] = {
         10,
         ((_A, "klient", 1.0), (_T, "klient", 0.4)),
         {_A: (8, 30), _T: (3, 10)},
-        ("seniori", "ozp"),
         140e3,
         "towns",
     ),
-    30: TypeSpec(8, ((_A, "klient", 1.0),), {_A: (8, 30)}, ("ozp",), 180e3, "towns"),
-    31: TypeSpec(2, ((_P, "luzka", 1.0),), {_P: (10, 20)}, ("ohrozeni",), 420e3, "towns"),
-    32: TypeSpec(
-        8, ((_T, "kontakt", 1.0),), {_T: (3, 12)}, ("ohrozeni", "deti_rodiny"), 450e3, "towns"
-    ),
+    30: TypeSpec(8, ((_A, "klient", 1.0),), {_A: (8, 30)}, 180e3, "towns"),
+    31: TypeSpec(2, ((_P, "luzka", 1.0),), {_P: (10, 20)}, 420e3, "towns"),
+    32: TypeSpec(8, ((_T, "kontakt", 1.0),), {_T: (3, 12)}, 450e3, "towns"),
     33: TypeSpec(
         12,
         ((_A, "klient", 0.8), (_T, "klient", 0.6), (_P, "luzka", 0.15)),
         {_A: (5, 25), _T: (3, 15), _P: (4, 12)},
-        ("ozp", "ohrozeni"),
         260e3,
         "towns",
     ),
@@ -211,8 +190,9 @@ def generate_services(
             forms = [f for f in spec.forms if f[2] >= 1.0 or rng.random() < f[2]]
             if not forms:
                 forms = [spec.forms[0]]
-            groups = [g for g in spec.groups if len(spec.groups) == 1 or rng.random() < 0.8]
-            groups = groups or [spec.groups[0]]
+            usual = DEFAULT_TARGET_GROUPS[code]
+            groups = [g for g in usual if len(usual) == 1 or rng.random() < 0.8]
+            groups = groups or [usual[0]]
             start = pd.Timestamp(int(rng.integers(1995, 2024)), int(rng.integers(1, 13)), 1)
             ended = rng.random() < 0.03
             end = pd.Timestamp(2024, int(rng.integers(1, 13)), 28) if ended else pd.NaT

@@ -1,0 +1,429 @@
+"""Build the canonical tables of one real region from official open data.
+
+The national sources (ČSÚ municipality table, MOS territory list, coordinates, municipal
+population series, ORP polygons with census 2021, the registry) are read with the
+readers of :mod:`analysis.readers`, cross-checked against each other, cut to the region
+and validated with the same schemas as any canonical input. Tables that the open data
+do not hold (service finance, the region's plan) stay empty, and ``availability`` says
+so, so that the report can state which chapters are partial.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import CellProblem, DataValidationError
+from analysis.loading import Dataset, check_references, hash_path, place_at_municipality
+from analysis.params import RunConfig
+from analysis.readers.demography_sources import (
+    read_national_age,
+    read_population_movement,
+    read_uzis_age_structure,
+)
+from analysis.readers.geo import read_orp_census
+from analysis.readers.registry import read_catalogue, read_rpss
+from analysis.readers.territory import (
+    current_municipalities,
+    read_coordinates,
+    read_cr_municipalities,
+    read_mos_territory,
+    read_population_series,
+)
+from analysis.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
+from analysis.sources import load_catalogue
+
+CR_YEAR = 2023  # the ČSÚ municipality table holds the population on 1 Jan 2023
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """An empty canonical table with the schema's columns (typed by validation)."""
+    cols = list(SCHEMAS[table].columns)
+    return validate_table(pd.DataFrame({c: pd.Series(dtype="str") for c in cols}), table, table)
+
+
+def municipalities_table(
+    cr: pd.DataFrame, mos: pd.DataFrame, coords: pd.DataFrame, region_code: str, region_name: str
+) -> pd.DataFrame:
+    """The region's municipalities with proper-case names, districts and points."""
+    names = current_municipalities(mos).set_index("municipality_code")
+    points = coords.drop_duplicates("municipality_code").set_index("municipality_code")
+    m = cr[cr["region_code"] == region_code].copy()
+    m["municipality_name"] = (
+        m["municipality_code"].map(names["municipality_name"]).fillna(m["municipality_name"])
+    )
+    m["district_name"] = m["municipality_code"].map(names["district_name"])
+    m["region_name"] = region_name
+    m["lat"] = m["municipality_code"].map(points["lat"])
+    m["lon"] = m["municipality_code"].map(points["lon"])
+    # A point outside Czechia is left empty (reported in the quality checks).
+    outside = ~m["lat"].between(*LAT_RANGE) | ~m["lon"].between(*LON_RANGE)
+    m.loc[outside, ["lat", "lon"]] = None
+    m["district_name"] = m["district_name"].fillna(m["district_code"])
+    cols = list(SCHEMAS["municipalities"].columns)
+    return m[cols].reset_index(drop=True)
+
+
+def population_table(
+    cr: pd.DataFrame,
+    series: pd.DataFrame,
+    munis: set[str],
+    uzis: pd.DataFrame | None,
+    region_code: str,
+) -> pd.DataFrame:
+    """Population rows: 2023 bands 0–14/15–64/65+ (both sexes), 2010–2018 totals by sex,
+    and the region's 5-year bands by sex where the ÚZIS table has them."""
+    c = cr[cr["municipality_code"].isin(munis)]
+    bands = []
+    for (lo, hi), values in {
+        (0, 14): c["pop_0_14"],
+        (15, 64): c["population"] - c["pop_0_14"] - c["pop_65_plus"],
+        (65, None): c["pop_65_plus"],
+    }.items():
+        bands.append(
+            pd.DataFrame(
+                {
+                    "area_code": c["municipality_code"],
+                    "area_level": "obec",
+                    "year": CR_YEAR,
+                    "sex": "T",
+                    "age_from": lo,
+                    "age_to": hi,
+                    "population": values,
+                }
+            )
+        )
+    s = series[series["municipality_code"].isin(munis)]
+    for sex, col in (("M", "men"), ("F", "women")):
+        bands.append(
+            pd.DataFrame(
+                {
+                    "area_code": s["municipality_code"],
+                    "area_level": "obec",
+                    "year": s["year"],
+                    "sex": sex,
+                    "age_from": 0,
+                    "age_to": None,
+                    "population": s[col],
+                }
+            )
+        )
+    if uzis is not None:
+        u = uzis[uzis["area_code"] == region_code]
+        for sex, col in (("M", "male"), ("F", "female")):
+            bands.append(
+                pd.DataFrame(
+                    {
+                        "area_code": u["area_code"],
+                        "area_level": "kraj",
+                        "year": u["date"].str[:4].astype(int),
+                        "sex": sex,
+                        "age_from": u["age_from"],
+                        "age_to": u["age_to"],
+                        "population": u[col],
+                    }
+                )
+            )
+    out = pd.concat(bands, ignore_index=True)
+    out["age_to"] = out["age_to"].astype("Int64")
+    return out
+
+
+def _registry_services(
+    config: RunConfig, national_codes: set[str], munis: set[str]
+) -> tuple[pd.DataFrame, dict, str]:
+    """Services of the region from the configured registry source."""
+    source = config.registry
+    path = config.path(source)
+    if source == "rpss":
+        raw, counts = read_rpss(path), {}
+    else:
+        raw, counts = read_catalogue(path, config.path("registry_catalogue_schema"))
+    unknown = raw[~raw["municipality_code"].isin(national_codes)]
+    if len(unknown):
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    int(r._item),
+                    "municipality code",
+                    r.municipality_code,
+                    "a municipality code of the ČSÚ crosswalk",
+                )
+                for r in unknown.itertuples()
+            ]
+        )
+    region = raw[raw["municipality_code"].isin(munis)].copy()
+    region.index = region.pop("_item") - 1  # errors name the registry item
+    region = region.drop(columns="_form")
+    typed = validate_table(
+        region.astype({"capacity": "float", "service_type_code": "str"}),
+        "services",
+        path.name,
+        row_offset=1,
+    )
+    typed["in_regional_network"] = (
+        typed["in_regional_network"].map({"true": True, "false": False}).astype("boolean")
+    )
+    counts["region_rows"] = len(typed)
+    counts["region_services"] = typed["service_id"].nunique()
+    return typed.reset_index(drop=True), counts, path.name
+
+
+def build_region_dataset(config: RunConfig) -> Dataset:
+    """Canonical tables of ``config.region`` from the open-data sources of the run."""
+    region = config.region.code
+    path = config.path
+    catalogue = load_catalogue().sources
+    mos = read_mos_territory(path("mos_territory"), catalogue["mos_territory"].encoding)
+    known = set(current_municipalities(mos)["municipality_code"])
+    cr = read_cr_municipalities(
+        path("cr_municipalities"), catalogue["cr_municipalities"].encoding, known_codes=known
+    )
+    if region not in set(cr["region_code"]):
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path("cr_municipalities").name,
+                    None,
+                    "region_code",
+                    region,
+                    "a region present in the municipality table",
+                )
+            ]
+        )
+    coords = read_coordinates(path("coordinates"))
+    series = read_population_series(path("population_series"))
+    seat_to_orp = dict(zip(cr["municipality_code"], cr["orp_code"], strict=True))
+    orp_census = read_orp_census(path("orp_census"), seat_to_orp)
+    uzis = (
+        read_uzis_age_structure(path("regional_age_2017"))
+        if path("regional_age_2017").exists()
+        else None
+    )
+
+    munis = municipalities_table(cr, mos, coords, region, config.region.name)
+    codes = set(munis["municipality_code"])
+    orps = orp_census[orp_census["orp_code"].isin(set(munis["orp_code"]))]
+    polygons = orps[["orp_code", "orp_name", "geometry"]].reset_index(drop=True)
+    pop = population_table(cr, series, codes, uzis, region)
+    population = validate_table(pop, "population", "population (open data)")
+
+    files = {k: path(k) for k in catalogue if path(k).exists()}
+    rows = {
+        "cr_municipalities": len(cr),
+        "mos_territory": len(mos),
+        "coordinates": len(coords),
+        "population_series": len(series),
+        "orp_census": len(orp_census),
+    }
+    if uzis is not None:
+        rows["regional_age_2017"] = len(uzis)
+    registry_note = "registr není zadán (data.registry)"
+    if config.registry and path(config.registry).exists():
+        services, counts, file = _registry_services(config, known, codes)
+        rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
+        registry_note = (
+            f"{file}: {counts['region_services']} služeb kraje "
+            f"({counts['region_rows']} řádků služba × forma)"
+        )
+        if "places" in counts:
+            registry_note += (
+                f"; soubor celkem {counts['places']} míst, "
+                f"{counts['services']} služeb (vzorek, ne úplný registr)"
+            )
+    else:
+        services = _empty("services")
+    services = place_at_municipality(services, munis)
+
+    ds = Dataset(
+        municipalities=validate_table(munis, "municipalities", "municipalities (open data)"),
+        orp_polygons=polygons,
+        population=population,
+        services=services,
+        finance=_empty("finance"),
+        plan_priorities=_empty("plan_priorities"),
+        plan_measures=_empty("plan_measures"),
+        plan_indicators=_empty("plan_indicators"),
+        plan_indicator_values=_empty("plan_indicator_values"),
+        action_plan=_empty("action_plan"),
+        files=files,
+        hashes={k: hash_path(p) for k, p in files.items()},
+        file_rows=rows,
+    )
+    check_references(_with_placeholder_names(ds))
+    ds.availability = availability(ds, uzis is not None, registry_note)
+    ds.quality = quality_checks(config, cr, mos, coords, series, orp_census)
+    ds.file_rows.update({k: len(v) for k, v in ds.quality.get("_read", {}).items()})
+    return ds
+
+
+def _with_placeholder_names(ds: Dataset) -> Dataset:
+    """check_references names files by their path; open data has no canonical files."""
+    names = {
+        t: Path(f"{t} (open data)")
+        for t in (
+            "population",
+            "services",
+            "finance",
+            "plan_measures",
+            "plan_indicators",
+            "plan_indicator_values",
+            "action_plan",
+            "orp_polygons",
+        )
+    }
+    clone = Dataset(
+        **{
+            k: getattr(ds, k)
+            for k in (
+                "municipalities",
+                "orp_polygons",
+                "population",
+                "services",
+                "finance",
+                "plan_priorities",
+                "plan_measures",
+                "plan_indicators",
+                "plan_indicator_values",
+                "action_plan",
+            )
+        },
+        files=names,
+    )
+    return clone
+
+
+def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.DataFrame:
+    """Which canonical tables the open data filled, and how completely."""
+    years = sorted(ds.population["year"].unique())
+    rows = [
+        (
+            "územní členění",
+            "ano",
+            f"{len(ds.municipalities)} obcí, "
+            f"{ds.municipalities['orp_code'].nunique()} ORP, ČSÚ k 1. 1. {CR_YEAR}",
+        ),
+        ("hranice ORP", "ano", f"{len(ds.orp_polygons)} polygonů (RÚIAN, SLDB 2021)"),
+        (
+            "obyvatelstvo",
+            "částečně",
+            f"roky {', '.join(map(str, years))}; obce: {CR_YEAR} ve skupinách 0–14, 15–64, 65+; "
+            "2010–2018 jen úhrny podle pohlaví; "
+            + (
+                "kraj: pětileté skupiny k 1. 7. 2017"
+                if regional_ages
+                else "jednoleté ani pětileté věkové skupiny kraje nejsou k dispozici"
+            ),
+        ),
+        ("sociální služby", "ano" if len(ds.services) else "ne", registry_note),
+        ("financování služeb", "ne", "výkazy služeb nejsou v otevřených datech"),
+        ("střednědobý a akční plán", "ne", "plán kraje nebyl dodán"),
+    ]
+    return pd.DataFrame(rows, columns=["content", "present", "note"])
+
+
+def quality_checks(
+    config: RunConfig,
+    cr: pd.DataFrame,
+    mos: pd.DataFrame,
+    coords: pd.DataFrame,
+    series: pd.DataFrame,
+    orp_census: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """Cross-checks between the national sources (whole country) as report tables."""
+    cr_codes = set(cr["municipality_code"])
+    mos_codes = set(current_municipalities(mos)["municipality_code"])
+    coord_codes = set(coords["municipality_code"])
+    last_series = series["year"].max()
+    series_codes = set(series.loc[series["year"] == last_series, "municipality_code"])
+    outside = coords[~coords["lat"].between(*LAT_RANGE) | ~coords["lon"].between(*LON_RANGE)]
+    census_orps = set(orp_census["orp_code"])
+
+    def row(check: str, items: set[str] | list[str]) -> tuple[str, int, str]:
+        items = sorted(items)
+        return check, len(items), ", ".join(items[:8]) + (" …" if len(items) > 8 else "")
+
+    checks = pd.DataFrame(
+        [
+            row("obce v tabulce ČSÚ, chybí v číselníku MOS", cr_codes - mos_codes),
+            row("obce v číselníku MOS, chybí v tabulce ČSÚ", mos_codes - cr_codes),
+            row("obce v tabulce ČSÚ bez souřadnic", cr_codes - coord_codes),
+            row("souřadnice obcí, které tabulka ČSÚ nezná", coord_codes - cr_codes),
+            row(
+                f"obce v tabulce ČSÚ, chybí v řadě obyvatel {last_series}", cr_codes - series_codes
+            ),
+            row(
+                f"obce řady obyvatel {last_series}, které tabulka ČSÚ nezná",
+                series_codes - cr_codes,
+            ),
+            row("souřadnice mimo území Česka", set(outside["municipality_code"])),
+            row("ORP tabulky ČSÚ bez polygonu", set(cr["orp_code"]) - census_orps),
+            row("polygony ORP bez ORP tabulky ČSÚ", census_orps - set(cr["orp_code"])),
+        ],
+        columns=["check", "count", "examples"],
+    )
+    out = {"sources": checks}
+    movement_path = config.path("population_movement")
+    if movement_path.exists():
+        out["rebasing"] = census_rebasing(read_population_movement(movement_path))
+    national = config.path("national_age")
+    if national.exists():
+        nat = read_national_age(national)
+        out["national_totals"] = pd.DataFrame(
+            [
+                (
+                    "obyvatelé ČR k 1. 1. 2023 (součet obcí, tabulka ČSÚ)",
+                    int(cr["population"].sum()),
+                ),
+                ("obyvatelé ČR k 1. 1. 2023 (podle věku)", int(nat["total"].sum())),
+                ("z toho 65+ (součet obcí)", int(cr["pop_65_plus"].sum())),
+                ("z toho 65+ (podle věku)", int(nat.loc[nat["age_start"] >= 65, "total"].sum())),
+            ],
+            columns=["check", "count"],
+        )
+    return out
+
+
+def census_rebasing(movement: pd.DataFrame) -> pd.DataFrame:
+    """Breaks in the regional population series that vital events do not explain.
+
+    For each region and year, the start of the year implied by the movement statistics
+    (end of year minus the year's total change) is compared with the published end of the
+    previous year. A non-zero difference is a re-basing: the census 2021 revision shows up
+    between the states of 1 Jan 2021 and 1 Jan 2022. Rows: every year with a break,
+    per region and for the country.
+    """
+    totals = movement.groupby("year")[["population_end", "total_change"]].sum()
+    frames = [movement, totals.reset_index().assign(region_code="CZ")]
+    rows = []
+    for r, g in pd.concat(frames, ignore_index=True).groupby("region_code", sort=False):
+        g = g.set_index("year").sort_index()
+        for year in g.index:
+            if year - 1 not in g.index:
+                continue  # no published state for the end of the previous year
+            start = g.at[year, "population_end"] - g.at[year, "total_change"]
+            previous = g.at[year - 1, "population_end"]
+            if start != previous:
+                rows.append(
+                    {
+                        "region_code": r,
+                        "year": int(year),
+                        "published_previous_end": int(previous),
+                        "implied_start": int(start),
+                        "difference": int(start - previous),
+                        "difference_pct": 100 * (start - previous) / previous,
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "region_code",
+            "year",
+            "published_previous_end",
+            "implied_start",
+            "difference",
+            "difference_pct",
+        ],
+    )

@@ -1,0 +1,87 @@
+"""Shared helpers of the readers of official formats: declared encodings, Czech numbers.
+
+Encodings are declared by the caller (the source catalogue says which one each file
+uses) and checked, never guessed: a file that turns out to be in another encoding is an
+error that says which encoding was found.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analysis.errors import CellProblem, DataValidationError
+
+ENCODING_NAMES = {"cp1250": "Windows-1250", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)"}
+
+
+def _looks_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b >= 0x80 for b in data)
+
+
+def read_text(path: Path | str, encoding: str) -> str:
+    """Decode a file in its declared encoding; a mismatch is an error naming what was found.
+
+    A Windows-1250 file that is valid UTF-8 with non-ASCII bytes was re-encoded (Czech
+    Windows-1250 text almost never forms valid multi-byte UTF-8 by chance).
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    declared = ENCODING_NAMES.get(encoding, encoding)
+    if encoding == "cp1250" and _looks_utf8(data):
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    None,
+                    None,
+                    "UTF-8",
+                    f"{declared} text as declared, but the file is encoded as UTF-8",
+                )
+            ]
+        )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        found = "Windows-1250 or another single-byte encoding"
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    line,
+                    None,
+                    found,
+                    f"{declared} text as declared (byte {exc.start} is not valid {declared})",
+                )
+            ]
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def czech_int(text: str) -> int:
+    """``'1 357 326'`` → ``1357326``; raises ValueError for anything else."""
+    cleaned = _SPACES.sub("", text)
+    if not re.fullmatch(r"-?\d+", cleaned):
+        raise ValueError(text)
+    return int(cleaned)
+
+
+def czech_float(text: str) -> float:
+    """``'49 621,5'`` → ``49621.5`` (decimal comma, space thousands separators)."""
+    cleaned = _SPACES.sub("", text).replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(text)
+    return float(cleaned)
+
+
+def raise_if(problems: list[CellProblem]) -> None:
+    if problems:
+        raise DataValidationError(problems)

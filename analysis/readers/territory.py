@@ -1,0 +1,253 @@
+"""Readers of ČSÚ territorial tables: the municipality table (CR.csv layout), the MOS
+territory list, municipality coordinates and the municipal population series 2010–2018.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import CellProblem
+from analysis.readers.common import czech_float, czech_int, raise_if, read_text
+
+PRAGUE_ORP = "1000"  # ČSÚ codelist 65 has no ORP for Prague; planning uses 1000
+
+# Columns of the ČSÚ municipality table (CR.csv layout: no header, 18 columns).
+CR_COLUMNS = [
+    "region_code", "orp_code", "orp_name", "order_in_orp", "municipality_name",
+    "municipality_code", "status", "parts", "cadastral_areas", "area_ha", "population",
+    "pop_0_14", "pop_65_plus", "flag_1", "flag_2", "flag_3", "empty", "district_code",
+]  # fmt: skip
+_CR_INTS = ("population", "pop_0_14", "pop_65_plus")
+
+
+def read_cr_municipalities(
+    path: Path | str, encoding: str = "cp1250", known_codes: set[str] | None = None
+) -> pd.DataFrame:
+    """ČSÚ municipality table → one row per municipality with population on 1 Jan.
+
+    Region header lines (``;;KRAJ NAME;…``) are skipped. Numbers use spaces as thousands
+    separators. Prague's ORP ``x`` becomes ``1000``. ``known_codes`` (e.g. from the MOS
+    territory list) rejects codes that do not exist.
+    """
+    path = Path(path)
+    text = read_text(path, encoding)
+    problems: list[CellProblem] = []
+    rows = []
+    for line_no, fields in enumerate(csv.reader(io.StringIO(text), delimiter=";"), start=1):
+        if not fields or not any(fields):
+            continue
+        if len(fields) != len(CR_COLUMNS):
+            problems.append(
+                CellProblem(
+                    path.name,
+                    line_no,
+                    None,
+                    f"{len(fields)} fields",
+                    f"{len(CR_COLUMNS)} ';'-separated fields",
+                )
+            )
+            continue
+        rec = dict(zip(CR_COLUMNS, fields, strict=True))
+        if not rec["region_code"] and not rec["municipality_code"]:
+            continue  # region header line
+        bad = False
+        for col in _CR_INTS:
+            try:
+                rec[col] = czech_int(rec[col])
+            except ValueError:
+                problems.append(
+                    CellProblem(
+                        path.name,
+                        line_no,
+                        col,
+                        rec[col],
+                        "a whole number (spaces allowed as thousands separators)",
+                    )
+                )
+                bad = True
+        try:
+            rec["area_ha"] = czech_float(rec["area_ha"])
+        except ValueError:
+            problems.append(
+                CellProblem(path.name, line_no, "area_ha", rec["area_ha"], "a number in hectares")
+            )
+            bad = True
+        code = rec["municipality_code"]
+        if not re.fullmatch(r"\d{6}", code):
+            problems.append(
+                CellProblem(
+                    path.name, line_no, "municipality_code", code, "a 6-digit municipality code"
+                )
+            )
+            bad = True
+        elif known_codes is not None and code not in known_codes:
+            problems.append(
+                CellProblem(
+                    path.name,
+                    line_no,
+                    "municipality_code",
+                    code,
+                    "a municipality code of the ČSÚ codelist",
+                )
+            )
+            bad = True
+        if rec["orp_code"] == "x":
+            rec["orp_code"], rec["orp_name"] = PRAGUE_ORP, "Praha"
+        elif not re.fullmatch(r"\d{4}", rec["orp_code"]):
+            problems.append(
+                CellProblem(
+                    path.name,
+                    line_no,
+                    "orp_code",
+                    rec["orp_code"],
+                    "a 4-digit ORP code (codelist 65) or 'x' for Prague",
+                )
+            )
+            bad = True
+        if not bad:
+            rec["line"] = line_no
+            rows.append(rec)
+    df = pd.DataFrame(rows)
+    if not df.empty:
+        dup = df["municipality_code"].duplicated(keep="first")
+        problems += [
+            CellProblem(
+                path.name,
+                int(r.line),
+                "municipality_code",
+                r.municipality_code,
+                "a unique municipality code (duplicate)",
+            )
+            for r in df[dup].itertuples()
+        ]
+        over = df["pop_0_14"] + df["pop_65_plus"] > df["population"]
+        problems += [
+            CellProblem(
+                path.name,
+                int(r.line),
+                "pop_65_plus",
+                str(r.pop_65_plus),
+                "0–14 plus 65+ not above the total population",
+            )
+            for r in df[over].itertuples()
+        ]
+    raise_if(problems)
+    keep = [
+        "municipality_code",
+        "municipality_name",
+        "status",
+        "orp_code",
+        "orp_name",
+        "district_code",
+        "region_code",
+        "area_ha",
+        "population",
+        "pop_0_14",
+        "pop_65_plus",
+    ]
+    return df[keep].reset_index(drop=True)
+
+
+def read_mos_territory(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
+    """ČSÚ MOS territory list (history of municipalities with validity years)."""
+    path = Path(path)
+    df = pd.read_csv(io.StringIO(read_text(path, encoding)), dtype=str)
+    df.columns = [c.strip() for c in df.columns]
+    expected = {"koduzemi", "obec", "platiod", "platido", "okres", "soorp"}
+    missing = expected - set(df.columns)
+    raise_if(
+        [CellProblem(path.name, 1, c, None, "this column in the header") for c in sorted(missing)]
+    )
+    problems = [
+        CellProblem(path.name, int(i) + 2, "koduzemi", v, "a 6-digit code")
+        for i, v in df["koduzemi"].items()
+        if not re.fullmatch(r"\d{6}", str(v))
+    ]
+    raise_if(problems)
+    return pd.DataFrame(
+        {
+            "municipality_code": df["koduzemi"],
+            "municipality_name": df["obec"].str.strip(),
+            "valid_from": df["platiod"].astype(int),
+            "valid_to": df["platido"].astype(int),
+            "district_name": df["okres"].str.strip(),
+            "orp_name_upper": df["soorp"].str.strip(),
+        }
+    )
+
+
+def current_municipalities(mos: pd.DataFrame) -> pd.DataFrame:
+    """Municipalities still valid (``platido`` 9999) in the MOS list."""
+    return mos[mos["valid_to"] == 9999].drop_duplicates("municipality_code")
+
+
+def read_coordinates(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
+    """Municipality points (WGS84) of the ``souradnice-mest`` table."""
+    path = Path(path)
+    df = pd.read_csv(io.StringIO(read_text(path, encoding)), dtype=str)
+    cols = {
+        "Obec": "municipality_name",
+        "Kód obce": "municipality_code",
+        "Kód okresu": "district_code",
+        "Kód kraje": "region_code",
+        "Latitude": "lat",
+        "Longitude": "lon",
+    }
+    missing = set(cols) - set(df.columns)
+    raise_if(
+        [CellProblem(path.name, 1, c, None, "this column in the header") for c in sorted(missing)]
+    )
+    out = df[list(cols)].rename(columns=cols)
+    problems = []
+    for col in ("lat", "lon"):
+        num = pd.to_numeric(out[col], errors="coerce")
+        problems += [
+            CellProblem(
+                path.name,
+                int(i) + 2,
+                col,
+                out.at[i, col],
+                "a decimal number (WGS84 degrees, decimal point)",
+            )
+            for i in out.index[num.isna()]
+        ]
+        out[col] = num
+    raise_if(problems)
+    return out
+
+
+def read_population_series(folder: Path | str) -> pd.DataFrame:
+    """Municipal population by sex on 1 Jan of each year file ``YYYY.json`` (ČSÚ)."""
+    folder = Path(folder)
+    frames = []
+    problems: list[CellProblem] = []
+    for path in sorted(folder.glob("[12][0-9][0-9][0-9].json")):
+        records = json.loads(read_text(path, "utf-8"))
+        year = int(path.stem)
+        for i, rec in enumerate(records, start=1):
+            for key in ("municipality", "men", "women", "total"):
+                if not isinstance(rec.get(key), int):
+                    problems.append(
+                        CellProblem(path.name, i, key, repr(rec.get(key)), "a whole number")
+                    )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "municipality_code": [f"{r.get('municipality')}" for r in records],
+                    "year": year,
+                    "men": [r.get("men") for r in records],
+                    "women": [r.get("women") for r in records],
+                    "total": [r.get("total") for r in records],
+                }
+            )
+        )
+    raise_if(problems)
+    if not frames:
+        raise_if([CellProblem(folder.name, None, None, None, "files named YYYY.json")])
+    return pd.concat(frames, ignore_index=True)
