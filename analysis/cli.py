@@ -111,5 +111,43 @@ def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool
     click.echo(f"manifest: {folder / 'manifest.json'}")
 
 
+@main.command()
+@click.argument("source_ids", nargs=-1)
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Data folder to download into (laid out as in params/sources.yaml).",
+)
+def fetch(source_ids: tuple[str, ...], to: Path) -> None:
+    """Download open-data sources of params/sources.yaml (all downloadable ones by
+    default), verify them and place them atomically."""
+    from analysis.sources import FetchError, fetch_source, load_catalogue
+
+    try:
+        catalogue = load_catalogue().sources
+    except SocplanError as exc:
+        _fail(exc)
+    unknown = [s for s in source_ids if s not in catalogue]
+    if unknown:
+        _fail(SocplanError(f"unknown source(s) {unknown}; known: {sorted(catalogue)}"))
+    chosen = source_ids or tuple(k for k, v in catalogue.items() if v.url)
+    failed = 0
+    for sid in chosen:
+        try:
+            dest = fetch_source(sid, catalogue[sid], to)
+        except FetchError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(f"ok  {sid:28s} {dest}")
+    skipped = [k for k, v in catalogue.items() if not v.url and not source_ids]
+    if skipped:
+        click.echo(f"not downloadable (see params/sources.yaml): {', '.join(skipped)}")
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

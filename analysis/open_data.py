@@ -255,7 +255,6 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     check_references(_with_placeholder_names(ds))
     ds.availability = availability(ds, uzis is not None, registry_note)
     ds.quality = quality_checks(config, cr, mos, coords, series, orp_census)
-    ds.file_rows.update({k: len(v) for k, v in ds.quality.get("_read", {}).items()})
     return ds
 
 

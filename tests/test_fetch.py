@@ -1,0 +1,105 @@
+"""`socplan fetch` against a local HTTP server on 127.0.0.1 (never the internet)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from analysis.sources import FetchError, Source, fetch_source, load_catalogue
+
+BODY = "kód;obec\n529303;Benešov\n".encode("cp1250") * 200
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/good.csv":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
+        elif self.path == "/truncated.csv":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY[: len(BODY) // 3])
+            self.wfile.flush()
+            self.close_connection = True
+        else:
+            self.send_error(500, "Internal Server Error")
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _source(url: str, sha256: str | None = None) -> Source:
+    return Source(
+        title="t",
+        publisher="ČSÚ",
+        publisher_url="https://example.invalid",
+        url=url,
+        path="sub/CR.csv",
+        format="csv",
+        encoding="cp1250",
+        reader="analysis.readers.territory.read_cr_municipalities",
+        sha256=sha256,
+        required=True,
+    )
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.is_file())
+
+
+def test_good_download_is_verified_and_placed(server, tmp_path):
+    digest = hashlib.sha256(BODY).hexdigest()
+    dest = fetch_source("cr", _source(f"{server}/good.csv", digest), tmp_path)
+    assert dest == tmp_path / "sub" / "CR.csv"
+    assert dest.read_bytes() == BODY
+    assert _leftovers(tmp_path) == ["CR.csv"]
+
+
+def test_truncated_download_leaves_nothing(server, tmp_path):
+    with pytest.raises(FetchError, match=r"truncated|failed"):
+        fetch_source("cr", _source(f"{server}/truncated.csv"), tmp_path)
+    assert _leftovers(tmp_path) == []
+
+
+def test_server_error_leaves_nothing_and_keeps_old_file(server, tmp_path):
+    old = tmp_path / "sub" / "CR.csv"
+    old.parent.mkdir()
+    old.write_bytes(b"previous good copy")
+    with pytest.raises(FetchError, match="500"):
+        fetch_source("cr", _source(f"{server}/broken.csv"), tmp_path)
+    assert old.read_bytes() == b"previous good copy"
+    assert _leftovers(tmp_path) == ["CR.csv"]
+
+
+def test_checksum_mismatch_is_rejected(server, tmp_path):
+    with pytest.raises(FetchError, match="checksum"):
+        fetch_source("cr", _source(f"{server}/good.csv", "0" * 64), tmp_path)
+    assert _leftovers(tmp_path) == []
+
+
+def test_catalogue_checksums_match_the_real_files(raw_dir):
+    """The stable checksums in params/sources.yaml are those of the real files."""
+    checked = 0
+    for sid, src in load_catalogue().sources.items():
+        path = raw_dir / src.path
+        if src.sha256 and path.is_file():
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == src.sha256, sid
+            checked += 1
+    assert checked >= 12
