@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: report test lint format bench demo clean
+.PHONY: report test lint format bench bench-open-data demo clean
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ format: $(TEST)
 
 bench: $(BASE)
 	$(BIN)/python benchmarks/bench_report.py
+
+# Reading every real source and rendering all 14 regions (needs ../shared/data/raw).
+bench-open-data: $(BASE)
+	$(BIN)/python benchmarks/bench_open_data.py
 
 clean:
 	rm -rf $(VENV) data/demo reports/20*

@@ -138,6 +138,8 @@ def summary_text(
             f"; podíl osob {a.oldest_old_min_age.value}+ data obcí neumožňují určit "
             "(jen věkové skupiny 0–14, 15–64 a 65+)"
         )
+    if len(by_orp) < 2:
+        return text + "."
     oldest, youngest = by_orp["seniors_share"].idxmax(), by_orp["seniors_share"].idxmin()
     return text + (
         f". Nejstarší je ORP {names[oldest]} "

@@ -157,7 +157,7 @@ def senior_beds_map(
 ) -> plt.Figure | None:
     """ORP choropleth of senior beds per population with the homes' places as points
     (None when the data hold no services: an all-zero map would mislead)."""
-    if services.empty:
+    if services.empty or not services["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES).any():
         return None
     rates = by_orp[by_orp["orp_code"] != ""].set_index("orp_code")["senior_beds_rate"]
     homes = services[
