@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,10 @@ from shapely.geometry import shape
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
 from analysis.schemas import validate_table
+
+# Environment variable naming a pickle of (run configuration JSON, validated Dataset) that
+# the pipeline writes once per run, so that chapter kernels do not re-read every source.
+DATASET_CACHE_ENV = "SOCPLAN_DATASET_CACHE"
 
 CSV_TABLES = (
     "municipalities",
@@ -292,7 +298,17 @@ def check_references(ds: Dataset) -> None:
 
 def load_dataset(config: RunConfig) -> Dataset:
     """Read, validate and cross-check every input table of a run (canonical CSV tables,
-    or official open data through :mod:`analysis.open_data`)."""
+    or official open data through :mod:`analysis.open_data`).
+
+    Inside a pipeline run the dataset validated before the kernels started is reused
+    when it was built from the very same configuration.
+    """
+    cached = os.environ.get(DATASET_CACHE_ENV)
+    if cached and Path(cached).is_file():
+        with open(cached, "rb") as fh:
+            config_json, dataset = pickle.load(fh)  # written by analysis.pipeline.run
+        if config_json == config.to_json():
+            return dataset
     if config.data_format == "open-data":
         from analysis.open_data import build_region_dataset
 

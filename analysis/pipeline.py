@@ -10,6 +10,7 @@ good report untouched.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from tqdm import tqdm
 from traitlets.config import Config
 
 from analysis.errors import PipelineError
-from analysis.loading import load_dataset
+from analysis.loading import DATASET_CACHE_ENV, load_dataset
 from analysis.manifest import build_manifest, git_commit, write_manifest
 from analysis.params import RunConfig, load_run_config
 from analysis.report import render_html, render_pdf
@@ -137,5 +138,14 @@ def run(
 ) -> Path:
     """Validate parameters and data, then build the report. Returns the report folder."""
     config = load_run_config(params_file, data_dir)
-    load_dataset(config)  # every input validated before any kernel starts
-    return build_report(config, Path(reports_dir), progress=progress)
+    dataset = load_dataset(config)  # every input validated before any kernel starts
+    # The chapters reuse this validated dataset instead of reading every source again.
+    fd, cache = tempfile.mkstemp(prefix="socplan-dataset-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((config.to_json(), dataset), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.environ[DATASET_CACHE_ENV] = cache
+        return build_report(config, Path(reports_dir), progress=progress)
+    finally:
+        os.environ.pop(DATASET_CACHE_ENV, None)
+        Path(cache).unlink(missing_ok=True)
