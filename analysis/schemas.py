@@ -37,7 +37,7 @@ def _code_list(allowed: set[str] | dict[str, str], error: str) -> pa.Check:
     def ok(s: pd.Series) -> pd.Series:
         return s.isna() | s.map(
             lambda v: isinstance(v, str) and bool(v) and set(v.split(";")) <= allowed_set
-        )
+        ).astype(bool)
 
     return pa.Check(ok, element_wise=False, error=error)
 
@@ -48,7 +48,7 @@ def _codes_pattern(pattern: str, error: str) -> pa.Check:
     def ok(s: pd.Series) -> pd.Series:
         return s.isna() | s.map(
             lambda v: isinstance(v, str) and all(rx.match(c) for c in v.split(";"))
-        )
+        ).astype(bool)
 
     return pa.Check(ok, element_wise=False, error=error)
 
