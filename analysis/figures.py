@@ -97,3 +97,24 @@ def horizontal_bars(
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     return fig
+
+
+def share_heatmap(table: pd.DataFrame, title: str, label: str) -> matplotlib.figure.Figure:
+    """Heatmap of shares (0–100 %) with rows = areas, columns = service types."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.2))
+    sns.heatmap(
+        table,
+        ax=ax,
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={"label": label, "shrink": 0.6},
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=90)
+    return fig

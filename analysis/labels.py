@@ -90,3 +90,34 @@ COLUMN_LABELS.update(
         "difference_pct": "rozdíl (%)",
     }
 )
+COLUMN_LABELS.update(
+    {
+        "district_code": "kód okresu",
+        "municipality_code": "kód obce",
+        "municipality_name": "obec",
+        "poradenstvi": "poradenství",
+        "pece": "péče",
+        "prevence": "prevence",
+        "total": "celkem",
+        "new": "nové",
+        "ended": "ukončené",
+        "reference_ages": "referenční věk",
+        "reference_population": "referenční populace",
+        "rate": "kapacita na 1 000",
+        "region_rate": "kraj na 1 000",
+        "min_rate": "min. ORP",
+        "max_rate": "max. ORP",
+        "orps_without": "ORP bez kapacity",
+        "deviation_pct": "odchylka od kraje (%)",
+        "rank": "pořadí",
+        "threshold_km": "dosah (km)",
+        "method": "spádovost",
+        "covered_share": "v dosahu (%)",
+        "mean_nearest_km": "prům. vzdálenost (km)",
+        "a2sfca": "2SFCA na 1 000",
+        "ae2sfca": "E2SFCA na 1 000",
+        "rule": "pravidlo",
+        "missing": "chybí některá z",
+        "population_in_white_spots": "obyvatel bez dosahu",
+    }
+)

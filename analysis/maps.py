@@ -119,3 +119,70 @@ def choropleth(
     leg.set_in_layout(True)
     fig.subplots_adjust(right=0.78)
     return fig
+
+
+def point_map(
+    polygons: pd.DataFrame,
+    points: pd.DataFrame,
+    value: str,
+    title: str,
+    legend_title: str,
+    decimals: int = 0,
+    cmap: str = "viridis_r",
+    sites: pd.DataFrame | None = None,
+    sites_label: str = "",
+) -> plt.Figure:
+    """Municipality points coloured by ``value`` (quantile classes) over ORP borders;
+    ``sites`` (``lat, lon``) are drawn as black crosses."""
+    apply_style()
+    lat0 = np.mean([g.centroid.y for g in polygons["geometry"]])
+    kx = math.cos(math.radians(lat0))
+    fig, ax = plt.subplots(figsize=(7.2, 5.6))
+    for geom in polygons["geometry"]:
+        g = shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
+        for p in _patches(g):
+            ax.add_patch(
+                MplPolygon(p.get_xy(), closed=True, facecolor="#f4f4f4", edgecolor="#999", lw=0.6)
+            )
+    vals = points[value].to_numpy(float)
+    finite = np.isfinite(vals)
+    breaks, digits = class_breaks(vals[finite]) if finite.any() else (np.array([0, 1]), 0)
+    decimals = max(decimals, digits)
+    cm = plt.get_cmap(cmap, len(breaks) - 1)
+    norm = BoundaryNorm(breaks, cm.N, clip=True)
+    ax.scatter(
+        points["lon"] * kx,
+        points["lat"],
+        c=cm(norm(np.where(finite, vals, 0))),
+        s=10,
+        edgecolors="white",
+        linewidths=0.3,
+        zorder=2,
+    )
+    handles = [
+        plt.Line2D([], [], marker="o", ls="", color=cm(i), markersize=6)
+        for i in range(len(breaks) - 1)
+    ]
+    labels = [
+        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
+        for i in range(len(breaks) - 1)
+    ]
+    if sites is not None and len(sites):
+        ax.scatter(sites["lon"] * kx, sites["lat"], marker="x", c="black", s=18, lw=1.0, zorder=3)
+        handles.append(plt.Line2D([], [], marker="x", ls="", color="black", markersize=6))
+        labels.append(sites_label)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    fig.legend(
+        handles,
+        labels,
+        title=legend_title,
+        loc="center right",
+        frameon=False,
+        fontsize=7,
+        title_fontsize=7.5,
+    )
+    fig.subplots_adjust(right=0.78)
+    return fig

@@ -65,8 +65,54 @@ class AgeParams(_Strict):
     pyramid_band_width: Int
 
 
+class TypeRule(_Strict):
+    """Coverage and accessibility rule of one service type."""
+
+    # Reference population: age ranges [from, to] (to = null: no upper limit), in order of
+    # preference; the first one the population data can give is used.
+    ages: list[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)] | None]]
+    threshold_km: Annotated[float, Field(gt=0)]  # "within reach" for white spots
+    catchment_km: Annotated[float, Field(gt=0)]  # catchment of 2SFCA / E2SFCA
+
+
+class ComplementaryRule(_Strict):
+    name: str
+    if_any: list[int]
+    require_any: list[int]
+
+
+class TypeRules(_Strict):
+    value: dict[int, TypeRule]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class Zones(_Strict):
+    value: list[tuple[Annotated[float, Field(gt=0, le=1)], Annotated[float, Field(ge=0)]]]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class Rules(_Strict):
+    value: list[ComplementaryRule]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class CodeList(_Strict):
+    value: list[int]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
 class NetworkParams(_Strict):
     per_population: Int
+    detour_factor: Num
+    e2sfca_zones: Zones
+    partial_coverage_share: Num
+    service_types: TypeRules
+    complementary_rules: Rules
+    map_types: CodeList
 
 
 class PlanParams(_Strict):
@@ -91,7 +137,10 @@ class Methodology(_Strict):
         out: dict[str, Any] = {}
         for section, model in self:
             for key, q in model:
-                out[f"{section}.{key}"] = q.value
+                value = q.value
+                if isinstance(value, dict | list):
+                    value = json.loads(q.model_dump_json())["value"]
+                out[f"{section}.{key}"] = value
         return out
 
     def frame(self) -> pd.DataFrame:
@@ -100,7 +149,10 @@ class Methodology(_Strict):
             [
                 {
                     "parameter": f"{section}.{key}",
-                    "value": q.value,
+                    # tables of rules are listed in the methodology file itself
+                    "value": q.value
+                    if isinstance(q.value, int | float)
+                    else "tabulka v params/methodology.yaml",
                     "unit": q.unit,
                     "source": q.source,
                 }
