@@ -71,23 +71,40 @@ class Pairs:
         )
 
 
+class DemandIndex:
+    """A k-d tree over demand points, built once and reused for every service type."""
+
+    def __init__(self, lat, lon) -> None:
+        self.size = len(lat)
+        self.tree = cKDTree(unit_vectors(lat, lon)) if self.size else None
+
+
 def pairs_within(
-    demand_lat, demand_lon, supply_lat, supply_lon, max_km: float, detour: float = 1.0
+    demand_lat,
+    demand_lon,
+    supply_lat,
+    supply_lon,
+    max_km: float,
+    detour: float = 1.0,
+    index: DemandIndex | None = None,
 ) -> Pairs:
-    """Every pair whose travel cost (great-circle km × ``detour``) is ≤ ``max_km``."""
-    d, s = unit_vectors(demand_lat, demand_lon), unit_vectors(supply_lat, supply_lon)
-    if len(d) == 0 or len(s) == 0:
+    """Every pair whose travel cost (great-circle km × ``detour``) is ≤ ``max_km``.
+
+    ``index`` (built from the same demand points) saves rebuilding the demand tree.
+    """
+    index = index or DemandIndex(demand_lat, demand_lon)
+    s = unit_vectors(supply_lat, supply_lon)
+    if index.size == 0 or len(s) == 0:
         return Pairs.concat([])
     radius = _km_to_chord(max_km / detour) * (1 + 1e-12)
-    coo = cKDTree(d).sparse_distance_matrix(cKDTree(s), radius, output_type="coo_matrix")
+    coo = index.tree.sparse_distance_matrix(cKDTree(s), radius, output_type="coo_matrix")
     cost = _chord_to_km(coo.data) * detour
+    # The k-d tree returns pairs in a fixed order for the same input, so results are
+    # reproducible without sorting; drop the few pairs the radius margin let in.
     keep = cost <= max_km
-    order = np.lexsort((coo.col[keep], coo.row[keep]))  # deterministic order
-    return Pairs(
-        coo.row[keep][order].astype(np.int64),
-        coo.col[keep][order].astype(np.int64),
-        cost[keep][order],
-    )
+    if keep.all():
+        return Pairs(coo.row.astype(np.int64), coo.col.astype(np.int64), cost)
+    return Pairs(coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), cost[keep])
 
 
 def pairs_from_matrix(
@@ -130,7 +147,12 @@ def two_step_fca(
     """Accessibility ``A_i`` of every demand location (supply units per person)."""
     demand = np.asarray(demand, float)
     supply = np.asarray(supply, float)
-    w = np.ones(len(pairs)) if weights is None else weights
-    reach = np.bincount(pairs.supply, weights=w * demand[pairs.demand], minlength=len(supply))
+    weighted_demand = demand[pairs.demand]
+    if weights is not None:
+        weighted_demand = weighted_demand * weights
+    reach = np.bincount(pairs.supply, weights=weighted_demand, minlength=len(supply))
     ratio = np.divide(supply, reach, out=np.zeros_like(supply), where=reach > 0)
-    return np.bincount(pairs.demand, weights=w * ratio[pairs.supply], minlength=len(demand))
+    contribution = ratio[pairs.supply]
+    if weights is not None:
+        contribution *= weights
+    return np.bincount(pairs.demand, weights=contribution, minlength=len(demand))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.accessibility import (
+    DemandIndex,
     Pairs,
     nearest_km,
     pairs_within,
@@ -80,7 +81,11 @@ def _area_pairs(sites: pd.DataFrame, municipalities: pd.DataFrame) -> Pairs:
 
 
 def catchment_pairs(
-    sites: pd.DataFrame, municipalities: pd.DataFrame, max_km: float, detour: float
+    sites: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    max_km: float,
+    detour: float,
+    index: DemandIndex | None = None,
 ) -> Pairs:
     """Pairs within reach of each site: its declared area of operation for field services
     that have one, otherwise municipalities within ``max_km`` (travel km)."""
@@ -94,6 +99,7 @@ def catchment_pairs(
         sites["lon"].to_numpy()[idx_dist],
         max_km,
         detour,
+        index=index,
     )
     dist = Pairs(dist.demand, idx_dist[dist.supply], dist.cost)
     area = _area_pairs(sites.iloc[idx_area], municipalities)
@@ -119,6 +125,7 @@ def accessibility(
     """
     munis = municipalities.reset_index(drop=True)
     units = main_unit(services)
+    index = DemandIndex(munis["lat"], munis["lon"])
     frames = []
     for code in sorted(services["service_type_code"].unique()):
         rule = rules.get(int(code))
@@ -127,12 +134,12 @@ def accessibility(
         sites = services[services["service_type_code"] == code].reset_index(drop=True)
         refpop, label = reference_population(population, munis, year, rule)
         demand = refpop.to_numpy(float)
-        reach = catchment_pairs(sites, munis, rule.threshold_km, detour)
+        reach = catchment_pairs(sites, munis, rule.threshold_km, detour, index)
         covered = np.zeros(len(munis), bool)
         covered[reach.demand] = True
         unit = units[code]
         supply_sites = sites[sites["capacity_unit"] == unit].reset_index(drop=True)
-        pairs = catchment_pairs(supply_sites, munis, rule.catchment_km, detour)
+        pairs = catchment_pairs(supply_sites, munis, rule.catchment_km, detour, index)
         supply = supply_sites["capacity"].to_numpy(float)
         a2 = two_step_fca(demand, supply, pairs)
         ae2 = two_step_fca(
