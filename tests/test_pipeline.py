@@ -46,6 +46,10 @@ def test_report_folder_is_complete(first_run):
         "demand_ageing_by_orp.csv",
         "plan_indicators.csv",
         "data_inputs.csv",
+        "network_coverage_by_type.csv",
+        "network_accessibility_by_type.csv",
+        "network_white_spots_orp.csv",
+        "network_interconnection.csv",
     } <= tables
     assert list((first_run / "figures").glob("*map*.png"))
     assert not list(first_run.parent.glob(".*build*"))  # no temporary folder left

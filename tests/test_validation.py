@@ -98,3 +98,23 @@ def test_every_broken_file_is_listed_in_one_error(demo_copy):
     with pytest.raises(DataValidationError) as err:
         load_dataset(config)
     assert {p.file for p in err.value.problems} == {"population.csv", "finance.csv"}
+
+
+def test_zero_capacity_and_missing_municipality_are_rejected(demo_copy):
+    path = demo_copy / "services.csv"
+    _edit_cell(path, 4, "capacity", "0")
+    _edit_cell(path, 9, "municipality_code", "")
+    with pytest.raises(DataValidationError) as err:
+        read_table(path, "services")
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert {(6, "capacity"), (11, "municipality_code")} <= found
+
+
+def test_services_without_coordinates_are_placed_at_their_municipality(demo_copy):
+    _edit_cell(demo_copy / "services.csv", 0, "lat", "")
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    ds = load_dataset(config)
+    first = ds.services.iloc[0]
+    point = ds.municipalities.set_index("municipality_code").loc[first["municipality_code"]]
+    assert bool(first["coords_imputed"])
+    assert (first["lat"], first["lon"]) == (point["lat"], point["lon"])
