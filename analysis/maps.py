@@ -25,10 +25,28 @@ def _patches(geom: shapely.Geometry) -> list[MplPolygon]:
     return [MplPolygon(np.asarray(p.exterior.coords), closed=True) for p in polys]
 
 
+def legend_labels(breaks: np.ndarray, decimals: int, values: np.ndarray) -> list[str]:
+    """``from – to`` per class; a first class that holds only zeros reads ``0``."""
+    labels = [
+        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
+        for i in range(len(breaks) - 1)
+    ]
+    finite = values[np.isfinite(values)]
+    if breaks[0] == 0 and len(breaks) > 2 and not ((finite > 0) & (finite < breaks[1])).any():
+        labels[0] = "0"
+    return labels
+
+
 def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
     """Quantile class breaks, rounded to the precision of the data's spread (readable
     legends); the lowest and highest breaks always enclose every value. Returns the
     breaks and the number of decimals they are rounded to."""
+    positive = values[values > 0]
+    if k > 2 and len(positive) and (values == 0).any() and np.unique(positive).size > 1:
+        # Many areas without any capacity would swallow the quantiles: give zero a class
+        # of its own and split the positive values into the remaining classes.
+        rest, digits = class_breaks(positive, k - 1)
+        return np.unique(np.concatenate([[0.0], rest])), digits
     qs = np.nanquantile(values, np.linspace(0, 1, k + 1))
     spread = float(np.nanmax(values) - np.nanmin(values))
     digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
@@ -103,10 +121,7 @@ def choropleth(
     ax.set_axis_off()
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
-    labels = [
-        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
-        for i in range(len(breaks) - 1)
-    ]
+    labels = legend_labels(breaks, decimals, vals)
     leg = fig.legend(
         handles,
         labels,
@@ -163,10 +178,7 @@ def point_map(
         plt.Line2D([], [], marker="o", ls="", color=cm(i), markersize=6)
         for i in range(len(breaks) - 1)
     ]
-    labels = [
-        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
-        for i in range(len(breaks) - 1)
-    ]
+    labels = legend_labels(breaks, decimals, vals)
     if sites is not None and len(sites):
         ax.scatter(sites["lon"] * kx, sites["lat"], marker="x", c="black", s=18, lw=1.0, zorder=3)
         handles.append(plt.Line2D([], [], marker="x", ls="", color="black", markersize=6))

@@ -176,3 +176,10 @@ def test_html_table_formats_whole_floats_without_decimals():
     html = f.html_table(pd.DataFrame({"capacity": [1200.0, 3.0], "rate": [1.26, 2.0]}))
     assert ">1\u00a0200<" in html and ">3<" in html
     assert ">1,3<" in html and ">2,0<" in html
+
+
+def test_class_breaks_give_zero_its_own_class():
+    values = np.array([0, 0, 0, 0, 0, 0, 3.2, 7.5, 12.0, 30.0])
+    breaks, _ = class_breaks(values)
+    assert breaks[0] == 0 and 0 < breaks[1] <= 3.2
+    assert breaks[-1] >= 30.0
