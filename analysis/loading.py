@@ -202,8 +202,11 @@ def hash_path(path: Path) -> str:
     return sha256_file(path)
 
 
-def check_references(ds: Dataset) -> None:
-    """Check keys between tables; raise one error listing every broken reference."""
+def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> None:
+    """Check keys between tables; raise one error listing every broken reference.
+
+    ``file_names`` names each table in messages (default: the name of its file).
+    """
     munis = set(ds.municipalities["municipality_code"])
     orps = set(ds.municipalities["orp_code"])
     areas = (
@@ -213,7 +216,7 @@ def check_references(ds: Dataset) -> None:
         | set(ds.municipalities["region_code"])
         | {"CZ"}
     )
-    f = {name: path.name for name, path in ds.files.items()}
+    f = file_names or {name: path.name for name, path in ds.files.items()}
     problems: list[CellProblem] = []
     problems += _missing_refs(
         ds.population,

@@ -10,12 +10,16 @@ so, so that the report can state which chapters are partial.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from analysis.errors import CellProblem, DataValidationError
-from analysis.loading import Dataset, check_references, hash_path, place_at_municipality
+from analysis.loading import (
+    CSV_TABLES,
+    Dataset,
+    check_references,
+    hash_path,
+    place_at_municipality,
+)
 from analysis.params import RunConfig
 from analysis.readers.demography_sources import (
     read_national_age,
@@ -252,46 +256,10 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         hashes={k: hash_path(p) for k, p in files.items()},
         file_rows=rows,
     )
-    check_references(_with_placeholder_names(ds))
+    check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)
     ds.quality = quality_checks(config, cr, mos, coords, series, orp_census)
     return ds
-
-
-def _with_placeholder_names(ds: Dataset) -> Dataset:
-    """check_references names files by their path; open data has no canonical files."""
-    names = {
-        t: Path(f"{t} (open data)")
-        for t in (
-            "population",
-            "services",
-            "finance",
-            "plan_measures",
-            "plan_indicators",
-            "plan_indicator_values",
-            "action_plan",
-            "orp_polygons",
-        )
-    }
-    clone = Dataset(
-        **{
-            k: getattr(ds, k)
-            for k in (
-                "municipalities",
-                "orp_polygons",
-                "population",
-                "services",
-                "finance",
-                "plan_priorities",
-                "plan_measures",
-                "plan_indicators",
-                "plan_indicator_values",
-                "action_plan",
-            )
-        },
-        files=names,
-    )
-    return clone
 
 
 def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.DataFrame:
