@@ -41,8 +41,7 @@ def totals_by_area(
 
     Bands that straddle a limit are an error rather than being split silently.
     """
-    pop = municipal_population(population, municipalities)
-    pop = pop[pop["year"] == year]
+    pop = municipal_population(population[population["year"] == year], municipalities)
     upper = pd.Series(pop["age_to"].to_numpy(dtype=float, na_value=np.inf), index=pop.index)
     inside = (pop["age_from"] >= min_age) & (upper <= (max_age if max_age is not None else np.inf))
     straddles = ((pop["age_from"] < min_age) & (upper >= min_age)) | (
@@ -117,7 +116,7 @@ def pyramid(
     ValueError when the data's bands are coarser than ``width``.
     """
     if level == "obec":
-        pop = municipal_population(population, municipalities)
+        pop = municipal_population(population[population["year"] == year], municipalities)
     else:
         regions = set(municipalities["region_code"])
         pop = population[

@@ -40,6 +40,7 @@ class NetworkChapter:
     white_spot_orps: pd.DataFrame
     white_spot_municipalities: pd.DataFrame
     heatmap: matplotlib.figure.Figure | None
+    white_spot_map: matplotlib.figure.Figure | None
     interconnection: pd.DataFrame
     maps: list[TypeMaps] = field(default_factory=list)
     rules_text: str = ""
@@ -96,11 +97,20 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
     )
     if empty:
         access_summary = access_orp = ws = ws_munis = pd.DataFrame()
-        heat = None
+        heat = ws_map = None
     else:
         access_summary = na.accessibility_summary(acc, services, rules)
         access_orp = na.orp_accessibility(acc, munis)
         ws_all = na.white_spots(access_orp, net.partial_coverage_share.value)
+        spots = ws_all[ws_all["status"] == "bílé místo"].groupby("orp_code").size()
+        ws_map = choropleth(
+            ds.orp_polygons,
+            spots.reindex(sorted(munis["orp_code"].unique()), fill_value=0),
+            "",
+            "počet druhů služeb bez dosahu",
+            decimals=0,
+            cmap="Reds",
+        )
         ws = ws_all[ws_all["status"] != "pokryto"].copy()
         ws.insert(1, "orp_name", ws["orp_code"].map(names))
         ws.insert(
@@ -196,6 +206,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         white_spot_orps=ws,
         white_spot_municipalities=ws_munis,
         heatmap=heat,
+        white_spot_map=ws_map,
         interconnection=na.interconnection(services, munis, net.complementary_rules.value),
         maps=maps,
         rules_text=rules_text(
