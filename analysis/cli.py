@@ -149,5 +149,70 @@ def fetch(source_ids: tuple[str, ...], to: Path) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder laid out like ../shared/data/raw (ČSÚ ages 2023, WPP 2024).",
+)
+@click.option(
+    "--area",
+    default="CZ",
+    show_default=True,
+    help="Area to project (single-age data exist for the country, CZ).",
+)
+@click.option("--base-year", type=int, default=2023, show_default=True)
+@click.option("--to", "to_year", type=int, default=2050, show_default=True)
+@click.option(
+    "--variant", type=click.Choice(["low", "middle", "high"]), default="middle", show_default=True
+)
+@click.option(
+    "--methodology",
+    type=click.Path(path_type=Path),
+    default=Path("params/methodology.yaml"),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV with year, sex, age, population (age 100 = 100+).",
+)
+def project(
+    data_dir: Path,
+    area: str,
+    base_year: int,
+    to_year: int,
+    variant: str,
+    methodology: Path,
+    out: Path,
+) -> None:
+    """Cohort-component projection by sex and single year of age."""
+    from analysis.national_projection import age_group_totals, national_projection
+    from analysis.params import load_methodology
+
+    try:
+        if area != "CZ":
+            raise SocplanError(f"--area {area}: single-age base data exist only for CZ")
+        long, _ = national_projection(
+            data_dir, load_methodology(methodology), base_year, to_year, variant
+        )
+    except SocplanError as exc:
+        _fail(exc)
+    long = long.assign(population=long["population"].round(1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    long.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(out)
+    o65, o80 = age_group_totals(long, 65), age_group_totals(long, 80)
+    click.echo(f"projection {area} {base_year}–{to_year} ({variant}) written to {out}")
+    for year in sorted({base_year, *range(2030, to_year + 1, 10), to_year}):
+        click.echo(
+            f"  {year}: total {long.loc[long['year'] == year, 'population'].sum():,.0f}"
+            f", 65+ {o65[year]:,.0f}, 80+ {o80[year]:,.0f}"
+        )
+
+
 if __name__ == "__main__":
     main()

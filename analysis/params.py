@@ -115,6 +115,23 @@ class NetworkParams(_Strict):
     map_types: CodeList
 
 
+class Variants(_Strict):
+    """A projection assumption in three variants."""
+
+    value: dict[Literal["low", "middle", "high"], StrictFloat | StrictInt]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class ProjectionParams(_Strict):
+    total_fertility: Variants
+    net_migration: Variants
+    mortality_improvement: Variants
+    sex_ratio_at_birth: Num
+    infant_separation: Num
+    migration_profile_period: Quantity[str]
+
+
 class PlanParams(_Strict):
     on_track_tolerance: Num
 
@@ -129,6 +146,7 @@ class Methodology(_Strict):
 
     ages: AgeParams
     network: NetworkParams
+    projection: ProjectionParams
     plan: PlanParams
     report: ReportParams
 
@@ -151,7 +169,7 @@ class Methodology(_Strict):
                     "parameter": f"{section}.{key}",
                     # tables of rules are listed in the methodology file itself
                     "value": q.value
-                    if isinstance(q.value, int | float)
+                    if isinstance(q.value, int | float | str)
                     else "tabulka v params/methodology.yaml",
                     "unit": q.unit,
                     "source": q.source,
