@@ -214,5 +214,69 @@ def project(
         )
 
 
+@main.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder laid out like ../shared/data/raw (municipal series, ČSÚ table).",
+)
+@click.option("--base-year", type=int, required=True)
+@click.option("--horizon", type=int, default=3, show_default=True)
+@click.option(
+    "--methodology",
+    type=click.Path(path_type=Path),
+    default=Path("params/methodology.yaml"),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="CSV of every ORP's projection: orp, year, method, population.",
+)
+@click.option(
+    "--errors-out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="CSV of the error table (MAPE % by method and horizon).",
+)
+def backtest(
+    data_dir: Path,
+    base_year: int,
+    horizon: int,
+    methodology: Path,
+    out: Path | None,
+    errors_out: Path | None,
+) -> None:
+    """Project ORP totals from data up to BASE-YEAR and score them on later years."""
+    from analysis.backtest import orp_series, run_backtest
+    from analysis.params import load_methodology
+
+    try:
+        p = load_methodology(methodology).projection
+        wide, info = orp_series(data_dir)
+        long, errors = run_backtest(
+            wide, base_year, horizon, p.trend_shrink.value, p.trend_damping.value
+        )
+    except (SocplanError, ValueError) as exc:
+        _fail(SocplanError(str(exc)))
+    click.echo(
+        f"ORP areas: {len(wide)}; municipalities not in the crosswalk dropped: "
+        f"{info['dropped_municipalities']}"
+    )
+    click.echo(f"MAPE (%) of ORP totals, base {base_year}:")
+    click.echo(
+        errors.round(3).to_string()
+        if len(errors.columns)
+        else "  (no later year in the data to score)"
+    )
+    for path, frame in ((out, long), (errors_out, errors.rename_axis("method").reset_index())):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(path, index=False, lineterminator="\n", float_format="%.3f")
+            click.echo(f"written {path}")
+
+
 if __name__ == "__main__":
     main()

@@ -130,6 +130,8 @@ class ProjectionParams(_Strict):
     sex_ratio_at_birth: Num
     infant_separation: Num
     migration_profile_period: Quantity[str]
+    trend_shrink: Num
+    trend_damping: Num
 
 
 class PlanParams(_Strict):

@@ -1,0 +1,53 @@
+"""Back-test of ORP projections: no look-ahead, and the bar on the real series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.backtest import orp_series, run_backtest
+from analysis.params import load_methodology
+from tests.conftest import REPO_ROOT
+
+PROJ = load_methodology(REPO_ROOT / "params" / "methodology.yaml").projection
+SHRINK, DAMPING = PROJ.trend_shrink.value, PROJ.trend_damping.value
+
+
+def _synthetic() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    years = list(range(2010, 2021))
+    growth = rng.normal(0, 0.01, 30)
+    base = rng.uniform(5_000, 90_000, 30)
+    data = {y: base * np.exp(growth * (y - 2010)) for y in years}
+    wide = pd.DataFrame(data, index=[f"{9000 + i}" for i in range(30)])
+    return wide.assign(region_code=["CZ0X1"] * 15 + ["CZ0X2"] * 15)
+
+
+def test_projection_never_looks_after_the_base_year():
+    wide = _synthetic()
+    first, _ = run_backtest(wide, 2015, 5, SHRINK, DAMPING)
+    changed = wide.copy()
+    changed[list(range(2016, 2021))] *= 3.0  # rewrite the future
+    second, errors = run_backtest(changed, 2015, 5, SHRINK, DAMPING)
+    pd.testing.assert_frame_equal(first, second)
+    assert list(errors.columns) == ["h1", "h2", "h3", "h4", "h5", "mean"]
+
+
+def test_exact_trend_is_recovered_and_output_covers_years_beyond_the_data():
+    wide = _synthetic()
+    long, errors = run_backtest(wide, 2015, 8, 1.0, 1.0)  # own trend, undamped
+    assert errors.loc["socplan", "mean"] < 1e-9  # exponential growth is projected exactly
+    assert set(long["year"]) == set(range(2016, 2024))  # 2021–2023 are not in the data
+    assert set(long["method"]) == {"constant", "linear", "socplan"}
+    assert len(long) == 3 * 30 * 8
+
+
+@pytest.mark.realdata
+def test_real_series_base_2015_beats_constant_and_linear(raw_dir):
+    wide, info = orp_series(raw_dir)
+    assert len(wide) == 206
+    _, errors = run_backtest(wide, 2015, 3, SHRINK, DAMPING)
+    mean = errors["mean"]
+    assert mean["socplan"] < mean["constant"]
+    assert mean["socplan"] <= mean["linear"]
