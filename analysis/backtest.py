@@ -6,8 +6,9 @@ used for scoring. Methods:
 - ``constant``: the base-year population stays;
 - ``linear``: an ordinary least-squares line through the last five years up to the base;
 - ``socplan``: a damped, pooled growth trend. Each ORP's annual log-growth (least-squares
-  slope of log population over the last five years) is shrunk towards its region's (weight ``w``) and damped by ``φ`` per
-  year ahead: ``log P(b+h) = log P(b) + g · (φ + φ² + … + φ^h)``. ``w`` and ``φ`` are
+  slope of log population over the last five years) is shrunk towards its region's
+  (weight ``w``) and damped by ``φ`` per year ahead:
+  ``log P(b+h) = log P(b) + g · (φ + φ² + … + φ^h)``. ``w`` and ``φ`` are
   methodology parameters (``projection.trend_shrink``, ``projection.trend_damping``).
 """
 

@@ -45,7 +45,7 @@ def test_exact_trend_is_recovered_and_output_covers_years_beyond_the_data():
 
 @pytest.mark.realdata
 def test_real_series_base_2015_beats_constant_and_linear(raw_dir):
-    wide, info = orp_series(raw_dir)
+    wide, _ = orp_series(raw_dir)
     assert len(wide) == 206
     _, errors = run_backtest(wide, 2015, 3, SHRINK, DAMPING)
     mean = errors["mean"]
