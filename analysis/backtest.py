@@ -72,9 +72,9 @@ def _log_slopes(values: np.ndarray, years: list[int]) -> np.ndarray:
     return (logs - logs.mean(axis=1, keepdims=True)) @ x / (x @ x)
 
 
-def _growth(wide: pd.DataFrame, base: int) -> tuple[pd.Series, pd.Series]:
+def _growth(wide: pd.DataFrame, base: int, window: int = WINDOW) -> tuple[pd.Series, pd.Series]:
     """Annual log-growth of each ORP and of its region over the last years up to base."""
-    years = [y for y in _years(wide) if base - WINDOW < y <= base]
+    years = [y for y in _years(wide) if base - window < y <= base]
     orp = pd.Series(_log_slopes(wide[years].to_numpy(float), years), index=wide.index)
     totals = wide[years].groupby(wide["region_code"]).sum()
     reg = pd.Series(_log_slopes(totals.to_numpy(float), years), index=totals.index)
@@ -82,9 +82,14 @@ def _growth(wide: pd.DataFrame, base: int) -> tuple[pd.Series, pd.Series]:
 
 
 def damped_pooled(
-    wide: pd.DataFrame, base: int, horizon: int, shrink: float, damping: float
+    wide: pd.DataFrame,
+    base: int,
+    horizon: int,
+    shrink: float,
+    damping: float,
+    window: int = WINDOW,
 ) -> pd.DataFrame:
-    orp, region = _growth(wide, base)
+    orp, region = _growth(wide, base, window)
     g = shrink * orp + (1 - shrink) * region
     log_base = np.log(wide[base].astype(float))
     return pd.DataFrame(

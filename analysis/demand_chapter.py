@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import matplotlib.figure
+import numpy as np
 import pandas as pd
 
 from analysis import formatting as f
@@ -145,4 +146,191 @@ def summary_text(
         f". Nejstarší je ORP {names[oldest]} "
         f"({f.percent(by_orp.at[oldest, 'seniors_share'])} seniorů), nejmladší ORP "
         f"{names[youngest]} ({f.percent(by_orp.at[youngest, 'seniors_share'])})."
+    )
+
+
+GROUP_NAMES = {
+    "deti_rodiny": "děti, mládež a rodiny",
+    "seniori": "senioři",
+    "ozp": "osoby se zdravotním postižením",
+    "ohrozeni": "osoby ohrožené sociálním vyloučením",
+}
+
+
+@dataclass
+class NeedsChapter:
+    base_year: int
+    target_year: int
+    method: str
+    projection_region: pd.DataFrame
+    projection_orp: pd.DataFrame
+    projection_figure: matplotlib.figure.Figure
+    rates: pd.DataFrame
+    need_region: pd.DataFrame
+    need_figure: matplotlib.figure.Figure
+    need_orp: pd.DataFrame
+    gaps: pd.DataFrame
+    gaps_shown: pd.DataFrame
+    gap_heatmap: matplotlib.figure.Figure | None
+    gap_map: matplotlib.figure.Figure | None
+    model_description: str
+    model_coefficients: pd.DataFrame
+    model_diagnostics: pd.DataFrame
+    model_outliers: pd.DataFrame
+    model_figure: matplotlib.figure.Figure | None
+    gap_note: str
+
+
+def prepare_needs(
+    ds: Dataset, methodology: Methodology, year: int, data_dir: str, region: str
+) -> NeedsChapter:
+    """Projection, need with intervals, service gaps (all variants) and the count model."""
+    from pathlib import Path
+
+    from analysis import demand
+    from analysis.figures import gap_heatmap, interval_bars, observed_expected, projection_lines
+    from analysis.network import active_services, reference_date
+    from analysis.service_model import fit_count_model, outliers
+
+    d = methodology.demand
+    proj, method, base = demand.project_orps(ds, methodology, Path(data_dir), year)
+    target = max(year, base) + d.plan_horizon.value
+    region_proj = (
+        proj.groupby(["year", "variant", "band"], sort=False)["population"].sum().reset_index()
+    )
+    shown_years = sorted({base, *range(year, target + 1), 2030, 2035, d.long_horizon_to.value})
+    shown_years = [y for y in shown_years if base <= y <= d.long_horizon_to.value]
+    mid = region_proj[region_proj["variant"] == "middle"].pivot(
+        index="year", columns="band", values="population"
+    )
+    totals = region_proj.groupby(["year", "variant"])["population"].sum().unstack()
+    table = mid.loc[shown_years].copy()
+    table["total"] = table.sum(axis=1)
+    table["total_low"] = totals.loc[shown_years, "low"]
+    table["total_high"] = totals.loc[shown_years, "high"]
+    names = ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+    orp_table = (
+        proj[(proj["year"] == target) & (proj["variant"] == "middle")]
+        .pivot(index="orp_code", columns="band", values="population")
+        .reset_index()
+    )
+    orp_table.insert(1, "orp_name", orp_table["orp_code"].map(names))
+
+    rates = demand.need_rates(ds, methodology, Path(data_dir), region)
+    need, kept = demand.need(
+        proj, rates, [target], d.draws.value, d.seed.value, d.interval_level.value
+    )
+    need_region = need.groupby(["group", "variant"])[
+        ["reference_population", "low", "median", "high"]
+    ].sum()
+    # Interval of the regional sum: from the summed draws, not the sum of ORP bounds.
+    for (group, _year, variant), (_, draws) in kept.items():
+        s = np.quantile(
+            draws.sum(axis=1),
+            [(1 - d.interval_level.value) / 2, 1 - (1 - d.interval_level.value) / 2],
+        )
+        need_region.loc[(group, variant), ["low", "high"]] = s
+    need_region = need_region.reset_index()
+    need_region["group_name"] = need_region["group"].map(GROUP_NAMES)
+    mid_need = need_region[need_region["variant"] == "middle"]
+    need_fig = interval_bars(mid_need, "group_name")
+    need_orp = (
+        need[need["variant"] == "middle"]
+        .pivot(index="orp_code", columns="group", values="median")
+        .reset_index()
+    )
+    need_orp.insert(1, "orp_name", need_orp["orp_code"].map(names))
+
+    services = active_services(ds.services, reference_date(year))
+    capacity = demand.capacity_by_orp(services, ds.municipalities)
+    gap_all = (
+        pd.concat(
+            [
+                demand.gaps(
+                    kept, capacity, d.service_mix.value, target, d.interval_level.value, v
+                ).assign(variant=v)
+                for v in demand.VARIANTS
+            ],
+            ignore_index=True,
+        )
+        if not services.empty
+        else pd.DataFrame()
+    )
+    gap_mid = gap_all[gap_all["variant"] == "middle"] if len(gap_all) else gap_all
+    heat = gap_map = None
+    shown = pd.DataFrame()
+    if len(gap_mid):
+        gap_mid = gap_mid.assign(orp_name=gap_mid["orp_code"].map(names))
+        rel = gap_mid.assign(
+            rel=(100 * gap_mid["gap_median"] / gap_mid["demand_median"]).clip(-100, 100)
+        )
+        matrix = rel.pivot_table(index="orp_name", columns="service_type", values="rel")
+        heat = gap_heatmap(matrix, "kapacita − poptávka, % poptávky")
+        ds_gap = gap_mid[gap_mid["service_type_code"] == 13].set_index("orp_code")["gap_median"]
+        if len(ds_gap):
+            gap_map = choropleth(
+                ds.orp_polygons,
+                ds_gap,
+                "",
+                "lůžka DS: kapacita − poptávka",
+                decimals=0,
+                cmap="RdBu",
+            )
+        shown = gap_mid[
+            [
+                "orp_code",
+                "orp_name",
+                "service_type",
+                "capacity_unit",
+                "capacity",
+                "demand_median",
+                "demand_low",
+                "demand_high",
+                "gap_median",
+                "gap_low",
+                "gap_high",
+                "status",
+            ]
+        ].head(30)
+
+    model_data = demand.capacity_model_data(ds, services, year, Path(data_dir))
+    coef = diag = outl = pd.DataFrame()
+    model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě."
+    if model_data is not None:
+        data, formula, desc = model_data
+        model = fit_count_model(data, formula, exposure="pop65", area="area")
+        coef, diag = model.coefficients, model.diagnostics
+        outl = outliers(model, 15)
+        model_fig = observed_expected(model.predictions, "lůžka / místa")
+    complete = ds.availability is None or (
+        ds.availability.set_index("content").at["sociální služby", "present"] == "ano"
+        and "vzorek" not in ds.availability.set_index("content").at["sociální služby", "note"]
+    )
+    note = (
+        ""
+        if complete
+        else "**Upozornění:** registr služeb je jen vzorek, mezery proto "
+        "nadhodnocují nedostatek; s úplným registrem (RPSS) se přepočtou."
+    )
+    return NeedsChapter(
+        base_year=base,
+        target_year=target,
+        method=method,
+        projection_region=table.reset_index(),
+        projection_orp=orp_table,
+        projection_figure=projection_lines(region_proj),
+        rates=rates,
+        need_region=need_region,
+        need_figure=need_fig,
+        need_orp=need_orp,
+        gaps=gap_all,
+        gaps_shown=shown,
+        gap_heatmap=heat,
+        gap_map=gap_map,
+        model_description=desc,
+        model_coefficients=coef,
+        model_diagnostics=diag,
+        model_outliers=outl,
+        model_figure=model_fig,
+        gap_note=note,
     )

@@ -118,3 +118,99 @@ def share_heatmap(table: pd.DataFrame, title: str, label: str) -> matplotlib.fig
     ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=90)
     return fig
+
+
+def projection_lines(table: pd.DataFrame, title: str = "") -> matplotlib.figure.Figure:
+    """Population by age band over years (middle variant lines, low–high band shaded);
+    ``table`` has ``year, variant, band, population``."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    palette = sns.color_palette("deep", table["band"].nunique())
+    for colour, (band, g) in zip(palette, table.groupby("band", sort=False), strict=True):
+        wide = g.pivot(index="year", columns="variant", values="population")
+        ax.plot(wide.index, wide["middle"], color=colour, lw=1.8, label=band)
+        ax.fill_between(
+            wide.index,
+            wide[["low", "high"]].min(axis=1),
+            wide[["low", "high"]].max(axis=1),
+            color=colour,
+            alpha=0.18,
+            lw=0,
+        )
+    czech_axis(ax.yaxis)
+    ax.set_ylabel("obyvatel")
+    ax.set_xlabel("rok (stav k 1. 1.)")
+    ax.legend(title="věk", frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    ax.set_title(title)
+    return fig
+
+
+def interval_bars(
+    table: pd.DataFrame, label: str, value: str = "median", title: str = ""
+) -> matplotlib.figure.Figure:
+    """Horizontal bars with interval whiskers (``low``/``high``) per row of ``table``."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(table) + 1.4))
+    y = np.arange(len(table))
+    ax.barh(y, table[value], color=PALETTE["accent"], alpha=0.85)
+    ax.errorbar(
+        table[value],
+        y,
+        xerr=[table[value] - table["low"], table["high"] - table[value]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+        lw=1,
+    )
+    ax.set_yticks(y, table[label])
+    czech_axis(ax.xaxis)
+    ax.set_xlabel("osob (medián a interval simulací)")
+    ax.set_title(title)
+    return fig
+
+
+def gap_heatmap(table: pd.DataFrame, label: str) -> matplotlib.figure.Figure:
+    """Diverging heatmap of relative gaps (%), negative = shortage."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.0))
+    sns.heatmap(
+        table,
+        ax=ax,
+        cmap="RdBu",
+        center=0,
+        vmin=-100,
+        vmax=100,
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={"label": label, "shrink": 0.6},
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=90)
+    return fig
+
+
+def observed_expected(pred: pd.DataFrame, label: str) -> matplotlib.figure.Figure:
+    """Observed counts against the model's expectation with prediction intervals."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(6.2, 5.0))
+    ax.errorbar(
+        pred["expected"],
+        pred["observed"],
+        yerr=[
+            pred["observed"] - np.minimum(pred["observed"], pred["prediction_low"]),
+            np.maximum(pred["observed"], pred["prediction_high"]) - pred["observed"],
+        ],
+        fmt="none",
+        ecolor="#bbbbbb",
+        lw=0.8,
+        zorder=1,
+    )
+    ax.scatter(pred["expected"], pred["observed"], color=PALETTE["accent"], s=18, zorder=2)
+    top = float(max(pred["expected"].max(), pred["observed"].max())) * 1.05
+    ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--")
+    czech_axis(ax.xaxis)
+    czech_axis(ax.yaxis)
+    ax.set_xlabel("očekávaná hodnota modelu")
+    ax.set_ylabel(f"skutečnost: {label}")
+    return fig

@@ -69,6 +69,11 @@ def fmt_percent(decimals: int = 1) -> Formatter:
     return lambda v: percent(v, decimals)
 
 
+def fmt_percent_share(decimals: int = 1) -> Formatter:
+    """A share (0.123) shown in percent (12,3 %)."""
+    return lambda v: percent(100 * float(v), decimals) if v is not None else "–"
+
+
 def fmt_signed(decimals: int = 1) -> Formatter:
     return lambda v: signed(v, decimals)
 

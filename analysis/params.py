@@ -134,6 +134,42 @@ class ProjectionParams(_Strict):
     trend_damping: Num
 
 
+class NeedRate(_Strict):
+    ages: tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)] | None]
+    rate: Annotated[float, Field(ge=0, le=1)]
+    uncertainty: Annotated[float, Field(ge=0)]  # relative, lognormal
+
+
+class ServiceMix(_Strict):
+    group: Literal["deti_rodiny", "seniori", "ozp", "ohrozeni"]
+    service_type: int
+    unit: Literal["luzka", "klient", "interv", "kontakt", "hovor"]
+    per_person: Annotated[float, Field(ge=0)]
+
+
+class NeedRates(_Strict):
+    value: dict[Literal["deti_rodiny", "seniori", "ozp", "ohrozeni"], NeedRate]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class Mix(_Strict):
+    value: list[ServiceMix]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class DemandParams(_Strict):
+    need_rates: NeedRates
+    service_mix: Mix
+    draws: Int
+    seed: Int
+    interval_level: Num
+    plan_horizon: Int
+    long_horizon_to: Int
+    trend_window: Int
+
+
 class PlanParams(_Strict):
     on_track_tolerance: Num
 
@@ -149,6 +185,7 @@ class Methodology(_Strict):
     ages: AgeParams
     network: NetworkParams
     projection: ProjectionParams
+    demand: DemandParams
     plan: PlanParams
     report: ReportParams
 

@@ -17,6 +17,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from analysis import formatting as f
+
 
 @dataclass
 class CountModel:
@@ -73,15 +75,19 @@ def fit_count_model(
             "p_value": result.pvalues.to_numpy(),
         }
     )
+    family_cs = {"poisson": "Poissonův", "negative binomial": "negativně binomický"}[family]
     diagnostics = pd.DataFrame(
         [
-            ("model", family),
-            ("observations", int(result.nobs)),
-            ("overdispersion alpha (Cameron–Trivedi)", round(alpha, 4)),
-            ("overdispersion test p-value", round(p, 4)),
-            ("Pearson chi2 / df", round(float(result.pearson_chi2 / result.df_resid), 3)),
-            ("deviance / df", round(float(result.deviance / result.df_resid), 3)),
-            ("AIC", round(float(result.aic), 1)),
+            ("model (rozdělení)", family_cs),
+            ("počet pozorování", f.number(result.nobs)),
+            ("nadměrný rozptyl alfa (Cameron–Trivedi)", f.number(alpha, 4)),
+            ("p-hodnota testu nadměrného rozptylu", f.number(p, 4)),
+            (
+                "Pearsonovo chí² / stupně volnosti",
+                f.number(result.pearson_chi2 / result.df_resid, 3),
+            ),
+            ("deviance / stupně volnosti", f.number(result.deviance / result.df_resid, 3)),
+            ("AIC", f.number(result.aic, 1)),
         ],
         columns=["diagnostic", "value"],
     )

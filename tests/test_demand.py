@@ -1,0 +1,70 @@
+"""ORP projections, need and gaps on the demo region and a constructed case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import demand
+from analysis.loading import load_dataset
+from analysis.params import ServiceMix
+
+
+@pytest.fixture(scope="module")
+def demo(demo_config):
+    return demo_config, load_dataset(demo_config)
+
+
+def test_hamilton_perry_reproduces_a_stationary_population():
+    single = np.full((6, 2, 101), 100.0)
+    single[:, :, 100] = 0.0
+    out = demand.hamilton_perry(single, list(range(2020, 2026)), 2030)
+    assert out[2030][:, 1:100] == pytest.approx(100.0)
+    assert out[2030][:, 0].sum() == pytest.approx(200.0)  # child–woman ratio kept
+
+
+def test_orp_projection_keeps_the_base_and_adds_up(demo):
+    config, ds = demo
+    proj, method, base = demand.project_orps(
+        ds, config.methodology, Path(config.data_dir), config.year
+    )
+    assert "Hamilton" in method and base == 2025
+    start = proj[(proj["year"] == base) & (proj["variant"] == "middle")]
+    observed = demand.orp_bands(ds, base)[0].stack()
+    got = start.set_index(["orp_code", "band"])["population"]
+    assert got.reindex(observed.index).to_numpy() == pytest.approx(observed.to_numpy())
+    totals = proj.groupby(["year", "variant"])["population"].sum().unstack()
+    assert totals.loc[2040, "low"] < totals.loc[2040, "middle"] < totals.loc[2040, "high"]
+    assert set(proj["year"]) == set(range(base, 2041))
+
+
+def test_need_intervals_and_gaps_on_a_constructed_case():
+    proj = pd.DataFrame(
+        {
+            "orp_code": ["1", "2"],
+            "year": 2028,
+            "variant": "middle",
+            "band": "65+",
+            "population": [10_000.0, 20_000.0],
+        }
+    )
+    rates = pd.DataFrame(
+        {
+            "group": ["seniori"],
+            "rate": [0.1],
+            "uncertainty": [0.0],
+            "source": ["test"],
+            "reference_ages": ["65+"],
+        }
+    )
+    need, kept = demand.need(proj, rates, [2028], 1_000, 1, 0.9)
+    assert need["median"].tolist() == pytest.approx([1_000, 2_000])
+    capacity = pd.Series({("1", 13, "luzka"): 150.0, ("2", 13, "luzka"): 100.0})
+    mix = [ServiceMix(group="seniori", service_type=13, unit="luzka", per_person=0.1)]
+    gaps = demand.gaps(kept, capacity, mix, 2028, 0.9).set_index("orp_code")
+    assert gaps.loc["1", "gap_median"] == pytest.approx(50.0)  # 150 beds − 100 needed
+    assert gaps.loc["2", "gap_median"] == pytest.approx(-100.0)
+    assert gaps["status"].to_dict() == {"2": "nedostatek", "1": "přebytek"}
