@@ -154,6 +154,25 @@ def project_orps(
         raise ValueError("no year with ORP age bands")
     d, p = methodology.demand, methodology.projection
     to_year = d.long_horizon_to.value
+    single = orp_single_years(ds, base)
+    if single is not None:
+        from analysis.area_projection import project_areas
+
+        long = project_areas(single, base, to_year, methodology)
+        long["band"] = ""
+        for lo, hi in bands:
+            inside = (long["age"] >= lo) & (long["age"] <= (hi if hi is not None else 999))
+            long.loc[inside, "band"] = band_label((lo, hi))
+        out = (
+            long.groupby(["orp_code", "year", "variant", "band"], sort=False)["population"]
+            .sum()
+            .reset_index()
+        )
+        return (
+            out[["orp_code", "year", "variant", "band", "population"]],
+            "kohortově-komponentní projekce každé ORP (jednoleté věky, migrace z dat)",
+            base,
+        )
     ref, method = reference_projection(ds, methodology, Path(data_dir), base, to_year, bands)
     wide = orp_totals(ds)
     trend = damped_pooled(
@@ -187,6 +206,39 @@ def project_orps(
         ["orp_code", "year", "variant", "band", "population"]
     ]
     return out, method, base
+
+
+def orp_single_years(ds: Dataset, base: int, years: int = 6) -> dict[str, list[np.ndarray]] | None:
+    """Per ORP, [2, 101] populations by sex and single age for the last ``years`` years up
+    to ``base`` — or None when the data do not hold single years by sex."""
+    pop = municipal_population(ds.population, ds.municipalities)
+    pop = pop[pop["sex"].isin(["M", "F"]) & pop["year"].le(base)]
+    single = pop[
+        (pop["age_to"] == pop["age_from"]).fillna(False)
+        | ((pop["age_from"] == 100) & pop["age_to"].isna())
+    ]
+    span = [y for y in population_years(single) if y <= base][-years:]
+    if base not in span or len(span) < 2:
+        return None
+    for y in span:
+        if single[single["year"] == y].groupby("orp_code")["age_from"].nunique().min() < 101:
+            return None
+    single = single[single["year"].isin(span)]
+    cube = (
+        single.pivot_table(
+            index=["orp_code", "year", "sex"],
+            columns="age_from",
+            values="population",
+            aggfunc="sum",
+        )
+        .reindex(columns=range(101))
+        .fillna(0)
+    )
+    out = {}
+    for orp, g in cube.groupby(level="orp_code"):
+        g = g.droplevel("orp_code")
+        out[orp] = [g.xs(y, level="year").reindex(["M", "F"]).to_numpy() for y in span]
+    return out
 
 
 def need_rates(ds: Dataset, methodology: Methodology, data_dir: Path, region: str) -> pd.DataFrame:

@@ -123,7 +123,22 @@ class Variants(_Strict):
     source: Annotated[str, Field(min_length=1)]
 
 
+class GompertzSex(_Strict):
+    a: StrictFloat
+    b: StrictFloat
+    c: StrictFloat
+
+
+class Gompertz(_Strict):
+    value: dict[Literal["M", "F"], GompertzSex]
+    unit: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=1)]
+
+
 class ProjectionParams(_Strict):
+    mortality_gompertz: Gompertz
+    fertility_mean_age: Num
+    fertility_sd: Num
     total_fertility: Variants
     net_migration: Variants
     mortality_improvement: Variants

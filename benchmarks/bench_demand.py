@@ -37,9 +37,11 @@ def main() -> None:
     run_time = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"loading 14 regions from open data: {load_time:6.1f} s")
-    print(f"demand for {orps} ORP areas, {draws} draws, to "
-          f"{datasets[0][0].methodology.demand.long_horizon_to.value}, 3 variants: "
-          f"{run_time:6.1f} s")
+    print(
+        f"demand for {orps} ORP areas, {draws} draws, to "
+        f"{datasets[0][0].methodology.demand.long_horizon_to.value}, 3 variants: "
+        f"{run_time:6.1f} s"
+    )
     print(f"peak memory (RSS): {peak:.0f} MiB")
 
 

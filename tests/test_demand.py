@@ -31,7 +31,7 @@ def test_orp_projection_keeps_the_base_and_adds_up(demo):
     proj, method, base = demand.project_orps(
         ds, config.methodology, Path(config.data_dir), config.year
     )
-    assert "Hamilton" in method and base == 2025
+    assert "kohortově-komponentní" in method and base == 2025
     start = proj[(proj["year"] == base) & (proj["variant"] == "middle")]
     observed = demand.orp_bands(ds, base)[0].stack()
     got = start.set_index(["orp_code", "band"])["population"]
@@ -68,3 +68,24 @@ def test_need_intervals_and_gaps_on_a_constructed_case():
     assert gaps.loc["1", "gap_median"] == pytest.approx(50.0)  # 150 beds − 100 needed
     assert gaps.loc["2", "gap_median"] == pytest.approx(-100.0)
     assert gaps["status"].to_dict() == {"2": "nedostatek", "1": "přebytek"}
+
+
+def test_area_projection_components_on_the_demo(demo):
+    """Residual migration reproduces the last observed year; the projection ages it."""
+    from analysis.area_projection import (
+        fertility_schedule,
+        gompertz_death_probability,
+        residual_migration,
+    )
+    from analysis.projection import Assumptions, step
+
+    config, ds = demo
+    single = demand.orp_single_years(ds, 2025)
+    assert single is not None and len(single) == ds.municipalities["orp_code"].nunique()
+    m = config.methodology
+    q, f = gompertz_death_probability(m), fertility_schedule(m, 1.5)
+    assert f.sum() == pytest.approx(1.5) and f[:15].sum() == 0 and f[50:].sum() == 0
+    series = next(iter(single.values()))
+    mig = residual_migration(series[-2:], q, f, years=1)
+    after = step(series[-2], Assumptions(death_probability=q, fertility=f, migration=mig))
+    assert after.population == pytest.approx(np.maximum(series[-1], 0))
