@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis import formatting
 
@@ -138,6 +138,8 @@ def projection_lines(table: pd.DataFrame, title: str = "") -> matplotlib.figure.
             lw=0,
         )
     czech_axis(ax.yaxis)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
     ax.set_ylabel("obyvatel")
     ax.set_xlabel("rok (stav k 1. 1.)")
     ax.legend(title="věk", frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.15))
