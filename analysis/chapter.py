@@ -26,6 +26,13 @@ from analysis.loading import Dataset, load_dataset
 from analysis.params import RunConfig, load_run_config, read_run_config_json
 
 
+def _plain_float(value: float) -> str:
+    """Six decimals at most, without trailing zeros (``65663`` rather than
+    ``65663.000000``); the same value always gives the same text."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 class Chapter:
     """Configuration, data and output folder of one chapter run."""
 
@@ -62,7 +69,9 @@ class Chapter:
     @staticmethod
     def _csv(df: pd.DataFrame) -> bytes:
         """CSV of a published table: UTF-8, comma, decimal point, fixed float precision."""
-        return df.to_csv(index=False, lineterminator="\n", float_format="%.6f").encode("utf-8")
+        return df.to_csv(index=False, lineterminator="\n", float_format=_plain_float).encode(
+            "utf-8"
+        )
 
     def table(
         self,
