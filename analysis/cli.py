@@ -14,6 +14,22 @@ DEFAULT_PARAMS = Path("params/demo.yaml")
 DEFAULT_DEMO_DIR = Path("data/demo")
 
 
+params_option = click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PARAMS,
+    show_default=True,
+    help="Run parameter file (YAML).",
+)
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data folder (overrides data.dir of the parameter file).",
+)
+
+
 def _fail(exc: SocplanError) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(2)
@@ -47,22 +63,12 @@ def demo(out: Path, seed: int | None, if_missing: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--params",
-    "params_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_PARAMS,
-    show_default=True,
-    help="Run parameter file (YAML).",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Data folder (overrides data.dir of the parameter file).",
-)
+@params_option
+@data_dir_option
 def validate(params_file: Path, data_dir: Path | None) -> None:
     """Validate parameters and every input table without running anything."""
+    import pandas as pd
+
     from analysis.loading import load_dataset
     from analysis.params import load_run_config
 
@@ -72,24 +78,13 @@ def validate(params_file: Path, data_dir: Path | None) -> None:
     except SocplanError as exc:
         _fail(exc)
     for row in ds.summary().itertuples(index=False):
-        click.echo(f"ok  {row.file:32s} {row.rows:>8d} rows")
+        rows = "present" if pd.isna(row.rows) else f"{int(row.rows)} rows"
+        click.echo(f"ok  {row.file:40s} {rows:>12s}")
 
 
 @main.command()
-@click.option(
-    "--params",
-    "params_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_PARAMS,
-    show_default=True,
-    help="Run parameter file (YAML).",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Data folder (overrides data.dir of the parameter file).",
-)
+@params_option
+@data_dir_option
 @click.option(
     "--reports-dir",
     type=click.Path(path_type=Path),

@@ -81,28 +81,17 @@ class ComplementaryRule(_Strict):
     require_any: list[int]
 
 
-class TypeRules(_Strict):
-    value: dict[int, TypeRule]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+TypeRules = Quantity[dict[int, TypeRule]]
 
 
-class Zones(_Strict):
-    value: list[tuple[Annotated[float, Field(gt=0, le=1)], Annotated[float, Field(ge=0)]]]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+# [(upper bound as a share of the catchment, weight)]
+Zones = Quantity[list[tuple[Annotated[float, Field(gt=0, le=1)], Annotated[float, Field(ge=0)]]]]
 
 
-class Rules(_Strict):
-    value: list[ComplementaryRule]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+Rules = Quantity[list[ComplementaryRule]]
 
 
-class CodeList(_Strict):
-    value: list[int]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+CodeList = Quantity[list[int]]
 
 
 class NetworkParams(_Strict):
@@ -115,12 +104,8 @@ class NetworkParams(_Strict):
     map_types: CodeList
 
 
-class Variants(_Strict):
-    """A projection assumption in three variants."""
-
-    value: dict[Literal["low", "middle", "high"], StrictFloat | StrictInt]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+# A projection assumption in three variants.
+Variants = Quantity[dict[Literal["low", "middle", "high"], StrictFloat | StrictInt]]
 
 
 class GompertzSex(_Strict):
@@ -129,10 +114,7 @@ class GompertzSex(_Strict):
     c: StrictFloat
 
 
-class Gompertz(_Strict):
-    value: dict[Literal["M", "F"], GompertzSex]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+Gompertz = Quantity[dict[Literal["M", "F"], GompertzSex]]
 
 
 class ProjectionParams(_Strict):
@@ -162,16 +144,10 @@ class ServiceMix(_Strict):
     per_person: Annotated[float, Field(ge=0)]
 
 
-class NeedRates(_Strict):
-    value: dict[Literal["deti_rodiny", "seniori", "ozp", "ohrozeni"], NeedRate]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+NeedRates = Quantity[dict[Literal["deti_rodiny", "seniori", "ozp", "ohrozeni"], NeedRate]]
 
 
-class Mix(_Strict):
-    value: list[ServiceMix]
-    unit: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=1)]
+Mix = Quantity[list[ServiceMix]]
 
 
 class DemandParams(_Strict):

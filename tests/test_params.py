@@ -103,3 +103,11 @@ def test_cli_run_fails_before_any_kernel_starts(tmp_path, demo_dir):
     assert result.exit_code == 2
     assert "unknown key 'region.nmae'" in result.output
     assert not reports.exists()  # nothing was built, no kernel was started
+
+
+def test_cli_validate_lists_inputs(demo_dir):
+    result = CliRunner().invoke(
+        main, ["validate", "--params", str(DEMO), "--data-dir", str(demo_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ok  services.csv" in result.output and "rows" in result.output
