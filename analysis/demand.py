@@ -465,10 +465,20 @@ def capacity_model_data(
                 "share65": 100 * data["pop_65_plus"] / data["population"],
             }
         )
-        return (
-            data.reset_index(drop=True),
-            "beds ~ share65",
-            "místa v domovech pro seniory v okresech ČR (ČSÚ 2013) podle podílu "
-            "obyvatel 65+ (2023), expozice obyvatelé 65+",
+        formula = "beds ~ share65"
+        description = (
+            "místa v domovech pro seniory v okresech ČR (ČSÚ 2013) podle podílu obyvatel 65+ (2023)"
         )
+        light = Path(data_dir) / "bankroty-geojson-orp-okresy-kraje" / "okresy.geojson"
+        if light.exists():
+            from analysis.readers.geo import read_debt_enforcement
+
+            debt = read_debt_enforcement(light)
+            debt = debt[debt["year"] == debt["year"].min()].set_index("code")
+            share = 100 * debt["persons_in_enforcement"] / debt["population"]
+            data["enforcement"] = share.reindex(data["area"]).to_numpy()
+            data = data.dropna(subset=["enforcement"])
+            formula += " + enforcement"
+            description += f" a podílu osob v exekuci ({int(debt['year'].min())})"
+        return data.reset_index(drop=True), formula, description + ", expozice obyvatelé 65+"
     return None

@@ -65,3 +65,17 @@ def test_homes_for_the_elderly_per_district(raw_dir):
     assert model.family == "negative binomial"  # districts differ far beyond Poisson noise
     rate = model.predictions["expected"].sum() / data["pop_65_plus"].sum()
     assert 0.01 < rate < 0.05  # 1–5 places per 100 persons aged 65+
+
+
+@pytest.mark.realdata
+def test_district_model_in_the_chapter_uses_debt_enforcement(raw_dir, demo_config):
+    from analysis import demand
+    from analysis.loading import load_dataset
+
+    ds = load_dataset(demo_config)
+    empty = ds.services.iloc[0:0]  # no ORP homes: the chapter falls back to districts
+    data, formula, description = demand.capacity_model_data(ds, empty, 2025, raw_dir)
+    assert formula == "beds ~ share65 + enforcement" and len(data) == 77
+    model = fit_count_model(data, formula, exposure="pop65", area="area")
+    assert set(model.coefficients["term"]) == {"Intercept", "share65", "enforcement"}
+    assert "exekuci" in description

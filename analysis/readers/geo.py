@@ -123,3 +123,32 @@ def read_polygons(path: Path | str, code_property: str, name_property: str) -> p
             )
     raise_if(problems)
     return pd.DataFrame(rows)
+
+
+def read_debt_enforcement(path: Path | str) -> pd.DataFrame:
+    """Persons in debt enforcement and population per area and year from the light
+    polygon layers (properties ``i`` code, ``poeY`` persons in enforcement and ``oY``
+    population for 201Y/202Y, where Y is the last digit: 8, 9 → 2018, 2019; 0–2 → 2020–2022)."""
+    path = Path(path)
+    rows, problems = [], []
+    for i, feat in enumerate(_features(path), start=1):
+        props = feat.get("properties") or {}
+        for key, value in props.items():
+            if not key.startswith("poe") or not key[3:].isdigit():
+                continue
+            digit = int(key[3:])
+            year = 2010 + digit if digit >= 8 else 2020 + digit
+            population = props.get(f"o{digit}")
+            if not isinstance(value, int | float) or not isinstance(population, int | float):
+                problems.append(CellProblem(path.name, i, key, repr(value), "a number"))
+                continue
+            rows.append(
+                {
+                    "code": str(props.get("i")),
+                    "year": year,
+                    "persons_in_enforcement": value,
+                    "population": population,
+                }
+            )
+    raise_if(problems)
+    return pd.DataFrame(rows).sort_values(["code", "year"]).reset_index(drop=True)
