@@ -482,3 +482,30 @@ def capacity_model_data(
             description += f" a podílu osob v exekuci ({int(debt['year'].min())})"
         return data.reset_index(drop=True), formula, description + ", expozice obyvatelé 65+"
     return None
+
+
+def need_by_degree(need_region: pd.DataFrame, data_dir: Path, region: str) -> pd.DataFrame:
+    """Seniors in need split by degree of dependency (I–IV) with the region's shares of
+    care-allowance recipients (MPSV 2018); empty when the table or region is absent."""
+    path = Path(data_dir) / "mapapece-prispevek-na-peci" / "prispevek_na_peci_kraje_2018.csv"
+    if not path.exists():
+        return pd.DataFrame()
+    from analysis.readers.demography_sources import read_care_allowance_regions
+
+    care = read_care_allowance_regions(path).set_index("region_code")
+    if region not in care.index:
+        return pd.DataFrame()
+    degrees = ["stupen_I", "stupen_II", "stupen_III", "stupen_IV"]
+    shares = care.loc[region, degrees] / care.loc[region, degrees].sum()
+    seniors = need_region[
+        (need_region["group"] == "seniori") & (need_region["variant"] == "middle")
+    ].iloc[0]
+    return pd.DataFrame(
+        {
+            "degree": ["I (lehká)", "II (středně těžká)", "III (těžká)", "IV (úplná)"],
+            "share": 100 * shares.to_numpy(float),
+            "low": seniors["low"] * shares.to_numpy(float),
+            "median": seniors["median"] * shares.to_numpy(float),
+            "high": seniors["high"] * shares.to_numpy(float),
+        }
+    )

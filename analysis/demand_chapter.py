@@ -169,6 +169,7 @@ class NeedsChapter:
     need_region: pd.DataFrame
     need_figure: matplotlib.figure.Figure
     need_orp: pd.DataFrame
+    need_degree: pd.DataFrame
     gaps: pd.DataFrame
     gaps_shown: pd.DataFrame
     gap_heatmap: matplotlib.figure.Figure | None
@@ -323,6 +324,7 @@ def prepare_needs(
         need_region=need_region,
         need_figure=need_fig,
         need_orp=need_orp,
+        need_degree=demand.need_by_degree(need_region, Path(data_dir), region),
         gaps=gap_all,
         gaps_shown=shown,
         gap_heatmap=heat,

@@ -89,3 +89,20 @@ def test_area_projection_components_on_the_demo(demo):
     mig = residual_migration(series[-2:], q, f, years=1)
     after = step(series[-2], Assumptions(death_probability=q, fertility=f, migration=mig))
     assert after.population == pytest.approx(np.maximum(series[-1], 0))
+
+
+@pytest.mark.realdata
+def test_seniors_need_split_by_degree_of_dependency(raw_dir):
+    need_region = pd.DataFrame(
+        {
+            "group": ["seniori"],
+            "variant": ["middle"],
+            "low": [800.0],
+            "median": [1000.0],
+            "high": [1300.0],
+        }
+    )
+    table = demand.need_by_degree(need_region, raw_dir, "CZ064")
+    assert table["share"].sum() == pytest.approx(100.0)
+    assert table["median"].sum() == pytest.approx(1000.0)
+    assert demand.need_by_degree(need_region, raw_dir, "CZX00").empty
