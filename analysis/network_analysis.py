@@ -80,27 +80,59 @@ def _area_pairs(sites: pd.DataFrame, municipalities: pd.DataFrame) -> Pairs:
     return Pairs(np.asarray(rows_i, np.int64), np.asarray(rows_j, np.int64), np.zeros(len(rows_i)))
 
 
+def _road_pairs(
+    road: pd.DataFrame, municipalities: pd.DataFrame, site_ids: np.ndarray, max_km: float
+) -> Pairs:
+    """Pairs from a road-distance table; a service id may stand for several site rows
+    (forms), each gets the pair."""
+    sites = pd.DataFrame({"destination": site_ids, "j": np.arange(len(site_ids))})
+    demand = pd.DataFrame(
+        {
+            "origin": municipalities["municipality_code"].to_numpy(),
+            "i": np.arange(len(municipalities)),
+        }
+    )
+    pairs = road[road["km"] <= max_km].merge(sites, on="destination").merge(demand, on="origin")
+    pairs = pairs.sort_values(["i", "j"])
+    return Pairs(
+        pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64), pairs["km"].to_numpy(float)
+    )
+
+
+def road_nearest_km(
+    road: pd.DataFrame, municipalities: pd.DataFrame, site_ids: np.ndarray
+) -> np.ndarray:
+    """Road km from each municipality to the nearest of the given sites (inf if none)."""
+    near = road[road["destination"].isin(set(site_ids))].groupby("origin")["km"].min()
+    return near.reindex(municipalities["municipality_code"]).fillna(np.inf).to_numpy()
+
+
 def catchment_pairs(
     sites: pd.DataFrame,
     municipalities: pd.DataFrame,
     max_km: float,
     detour: float,
     index: DemandIndex | None = None,
+    road: pd.DataFrame | None = None,
 ) -> Pairs:
     """Pairs within reach of each site: its declared area of operation for field services
-    that have one, otherwise municipalities within ``max_km`` (travel km)."""
+    that have one, otherwise municipalities within ``max_km`` (travel km: the road table
+    when given, else great-circle × ``detour``)."""
     by_area = sites["form"].eq("ter") & sites["area_of_operation"].notna()
     idx_area = np.flatnonzero(by_area.to_numpy())
     idx_dist = np.flatnonzero(~by_area.to_numpy())
-    dist = pairs_within(
-        municipalities["lat"],
-        municipalities["lon"],
-        sites["lat"].to_numpy()[idx_dist],
-        sites["lon"].to_numpy()[idx_dist],
-        max_km,
-        detour,
-        index=index,
-    )
+    if road is not None:
+        dist = _road_pairs(road, municipalities, sites["service_id"].to_numpy()[idx_dist], max_km)
+    else:
+        dist = pairs_within(
+            municipalities["lat"],
+            municipalities["lon"],
+            sites["lat"].to_numpy()[idx_dist],
+            sites["lon"].to_numpy()[idx_dist],
+            max_km,
+            detour,
+            index=index,
+        )
     dist = Pairs(dist.demand, idx_dist[dist.supply], dist.cost)
     area = _area_pairs(sites.iloc[idx_area], municipalities)
     area = Pairs(area.demand, idx_area[area.supply], area.cost)
@@ -116,8 +148,12 @@ def accessibility(
     detour: float,
     zones: list[tuple[float, float]],
     per_population: int,
+    road: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per municipality and service type: nearest site, coverage and 2SFCA/E2SFCA.
+
+    ``road`` (``origin`` municipality code, ``destination`` service id, ``km``) replaces
+    great-circle × detour distances when the user has a road-distance table.
 
     Columns: ``municipality_code, service_type_code, capacity_unit, reference_ages,
     reference_population, nearest_km, covered, a2sfca, ae2sfca, method`` where the
@@ -134,12 +170,12 @@ def accessibility(
         sites = services[services["service_type_code"] == code].reset_index(drop=True)
         refpop, label = reference_population(population, munis, year, rule)
         demand = refpop.to_numpy(float)
-        reach = catchment_pairs(sites, munis, rule.threshold_km, detour, index)
+        reach = catchment_pairs(sites, munis, rule.threshold_km, detour, index, road)
         covered = np.zeros(len(munis), bool)
         covered[reach.demand] = True
         unit = units[code]
         supply_sites = sites[sites["capacity_unit"] == unit].reset_index(drop=True)
-        pairs = catchment_pairs(supply_sites, munis, rule.catchment_km, detour, index)
+        pairs = catchment_pairs(supply_sites, munis, rule.catchment_km, detour, index, road)
         supply = supply_sites["capacity"].to_numpy(float)
         a2 = two_step_fca(demand, supply, pairs)
         ae2 = two_step_fca(
@@ -164,7 +200,9 @@ def accessibility(
                     "reference_population": demand,
                     "nearest_km": nearest_km(
                         munis["lat"], munis["lon"], sites["lat"], sites["lon"], detour
-                    ),
+                    )
+                    if road is None
+                    else road_nearest_km(road, munis, sites["service_id"].to_numpy()),
                     "covered": covered,
                     "a2sfca": a2 * per_population,
                     "ae2sfca": ae2 * per_population,

@@ -50,8 +50,17 @@ def _names(ds: Dataset) -> pd.Series:
     return ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
 
 
-def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
-    """Inventory, coverage, accessibility, white spots and interconnection of the year."""
+def prepare(
+    ds: Dataset, methodology: Methodology, year: int, road_distances: str | None = None
+) -> NetworkChapter:
+    """Inventory, coverage, accessibility, white spots and interconnection of the year.
+
+    ``road_distances`` is the path of an optional road-distance table (validated like any
+    input: ``origin`` municipality code, ``destination`` service id, ``km``).
+    """
+    from analysis.loading import read_table
+
+    road = read_table(road_distances, "road_distances") if road_distances else None
     net = methodology.network
     rules = net.service_types.value
     per = net.per_population.value
@@ -88,6 +97,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             net.detour_factor.value,
             net.e2sfca_zones.value,
             per,
+            road,
         )
     )
     cov = (
@@ -210,17 +220,23 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         interconnection=na.interconnection(services, munis, net.complementary_rules.value),
         maps=maps,
         rules_text=rules_text(
-            methodology, int(services["coords_imputed"].sum()) if not empty else 0
+            road is not None, methodology, int(services["coords_imputed"].sum()) if not empty else 0
         ),
     )
 
 
-def rules_text(methodology: Methodology, imputed: int) -> str:
+def rules_text(road: bool, methodology: Methodology, imputed: int) -> str:
     """The chapter's statement of its data rules and distance assumptions."""
     net = methodology.network
+    distance = (
+        "Vzdálenosti jsou silniční podle dodané tabulky vzdáleností (obec – služba); dvojice, "
+        "které tabulka neobsahuje, se považují za mimo dosah."
+        if road
+        else "Vzdálenost je vzdušná (po povrchu Země) vynásobená koeficientem zakřivení "
+        f"silniční sítě {str(net.detour_factor.value).replace('.', ',')}."
+    )
     return (
-        f"Vzdálenost je vzdušná (po povrchu Země) vynásobená koeficientem zakřivení silniční "
-        f"sítě {str(net.detour_factor.value).replace('.', ',')}. Poptávka je v bodě obce "
+        f"{distance} Poptávka je v bodě obce "
         f"(počet obyvatel referenční věkové skupiny), nabídka v místě poskytování služby. "
         f"Terénní služby s uvedenou oblastí působnosti pokrývají právě tuto oblast; ostatní se "
         f"posuzují podle vzdálenosti. Služby bez souřadnic jsou umístěny do bodu své obce "

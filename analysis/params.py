@@ -223,6 +223,9 @@ class DataParams(_Strict):
     files: dict[str, str] = Field(default_factory=dict)
     # open-data only: which registry source gives the services (rpss or registry_catalogue)
     registry: Literal["rpss", "registry_catalogue"] | None = None
+    # optional road-distance table (origin municipality_code, destination service_id, km)
+    # relative to the data folder; without it distances are great-circle × detour factor
+    road_distances: str | None = None
     sources: dict[str, Annotated[str, Field(min_length=1)]]
     synthetic: bool = False
 
@@ -247,6 +250,7 @@ class RunConfig(_Strict):
     title: str
     data_format: str = "canonical"
     registry: str | None = None
+    road_distances: str | None = None
     data_dir: str
     files: dict[str, str]
     sources: dict[str, str]
@@ -371,6 +375,12 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
     if missing:
         raise ParameterError(path, missing)
 
+    road = None
+    if run.data.road_distances:
+        road = (root / run.data.road_distances).resolve()
+        if not road.is_file():
+            raise ParameterError(path, [f"key 'data.road_distances': {road} does not exist"])
+
     methodology_file = (path.parent / run.methodology).resolve()
     if not methodology_file.is_file():
         raise ParameterError(path, [f"key 'methodology': file {methodology_file} does not exist"])
@@ -383,6 +393,7 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         title=run.title,
         data_format=run.data.format,
         registry=run.data.registry,
+        road_distances=None if road is None else str(road),
         data_dir=str(root),
         files=files,
         sources=dict(run.data.sources),

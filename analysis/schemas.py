@@ -191,6 +191,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         strict=True,
         ordered=False,
     ),
+    "road_distances": pa.DataFrameSchema(
+        {
+            "origin": pa.Column(str, pa.Check.str_matches(MUNICIPALITY_CODE), coerce=True),
+            "destination": _text(),
+            "km": pa.Column(float, pa.Check.ge(0), coerce=True),
+        },
+        unique=["origin", "destination"],
+        strict=True,
+        ordered=False,
+    ),
     "plan_priorities": pa.DataFrameSchema(
         {
             "priority_id": pa.Column(str, unique=True, coerce=True),

@@ -231,3 +231,28 @@ def test_compare_two_registry_snapshots():
     )
     out = compare_registries(prev, curr).set_index("service_id")["change"].to_dict()
     assert out == {"A": "beze změny", "B": "zaniklá", "C": "změna kapacity", "D": "nová"}
+
+
+def test_road_distance_table_replaces_great_circle_distances():
+    """Alfa's two villages are 3.6 km apart as the crow flies, but a river puts village 2
+    45 road-km from the home: with the road table it is out of reach."""
+    from analysis.network_analysis import accessibility
+
+    services = _sites(
+        service_type_code=[13], form=["pob"], capacity_unit=["luzka"], capacity=[40.0]
+    )
+    rules = {13: TypeRule(ages=[(65, None)], threshold_km=20, catchment_km=30)}
+    zones = [(1 / 3, 1.0), (2 / 3, 0.68), (1.0, 0.22)]
+    crow = accessibility(services, MUNIS, _population(), 2024, rules, 1.3, zones, 1000)
+    road = pd.DataFrame(
+        {"origin": ["100001", "100002"], "destination": ["S1", "S1"], "km": [0.5, 45.0]}
+    )
+    by_road = accessibility(
+        services, MUNIS, _population(), 2024, rules, 1.3, zones, 1000, road=road
+    )
+    assert crow["covered"].tolist() == [True, True, False, False]
+    assert by_road["covered"].tolist() == [True, False, False, False]
+    assert by_road["nearest_km"].tolist()[:2] == [0.5, 45.0]
+    assert np.isinf(by_road["nearest_km"].iloc[2])
+    # All 40 beds now serve the 100 seniors of village 1 alone.
+    assert by_road["a2sfca"].iloc[0] == pytest.approx(1000 * 40 / 100)

@@ -111,3 +111,10 @@ def test_cli_validate_lists_inputs(demo_dir):
     )
     assert result.exit_code == 0, result.output
     assert "ok  services.csv" in result.output and "rows" in result.output
+
+
+def test_missing_road_distance_table_is_named(tmp_path, demo_dir):
+    doc = _demo_doc(demo_dir)
+    doc["data"]["road_distances"] = "roads.csv"
+    with pytest.raises(ParameterError, match=r"data\.road_distances.*roads\.csv"):
+        load_run_config(_write(tmp_path, doc))
