@@ -107,16 +107,23 @@ def pairs_within(
     return Pairs(coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), cost[keep])
 
 
-def pairs_from_matrix(
-    matrix: pd.DataFrame, demand_ids: pd.Index, supply_ids: pd.Index, max_km: float
-) -> Pairs:
-    """Pairs from a road-distance table (``origin, destination, km``) within ``max_km``;
-    ids not in the demand or supply lists are ignored."""
-    i = demand_ids.get_indexer(matrix["origin"])
-    j = supply_ids.get_indexer(matrix["destination"])
-    km = matrix["km"].to_numpy(float)
-    keep = (i >= 0) & (j >= 0) & (km <= max_km)
-    return Pairs(i[keep], j[keep], km[keep])
+def pairs_from_matrix(matrix: pd.DataFrame, demand_ids, supply_ids, max_km: float) -> Pairs:
+    """Pairs from a road-distance table (``origin, destination, km``) within ``max_km``.
+
+    Ids not in the demand or supply lists are ignored; a supply id listed several times
+    (one service registered in several forms) gives a pair for each position.
+    """
+    supply = pd.DataFrame({"destination": np.asarray(supply_ids), "j": np.arange(len(supply_ids))})
+    demand = pd.DataFrame({"origin": np.asarray(demand_ids), "i": np.arange(len(demand_ids))})
+    pairs = (
+        matrix[matrix["km"] <= max_km]
+        .merge(supply, on="destination")
+        .merge(demand, on="origin")
+        .sort_values(["i", "j"])
+    )
+    return Pairs(
+        pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64), pairs["km"].to_numpy(float)
+    )
 
 
 def nearest_km(demand_lat, demand_lon, supply_lat, supply_lon, detour: float = 1.0) -> np.ndarray:

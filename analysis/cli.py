@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from analysis.errors import SocplanError
 from analysis.params import DEFAULT_FILES
@@ -28,6 +29,23 @@ data_dir_option = click.option(
     default=None,
     help="Data folder (overrides data.dir of the parameter file).",
 )
+
+
+methodology_option = click.option(
+    "--methodology",
+    type=click.Path(path_type=Path),
+    default=Path("params/methodology.yaml"),
+    show_default=True,
+    help="Methodology parameter file (YAML).",
+)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, **kwargs) -> None:
+    """Write a CSV atomically: a failed write leaves no partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    frame.to_csv(tmp, index=False, lineterminator="\n", **kwargs)
+    tmp.replace(path)
 
 
 def _fail(exc: SocplanError) -> None:
@@ -67,8 +85,6 @@ def demo(out: Path, seed: int | None, if_missing: bool) -> None:
 @data_dir_option
 def validate(params_file: Path, data_dir: Path | None) -> None:
     """Validate parameters and every input table without running anything."""
-    import pandas as pd
-
     from analysis.loading import load_dataset
     from analysis.params import load_run_config
 
@@ -162,12 +178,7 @@ def fetch(source_ids: tuple[str, ...], to: Path) -> None:
 @click.option(
     "--variant", type=click.Choice(["low", "middle", "high"]), default="middle", show_default=True
 )
-@click.option(
-    "--methodology",
-    type=click.Path(path_type=Path),
-    default=Path("params/methodology.yaml"),
-    show_default=True,
-)
+@methodology_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -196,10 +207,7 @@ def project(
     except SocplanError as exc:
         _fail(exc)
     long = long.assign(population=long["population"].round(1))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    long.to_csv(tmp, index=False, lineterminator="\n")
-    tmp.replace(out)
+    _write_csv(long, out)
     o65, o80 = age_group_totals(long, 65), age_group_totals(long, 80)
     click.echo(f"projection {area} {base_year}–{to_year} ({variant}) written to {out}")
     for year in sorted({base_year, *range(2030, to_year + 1, 10), to_year}):
@@ -218,12 +226,7 @@ def project(
 )
 @click.option("--base-year", type=int, required=True)
 @click.option("--horizon", type=int, default=3, show_default=True)
-@click.option(
-    "--methodology",
-    type=click.Path(path_type=Path),
-    default=Path("params/methodology.yaml"),
-    show_default=True,
-)
+@methodology_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -268,8 +271,7 @@ def backtest(
     )
     for path, frame in ((out, long), (errors_out, errors.rename_axis("method").reset_index())):
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_csv(path, index=False, lineterminator="\n", float_format="%.3f")
+            _write_csv(frame, path, float_format="%.3f")
             click.echo(f"written {path}")
 
 

@@ -132,16 +132,6 @@ _allow([25], "ter", {"klient", "kontakt"})
 _allow([26], "amb", {"luzka"})
 
 
-def service_type_label(code: int) -> str:
-    """Czech name of a service type, e.g. ``13`` → ``domovy pro seniory``."""
-    return SERVICE_TYPES[int(code)].name
-
-
-def service_type_short(code: int) -> str:
-    """Short Czech label of a service type for narrow tables and axes."""
-    return SERVICE_TYPES[int(code)].short
-
-
 # The 14 regions (kraje), NUTS3 codes and their usual names.
 REGIONS: dict[str, str] = {
     "CZ010": "Hlavní město Praha",

@@ -25,7 +25,12 @@ import pandas as pd
 
 from analysis.backtest import damped_pooled
 from analysis.codelists import SERVICE_TYPES
-from analysis.demography import municipal_population, population_years, totals_or_nan
+from analysis.demography import (
+    age_range_label,
+    municipal_population,
+    population_years,
+    totals_or_nan,
+)
 from analysis.loading import Dataset
 from analysis.params import Methodology
 from analysis.uncertainty import need_draws, rate_draws, summarise
@@ -35,17 +40,12 @@ COARSE_BANDS = [(0, 14), (15, 64), (65, None)]
 VARIANTS = ("low", "middle", "high")
 
 
-def band_label(band: tuple[int, int | None]) -> str:
-    lo, hi = band
-    return f"{lo}+" if hi is None else f"{lo}–{hi}"
-
-
 def orp_bands(ds: Dataset, year: int) -> tuple[pd.DataFrame, list]:
     """ORP × band population in ``year``: 0–14, 15–64, 65–79, 80+ where the data allow,
     else 0–14, 15–64, 65+."""
     for bands in (FINE_BANDS, COARSE_BANDS):
         cols = {
-            band_label(b): totals_or_nan(ds.population, ds.municipalities, "orp", year, *b)
+            age_range_label(b): totals_or_nan(ds.population, ds.municipalities, "orp", year, *b)
             for b in bands
         }
         if all(len(v) for v in cols.values()):
@@ -94,7 +94,8 @@ def _band_shares(single: dict[int, np.ndarray], bands: list) -> pd.DataFrame:
         by_age = arr.sum(0)
         total = by_age.sum()
         rows[year] = {
-            band_label(b): by_age[b[0] : (b[1] + 1 if b[1] is not None else None)].sum() / total
+            age_range_label(b): by_age[b[0] : (b[1] + 1 if b[1] is not None else None)].sum()
+            / total
             for b in bands
         } | {"total": total}
     return pd.DataFrame(rows).T.sort_index()
@@ -162,7 +163,7 @@ def project_orps(
         long["band"] = ""
         for lo, hi in bands:
             inside = (long["age"] >= lo) & (long["age"] <= (hi if hi is not None else 999))
-            long.loc[inside, "band"] = band_label((lo, hi))
+            long.loc[inside, "band"] = age_range_label((lo, hi))
         out = (
             long.groupby(["orp_code", "year", "variant", "band"], sort=False)["population"]
             .sum()
@@ -282,7 +283,7 @@ def need_rates(ds: Dataset, methodology: Methodology, data_dir: Path, region: st
                     source="příjemci PnP 18–64 (MPSV 2018) / obyvatelé 15–64",
                 )
     out = pd.DataFrame(rows).T.rename_axis("group").reset_index()
-    out["reference_ages"] = out["ages"].map(band_label)
+    out["reference_ages"] = out["ages"].map(age_range_label)
     return out.drop(columns="ages")
 
 

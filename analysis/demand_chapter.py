@@ -13,6 +13,7 @@ from analysis.demography import (
     ageing_by_area,
     first_year_with_ages,
     latest_year_with_ages,
+    orp_names,
     population_years,
     pyramid,
 )
@@ -85,7 +86,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
     )
     by_orp = ageing_by_area(ds.population, ds.municipalities, "orp", **args)
     region = ageing_by_area(ds.population, ds.municipalities, "kraj", **args)
-    names = ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+    names = orp_names(ds.municipalities)
     table = by_orp.copy()
     table.insert(0, "orp_name", names.reindex(table.index))
     total = region.iloc[0].to_dict() | {"orp_name": "kraj celkem"}
@@ -189,7 +190,12 @@ def prepare_needs(
     from pathlib import Path
 
     from analysis import demand
-    from analysis.figures import gap_heatmap, interval_bars, observed_expected, projection_lines
+    from analysis.figures import (
+        interval_bars,
+        observed_expected,
+        percent_heatmap,
+        projection_lines,
+    )
     from analysis.network import active_services, reference_date
     from analysis.service_model import fit_count_model, outliers
 
@@ -209,7 +215,7 @@ def prepare_needs(
     table["total"] = table.sum(axis=1)
     table["total_low"] = totals.loc[shown_years, "low"]
     table["total_high"] = totals.loc[shown_years, "high"]
-    names = ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+    names = orp_names(ds.municipalities)
     orp_table = (
         proj[(proj["year"] == target) & (proj["variant"] == "middle")]
         .pivot(index="orp_code", columns="band", values="population")
@@ -266,7 +272,7 @@ def prepare_needs(
             rel=(100 * gap_mid["gap_median"] / gap_mid["demand_median"]).clip(-100, 100)
         )
         matrix = rel.pivot_table(index="orp_name", columns="service_type", values="rel")
-        heat = gap_heatmap(matrix, "kapacita − poptávka, % poptávky")
+        heat = percent_heatmap(matrix, "kapacita − poptávka, % poptávky", diverging=True)
         ds_gap = gap_mid[gap_mid["service_type_code"] == 13].set_index("orp_code")["gap_median"]
         if len(ds_gap):
             gap_map = choropleth(
@@ -303,13 +309,9 @@ def prepare_needs(
         coef, diag = model.coefficients, model.diagnostics
         outl = outliers(model, 15)
         model_fig = observed_expected(model.predictions, "lůžka / místa")
-    complete = ds.availability is None or (
-        ds.availability.set_index("content").at["sociální služby", "present"] == "ano"
-        and "vzorek" not in ds.availability.set_index("content").at["sociální služby", "note"]
-    )
     note = (
         ""
-        if complete
+        if ds.services_complete
         else "**Upozornění:** registr služeb je jen vzorek, mezery proto "
         "nadhodnocují nedostatek; s úplným registrem (RPSS) se přepočtou."
     )

@@ -29,6 +29,17 @@ def municipal_population(
     )
 
 
+def orp_names(municipalities: pd.DataFrame) -> pd.Series:
+    """ORP name by ORP code."""
+    return municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+
+
+def age_range_label(ages: tuple[int, int | None]) -> str:
+    """``(65, None)`` → ``65+``; ``(15, 64)`` → ``15–64``."""
+    lo, hi = ages
+    return f"{lo}+" if hi is None else f"{lo}–{hi}"
+
+
 def totals_by_area(
     population: pd.DataFrame,
     municipalities: pd.DataFrame,

@@ -77,45 +77,28 @@ def population_pyramid(
     return fig
 
 
-def horizontal_bars(
-    values: pd.Series,
-    title: str,
-    xlabel: str,
-    decimals: int = 0,
-    reference: float | None = None,
-    reference_label: str = "",
+def percent_heatmap(
+    table: pd.DataFrame, label: str, diverging: bool = False
 ) -> matplotlib.figure.Figure:
-    """Sorted horizontal bars (e.g. ORPs by an indicator) with an optional reference line."""
-    apply_style()
-    values = values.sort_values()
-    fig, ax = plt.subplots(figsize=(7, 0.28 * len(values) + 1.2))
-    ax.barh(values.index.astype(str), values.to_numpy(), color=PALETTE["accent"])
-    if reference is not None:
-        ax.axvline(reference, color="black", lw=1, ls="--", label=reference_label)
-        ax.legend(loc="lower right", frameon=False)
-    czech_axis(ax.xaxis, decimals)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    return fig
-
-
-def share_heatmap(table: pd.DataFrame, title: str, label: str) -> matplotlib.figure.Figure:
-    """Heatmap of shares (0–100 %) with rows = areas, columns = service types."""
+    """Heatmap of percentages, rows = areas, columns = service types: shares 0–100 %
+    (red = low), or with ``diverging`` relative differences −100…100 % around zero."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.2))
+    scale = (
+        {"cmap": "RdBu", "center": 0, "vmin": -100, "vmax": 100}
+        if diverging
+        else {"cmap": "RdYlGn", "vmin": 0, "vmax": 100}
+    )
     sns.heatmap(
         table,
         ax=ax,
-        cmap="RdYlGn",
-        vmin=0,
-        vmax=100,
         linewidths=0.4,
         linecolor="white",
         cbar_kws={"label": label, "shrink": 0.6},
+        **scale,
     )
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=90)
     return fig
 
@@ -168,27 +151,6 @@ def interval_bars(
     czech_axis(ax.xaxis)
     ax.set_xlabel("osob (medián a interval simulací)")
     ax.set_title(title)
-    return fig
-
-
-def gap_heatmap(table: pd.DataFrame, label: str) -> matplotlib.figure.Figure:
-    """Diverging heatmap of relative gaps (%), negative = shortage."""
-    apply_style()
-    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.0))
-    sns.heatmap(
-        table,
-        ax=ax,
-        cmap="RdBu",
-        center=0,
-        vmin=-100,
-        vmax=100,
-        linewidths=0.4,
-        linecolor="white",
-        cbar_kws={"label": label, "shrink": 0.6},
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=90)
     return fig
 
 

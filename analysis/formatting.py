@@ -65,10 +65,6 @@ def fmt(decimals: int = 0) -> Formatter:
     return lambda v: number(v, decimals)
 
 
-def fmt_percent(decimals: int = 1) -> Formatter:
-    return lambda v: percent(v, decimals)
-
-
 def fmt_percent_share(decimals: int = 1) -> Formatter:
     """A share (0.123) shown in percent (12,3 %)."""
     return lambda v: percent(100 * float(v), decimals) if v is not None else "–"

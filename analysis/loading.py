@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import shapely
 from shapely.geometry import shape
 
 from analysis.errors import CellProblem, DataValidationError
@@ -174,6 +173,8 @@ class Dataset:
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
     availability: pd.DataFrame | None = None
+    # False when the services come from a sample or partial registry (not the full RPSS)
+    services_complete: bool = True
     quality: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
@@ -360,8 +361,3 @@ def place_at_municipality(services: pd.DataFrame, municipalities: pd.DataFrame) 
     for col in ("lat", "lon"):
         out[col] = out[col].where(~missing, out["municipality_code"].map(where[col]))
     return out
-
-
-def region_outline(polygons: pd.DataFrame) -> shapely.Geometry:
-    """Union of ORP polygons (the region's boundary) for maps."""
-    return shapely.union_all(polygons["geometry"].to_list())

@@ -8,7 +8,6 @@ socplan. It holds no timestamps, so two runs on the same inputs give the same ma
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -71,10 +70,6 @@ def git_commit(repo: Path) -> dict[str, Any]:
         return {"commit": "unknown", "dirty": None}
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status)}
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def build_manifest(

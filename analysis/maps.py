@@ -25,6 +25,36 @@ def _patches(geom: shapely.Geometry) -> list[MplPolygon]:
     return [MplPolygon(np.asarray(p.exterior.coords), closed=True) for p in polys]
 
 
+def _x_scale(polygons: pd.DataFrame) -> float:
+    """Longitude factor of the local equirectangular projection (cos of mean latitude)."""
+    return math.cos(math.radians(np.mean([g.centroid.y for g in polygons["geometry"]])))
+
+
+def _flat(geom: shapely.Geometry, kx: float) -> shapely.Geometry:
+    return shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
+
+
+def _finish(
+    fig: plt.Figure, ax: plt.Axes, handles: list, labels: list[str], title: str, legend_title: str
+) -> plt.Figure:
+    """Equal-aspect map without axes, legend on the right."""
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title)
+    fig.legend(
+        handles,
+        labels,
+        title=legend_title,
+        loc="center right",
+        frameon=False,
+        fontsize=7,
+        title_fontsize=7.5,
+    )
+    fig.subplots_adjust(right=0.78)
+    return fig
+
+
 def legend_labels(breaks: np.ndarray, decimals: int, values: np.ndarray) -> list[str]:
     """``from – to`` per class; a first class that holds only zeros reads ``0``."""
     labels = [
@@ -75,8 +105,7 @@ def choropleth(
     places of services.
     """
     apply_style()
-    lat0 = np.mean([g.centroid.y for g in polygons["geometry"]])
-    kx = math.cos(math.radians(lat0))
+    kx = _x_scale(polygons)
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     vals = values.reindex(polygons["orp_code"]).to_numpy(dtype=float)
     breaks, digits = class_breaks(vals[np.isfinite(vals)])
@@ -85,7 +114,7 @@ def choropleth(
     norm = BoundaryNorm(breaks, cm.N, clip=True)
     patches, colours = [], []
     for geom, v in zip(polygons["geometry"], vals, strict=True):
-        g = shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
+        g = _flat(geom, kx)
         for p in _patches(g):
             patches.append(p)
             colours.append(cm(norm(v)) if np.isfinite(v) else (0.9, 0.9, 0.9, 1))
@@ -116,24 +145,9 @@ def choropleth(
             zorder=3,
         )
         ax.legend(loc="lower left", frameon=True, fontsize=7)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
     labels = legend_labels(breaks, decimals, vals)
-    leg = fig.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="center right",
-        frameon=False,
-        fontsize=7,
-        title_fontsize=7.5,
-    )
-    leg.set_in_layout(True)
-    fig.subplots_adjust(right=0.78)
-    return fig
+    return _finish(fig, ax, handles, labels, title, legend_title)
 
 
 def point_map(
@@ -150,11 +164,10 @@ def point_map(
     """Municipality points coloured by ``value`` (quantile classes) over ORP borders;
     ``sites`` (``lat, lon``) are drawn as black crosses."""
     apply_style()
-    lat0 = np.mean([g.centroid.y for g in polygons["geometry"]])
-    kx = math.cos(math.radians(lat0))
+    kx = _x_scale(polygons)
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     for geom in polygons["geometry"]:
-        g = shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
+        g = _flat(geom, kx)
         for p in _patches(g):
             ax.add_patch(
                 MplPolygon(p.get_xy(), closed=True, facecolor="#f4f4f4", edgecolor="#999", lw=0.6)
@@ -183,18 +196,4 @@ def point_map(
         ax.scatter(sites["lon"] * kx, sites["lat"], marker="x", c="black", s=18, lw=1.0, zorder=3)
         handles.append(plt.Line2D([], [], marker="x", ls="", color="black", markersize=6))
         labels.append(sites_label)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(title)
-    fig.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="center right",
-        frameon=False,
-        fontsize=7,
-        title_fontsize=7.5,
-    )
-    fig.subplots_adjust(right=0.78)
-    return fig
+    return _finish(fig, ax, handles, labels, title, legend_title)

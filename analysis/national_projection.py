@@ -16,7 +16,6 @@ import pandas as pd
 from analysis.errors import SocplanError
 from analysis.params import Methodology
 from analysis.projection import (
-    AGES,
     MAX_AGE,
     Assumptions,
     open_group_death_probability,
@@ -109,6 +108,3 @@ def national_projection(
 def age_group_totals(long: pd.DataFrame, min_age: int) -> pd.Series:
     """Persons aged ``min_age``+ per year of a projection."""
     return long[long["age"] >= min_age].groupby("year")["population"].sum()
-
-
-__all__ = ["AGES", "age_group_totals", "national_projection"]

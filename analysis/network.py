@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
-from analysis.demography import latest_year_with_ages, totals_by_area
+from analysis.demography import latest_year_with_ages, orp_names, totals_by_area
 from analysis.maps import choropleth
 
 # Service types whose residential beds serve seniors (homes for seniors, special regime).
@@ -46,12 +46,6 @@ def capacity_by_type(services: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def services_by_group(services: pd.DataFrame) -> pd.DataFrame:
-    """Number of services per group of the law (counselling, care, prevention)."""
-    groups = services["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].group)
-    return services.assign(group=groups).groupby("group")["service_id"].nunique().rename("services")
-
-
 def capacity_by_orp(
     services: pd.DataFrame,
     municipalities: pd.DataFrame,
@@ -73,7 +67,7 @@ def capacity_by_orp(
     beds = placed[placed["capacity_unit"].eq("luzka") & placed["form"].eq("pob")]
     senior_beds = beds[beds["service_type_code"].isin(SENIOR_RESIDENTIAL_TYPES)]
     field = placed[placed["form"].eq("ter") & placed["capacity_unit"].eq("klient")]
-    orps = municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"].sort_index()
+    orps = orp_names(municipalities).sort_index()
     out = pd.DataFrame(
         {
             "orp_name": orps,

@@ -17,21 +17,17 @@ from analysis.accessibility import (
     DemandIndex,
     Pairs,
     nearest_km,
+    pairs_from_matrix,
     pairs_within,
     two_step_fca,
     zone_weights,
 )
 from analysis.codelists import SERVICE_TYPES
-from analysis.demography import totals_or_nan
+from analysis.demography import age_range_label, orp_names, totals_or_nan
 from analysis.params import ComplementaryRule, TypeRule
 
 METHOD_DISTANCE = "vzdálenost"
 METHOD_AREA = "oblast působnosti"
-
-
-def age_label(ages: tuple[int, int | None]) -> str:
-    lo, hi = ages
-    return f"{lo}+" if hi is None else f"{lo}–{hi}"
 
 
 def reference_population(
@@ -43,7 +39,7 @@ def reference_population(
     for lo, hi in rule.ages:
         counts = totals_or_nan(population, municipalities, "obec", year, lo, hi)
         if not counts.empty:
-            return counts.reindex(codes).fillna(0).set_axis(codes), age_label((lo, hi))
+            return counts.reindex(codes).fillna(0).set_axis(codes), age_range_label((lo, hi))
     return pd.Series(np.nan, index=codes), "není k dispozici"
 
 
@@ -80,25 +76,6 @@ def _area_pairs(sites: pd.DataFrame, municipalities: pd.DataFrame) -> Pairs:
     return Pairs(np.asarray(rows_i, np.int64), np.asarray(rows_j, np.int64), np.zeros(len(rows_i)))
 
 
-def _road_pairs(
-    road: pd.DataFrame, municipalities: pd.DataFrame, site_ids: np.ndarray, max_km: float
-) -> Pairs:
-    """Pairs from a road-distance table; a service id may stand for several site rows
-    (forms), each gets the pair."""
-    sites = pd.DataFrame({"destination": site_ids, "j": np.arange(len(site_ids))})
-    demand = pd.DataFrame(
-        {
-            "origin": municipalities["municipality_code"].to_numpy(),
-            "i": np.arange(len(municipalities)),
-        }
-    )
-    pairs = road[road["km"] <= max_km].merge(sites, on="destination").merge(demand, on="origin")
-    pairs = pairs.sort_values(["i", "j"])
-    return Pairs(
-        pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64), pairs["km"].to_numpy(float)
-    )
-
-
 def road_nearest_km(
     road: pd.DataFrame, municipalities: pd.DataFrame, site_ids: np.ndarray
 ) -> np.ndarray:
@@ -122,7 +99,12 @@ def catchment_pairs(
     idx_area = np.flatnonzero(by_area.to_numpy())
     idx_dist = np.flatnonzero(~by_area.to_numpy())
     if road is not None:
-        dist = _road_pairs(road, municipalities, sites["service_id"].to_numpy()[idx_dist], max_km)
+        dist = pairs_from_matrix(
+            road,
+            municipalities["municipality_code"],
+            sites["service_id"].to_numpy()[idx_dist],
+            max_km,
+        )
     else:
         dist = pairs_within(
             municipalities["lat"],
@@ -375,7 +357,7 @@ def interconnection(
         for o in orps:
             if o in present:
                 present[o].add(int(row.service_type_code))
-    names = municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
+    names = orp_names(municipalities)
     rows = []
     for orp, types in sorted(present.items()):
         for rule in rules:

@@ -9,8 +9,8 @@ import pandas as pd
 
 from analysis import network_analysis as na
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
-from analysis.demography import latest_year_with_ages
-from analysis.figures import share_heatmap
+from analysis.demography import latest_year_with_ages, orp_names
+from analysis.figures import percent_heatmap
 from analysis.loading import Dataset
 from analysis.maps import choropleth, point_map
 from analysis.network import active_services, reference_date
@@ -46,10 +46,6 @@ class NetworkChapter:
     rules_text: str = ""
 
 
-def _names(ds: Dataset) -> pd.Series:
-    return ds.municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
-
-
 def prepare(
     ds: Dataset, methodology: Methodology, year: int, road_distances: str | None = None
 ) -> NetworkChapter:
@@ -66,7 +62,7 @@ def prepare(
     per = net.per_population.value
     services = active_services(ds.services, reference_date(year))
     pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0) or year
-    names = _names(ds)
+    names = orp_names(ds.municipalities)
     munis = ds.municipalities
 
     inv_d = na.inventory_by_area(services, munis, "district_code")
@@ -138,7 +134,7 @@ def prepare(
         )
         matrix.index = [names[o] for o in matrix.index]
         matrix.columns = [SERVICE_TYPES[int(c)].short for c in matrix.columns]
-        heat = share_heatmap(matrix, "", "podíl referenční populace v dosahu (%)")
+        heat = percent_heatmap(matrix, "podíl referenční populace v dosahu (%)")
 
     maps = []
     for code in net.map_types.value:

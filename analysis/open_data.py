@@ -225,6 +225,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     if uzis is not None:
         rows["regional_age_2017"] = len(uzis)
     registry_note = "registr není zadán (data.registry)"
+    complete = False
     if config.registry and path(config.registry).exists():
         services, counts, file = _registry_services(config, known, codes)
         rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
@@ -232,6 +233,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             f"{file}: {counts['region_services']} služeb kraje "
             f"({counts['region_rows']} řádků služba × forma)"
         )
+        complete = "places" not in counts  # the derived catalogue is a sample
         if "places" in counts:
             registry_note += (
                 f"; soubor celkem {counts['places']} míst, "
@@ -255,6 +257,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         files=files,
         hashes={k: hash_path(p) for k, p in files.items()},
         file_rows=rows,
+        services_complete=complete,
     )
     check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.demography import municipal_population, population_years
+from analysis.demography import latest_year_with_ages, municipal_population, population_years
 from analysis.loading import Dataset
 
 TABLE_LABELS = {
@@ -49,7 +49,7 @@ def quality_table(ds: Dataset, name: str) -> pd.DataFrame:
 
 def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
     """ORPs, municipalities and population (latest year ≤ ``year``) per district."""
-    pop_year = latest_population_year(ds, year)  # latest year with municipal totals
+    pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0)
     pop = municipal_population(ds.population[ds.population["year"] == pop_year], ds.municipalities)
     m = ds.municipalities
     out = m.groupby(["district_code", "district_name"]).agg(
@@ -73,14 +73,6 @@ def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
         ]
     )
     return pd.concat([out, total], ignore_index=True)
-
-
-def latest_population_year(ds: Dataset, year: int) -> int:
-    """The latest population year available up to the report year."""
-    years = [y for y in population_years(ds.population) if y <= year]
-    if not years:
-        raise ValueError(f"no population data for {year} or earlier")
-    return years[-1]
 
 
 def data_checks(ds: Dataset, year: int) -> pd.DataFrame:

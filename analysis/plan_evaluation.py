@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import formatting as f
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
+from analysis.demography import orp_names
 
 STATUS_LABELS = {
     "achieved": "splněno",
@@ -144,12 +145,11 @@ def action_plan_list(
 ) -> pd.DataFrame:
     """The intentions of one year's action plan with readable type, form, ORP and status."""
     ap = action_plan[action_plan["year"] == year].copy()
-    orp_names = municipalities.drop_duplicates("orp_code").set_index("orp_code")["orp_name"]
     ap["service_type"] = ap["service_type_code"].map(
         lambda c: "–" if c is pd.NA else SERVICE_TYPES[int(c)].short
     )
     ap["form"] = ap["form"].map(FORMS)
-    ap["orp_name"] = ap["orp_code"].map(orp_names)
+    ap["orp_name"] = ap["orp_code"].map(orp_names(municipalities))
     ap["capacity_unit"] = ap["capacity_unit"].map(CAPACITY_UNITS)
     ap["status"] = ap["status"].map(INTENTION_STATUS_LABELS)
     return ap[

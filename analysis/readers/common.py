@@ -82,6 +82,16 @@ def czech_float(text: str) -> float:
     return float(cleaned)
 
 
+def parse_age_band(label: str) -> tuple[int, int | None]:
+    """``'95+'`` → ``(95, None)``, ``'1-4'`` → ``(1, 4)``, ``'0'`` → ``(0, 0)``."""
+    if label.endswith("+"):
+        return int(label[:-1]), None
+    if "-" in label:
+        lo, hi = label.split("-")
+        return int(lo), int(hi)
+    return int(label), int(label)
+
+
 def raise_if(problems: list[CellProblem]) -> None:
     if problems:
         raise DataValidationError(problems)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.codelists import REGIONS, region_code
 from analysis.errors import CellProblem
-from analysis.readers.common import raise_if, read_text
+from analysis.readers.common import parse_age_band, raise_if, read_text
 
 MOVEMENT_COLUMNS = {
     "Počet obyvatel - koncový stav": "population_end",
@@ -85,15 +85,6 @@ def read_national_age(path: Path | str) -> pd.DataFrame:
     return df.astype({"year": int, "age_start": int, "male": int, "female": int, "total": int})
 
 
-def _band(label: str) -> tuple[int, int | None]:
-    if label.endswith("+"):
-        return int(label[:-1]), None
-    if "-" in label:
-        a, b = label.split("-")
-        return int(a), int(b)
-    return int(label), int(label)
-
-
 def read_uzis_age_structure(path: Path | str) -> pd.DataFrame:
     """ÚZIS regional age structure (5-year bands, mid-year) as population rows."""
     path = Path(path)
@@ -101,7 +92,7 @@ def read_uzis_age_structure(path: Path | str) -> pd.DataFrame:
     problems = _numeric(df, ["total", "male", "female"], path.name)
     raise_if(problems)
     df = df[df["age_group"] != "total"]
-    bands = df["age_group"].map(_band)
+    bands = df["age_group"].map(parse_age_band)
     return pd.DataFrame(
         {
             "area_code": df["nuts"].replace({"CZ0": "CZ"}),

@@ -10,14 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import CellProblem
-from analysis.readers.common import raise_if, read_text
-
-
-def _band(label: str) -> tuple[int, int | None]:
-    if label.endswith("+"):
-        return int(label[:-1]), None
-    lo, hi = label.split("-")
-    return int(lo), int(hi)
+from analysis.readers.common import parse_age_band, raise_if, read_text
 
 
 def read_life_table(path: Path | str) -> pd.DataFrame:
@@ -51,7 +44,7 @@ def read_asfr(path: Path | str, year: int) -> dict[tuple[int, int | None], float
     rows = df[df["year"] == year]
     if rows.empty:
         raise_if([CellProblem(path.name, None, "year", str(year), "a year present in the file")])
-    return {_band(r.age): float(r.percentASFR) for r in rows.itertuples()}
+    return {parse_age_band(r.age): float(r.percentASFR) for r in rows.itertuples()}
 
 
 def read_migration_profile(
@@ -64,6 +57,6 @@ def read_migration_profile(
     if rows.empty:
         raise_if([CellProblem(path.name, None, "period", period, "a period in the file")])
     return {
-        "M": {_band(r.age): float(r.migM) for r in rows.itertuples()},
-        "F": {_band(r.age): float(r.migF) for r in rows.itertuples()},
+        "M": {parse_age_band(r.age): float(r.migM) for r in rows.itertuples()},
+        "F": {parse_age_band(r.age): float(r.migF) for r in rows.itertuples()},
     }
