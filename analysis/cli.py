@@ -71,7 +71,7 @@ def main() -> None:
 @click.option("--if-missing", is_flag=True, help="Do nothing when the folder is complete.")
 def demo(out: Path, seed: int | None, if_missing: bool) -> None:
     """Generate the fictional demo region "Vzorový kraj"."""
-    from analysis.demo import DEFAULT_SEED, generate_demo
+    from analysis.data.demo import DEFAULT_SEED, generate_demo
 
     if if_missing and all((out / f).is_file() for f in DEFAULT_FILES.values()):
         click.echo(f"demo data already in {out}")
@@ -85,7 +85,7 @@ def demo(out: Path, seed: int | None, if_missing: bool) -> None:
 @data_dir_option
 def validate(params_file: Path, data_dir: Path | None) -> None:
     """Validate parameters and every input table without running anything."""
-    from analysis.loading import load_dataset
+    from analysis.data.loading import load_dataset
     from analysis.params import load_run_config
 
     try:
@@ -111,7 +111,7 @@ def validate(params_file: Path, data_dir: Path | None) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
-    from analysis.pipeline import run as run_pipeline
+    from analysis.publish.pipeline import run as run_pipeline
 
     try:
         folder = run_pipeline(params_file, data_dir, reports_dir, progress=not quiet)
@@ -134,7 +134,8 @@ def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool
 def fetch(source_ids: tuple[str, ...], to: Path) -> None:
     """Download open-data sources of params/sources.yaml (all downloadable ones by
     default), verify them and place them atomically."""
-    from analysis.sources import FetchError, fetch_source, load_catalogue
+    from analysis.catalogue import load_catalogue
+    from analysis.data.fetch import FetchError, fetch_source
 
     try:
         catalogue = load_catalogue().sources
@@ -195,25 +196,39 @@ def project(
     out: Path,
 ) -> None:
     """Cohort-component projection by sex and single year of age."""
-    from analysis.national_projection import age_group_totals, national_projection
+    from analysis.data.open_data import NATIONAL_SOURCES, read_national_inputs
+    from analysis.data.source_files import SourceFiles
+    from analysis.methods.national_projection import age_group_totals, national_projection
     from analysis.params import load_methodology
 
     try:
         if area != "CZ":
             raise SocplanError(f"--area {area}: single-age base data exist only for CZ")
-        long, _ = national_projection(
-            data_dir, load_methodology(methodology), base_year, to_year, variant
-        )
+        m = load_methodology(methodology)
+        files = SourceFiles(data_dir)
+        inputs = read_national_inputs(files, m.projection.migration_profile_period.value)
+        if inputs is None:
+            missing = [s for s in NATIONAL_SOURCES if not files.exists(s)]
+            raise SocplanError(f"{data_dir}: national projection inputs missing: {missing}")
+        if base_year != inputs.base_year:
+            raise SocplanError(
+                f"the observed single-age population is only available for "
+                f"1 Jan {inputs.base_year}; got --base-year {base_year}"
+            )
+        long, _ = national_projection(inputs, m, to_year, variant)
     except SocplanError as exc:
         _fail(exc)
     long = long.assign(population=long["population"].round(1))
     _write_csv(long, out)
-    o65, o80 = age_group_totals(long, 65), age_group_totals(long, 80)
+    ages = m.ages
+    seniors, oldest = ages.seniors_min_age.value, ages.oldest_old_min_age.value
+    o65, o80 = age_group_totals(long, seniors), age_group_totals(long, oldest)
     click.echo(f"projection {area} {base_year}–{to_year} ({variant}) written to {out}")
-    for year in sorted({base_year, *range(2030, to_year + 1, 10), to_year}):
+    decades = range((base_year // 10 + 1) * 10, to_year + 1, 10)
+    for year in sorted({base_year, *decades, to_year}):
         click.echo(
             f"  {year}: total {long.loc[long['year'] == year, 'population'].sum():,.0f}"
-            f", 65+ {o65[year]:,.0f}, 80+ {o80[year]:,.0f}"
+            f", {seniors}+ {o65[year]:,.0f}, {oldest}+ {o80[year]:,.0f}"
         )
 
 
@@ -248,14 +263,23 @@ def backtest(
     errors_out: Path | None,
 ) -> None:
     """Project ORP totals from data up to BASE-YEAR and score them on later years."""
-    from analysis.backtest import orp_series, run_backtest
+    from analysis.data.source_files import SourceFiles
+    from analysis.methods.backtest import orp_series, run_backtest
     from analysis.params import load_methodology
+    from analysis.readers.territory import read_cr_municipalities, read_population_series
 
     try:
         p = load_methodology(methodology).projection
-        wide, info = orp_series(data_dir)
+        files = SourceFiles(data_dir)
+        cr = files.read("cr_municipalities", read_cr_municipalities)
+        wide, info = orp_series(cr, files.read("population_series", read_population_series))
         long, errors = run_backtest(
-            wide, base_year, horizon, p.trend_shrink.value, p.trend_damping.value
+            wide,
+            base_year,
+            horizon,
+            p.trend_shrink.value,
+            p.trend_damping.value,
+            p.backtest_window.value,
         )
     except (SocplanError, ValueError) as exc:
         _fail(SocplanError(str(exc)))

@@ -19,9 +19,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
+from analysis.catalogue import load_catalogue
+from analysis.chapter_registry import CHAPTER_NAMES
 from analysis.errors import ParameterError
-
-CHAPTERS: tuple[str, ...] = ("00_data", "01_network", "02_demand", "03_plan")
 
 # Canonical file names inside a data folder (see docs/data-model.md).
 DEFAULT_FILES: dict[str, str] = {
@@ -102,6 +102,7 @@ class NetworkParams(_Strict):
     service_types: TypeRules
     complementary_rules: Rules
     map_types: CodeList
+    senior_residential_types: CodeList
 
 
 # A projection assumption in three variants.
@@ -129,6 +130,7 @@ class ProjectionParams(_Strict):
     migration_profile_period: Quantity[str]
     trend_shrink: Num
     trend_damping: Num
+    backtest_window: Int
 
 
 class NeedRate(_Strict):
@@ -159,6 +161,11 @@ class DemandParams(_Strict):
     plan_horizon: Int
     long_horizon_to: Int
     trend_window: Int
+    projection_milestones: Quantity[list[StrictInt]]
+    gap_map_type: Int
+    model_min_areas: Int
+    model_level: Num
+    model_outliers_shown: Int
 
 
 class PlanParams(_Strict):
@@ -168,6 +175,8 @@ class PlanParams(_Strict):
 class ReportParams(_Strict):
     figure_dpi: Int
     table_max_rows: Int
+    gap_table_rows: Int
+    municipality_table_rows: Int
 
 
 class Methodology(_Strict):
@@ -238,7 +247,7 @@ class RunParams(_Strict):
     title: str = "Analýza sítě sociálních služeb a potřeb"
     data: DataParams
     methodology: str = "methodology.yaml"
-    chapters: list[str] = Field(default_factory=lambda: list(CHAPTERS))
+    chapters: list[str] = Field(default_factory=lambda: list(CHAPTER_NAMES))
 
 
 class RunConfig(_Strict):
@@ -322,15 +331,13 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         raise ParameterError(path, _messages(exc)) from None
 
     problems: list[str] = []
-    unknown_chapters = [c for c in run.chapters if c not in CHAPTERS]
+    unknown_chapters = [c for c in run.chapters if c not in CHAPTER_NAMES]
     if unknown_chapters:
         problems.append(
             f"key 'chapters': unknown chapter(s) {unknown_chapters}, "
-            f"expected some of {list(CHAPTERS)}"
+            f"expected some of {list(CHAPTER_NAMES)}"
         )
     if run.data.format == "open-data":
-        from analysis.sources import load_catalogue
-
         catalogue = load_catalogue().sources
         defaults = {k: v.path for k, v in catalogue.items()}
         required = [k for k, v in catalogue.items() if v.required]

@@ -3,7 +3,7 @@ variants, need of the four target groups with 10,000 Monte Carlo draws, gaps and
 
     python benchmarks/bench_demand.py [DATA_DIR]
 
-Runs analysis.demand_chapter.prepare_needs for each of the 14 real regions (together all
+Runs analysis.chapters.demand.prepare_needs for each of the 14 real regions (together all
 206 ORP areas) on DATA_DIR (default ../shared/data/raw). Prints wall time and peak memory.
 """
 
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.demand_chapter import prepare_needs
-from analysis.loading import load_dataset
+from analysis.chapters.demand import prepare_needs
+from analysis.data.loading import load_dataset
 from analysis.params import load_run_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ def main() -> None:
     draws = datasets[0][0].methodology.demand.draws.value
     t = time.perf_counter()
     for config, ds in datasets:
-        prepare_needs(ds, config.methodology, config.year, config.data_dir, config.region.code)
+        prepare_needs(ds, config.methodology, config.year)
     run_time = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"loading 14 regions from open data: {load_time:6.1f} s")

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def read_all_sources(data: Path) -> dict[str, int]:
     """Read every source of the catalogue once with its reader; return record counts."""
+    from analysis.catalogue import load_catalogue
     from analysis.readers.demography_sources import (
         read_care_allowance_national,
         read_care_allowance_regions,
@@ -35,7 +36,6 @@ def read_all_sources(data: Path) -> dict[str, int]:
         read_mos_territory,
         read_population_series,
     )
-    from analysis.sources import load_catalogue
 
     p = {k: data / v.path for k, v in load_catalogue().sources.items()}
     cr = read_cr_municipalities(p["cr_municipalities"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.demo import DEFAULT_SEED, generate_demo
+from analysis.data.demo import DEFAULT_SEED, generate_demo
 from analysis.params import load_run_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,15 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the demo data that a test may corrupt."""
     return Path(shutil.copytree(demo_dir, tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def real_region(raw_dir: Path):
+    """Configuration and validated open-data dataset of Jihomoravský kraj (CZ064)."""
+    from analysis.data.loading import load_dataset
+
+    config = load_run_config(REPO_ROOT / "params" / "regions" / "CZ064.yaml", data_dir=raw_dir)
+    return config, load_dataset(config)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.accessibility import (
+from analysis.methods.accessibility import (
     Pairs,
     great_circle_km,
     nearest_km,
@@ -15,7 +15,7 @@ from analysis.accessibility import (
     two_step_fca,
     zone_weights,
 )
-from analysis.network_analysis import catchment_pairs, coverage, white_spots
+from analysis.methods.network_indicators import catchment_pairs, coverage, white_spots
 from analysis.params import TypeRule
 
 
@@ -150,7 +150,7 @@ def test_coverage_and_white_spots_known_answer():
     assert cov.loc["1001", "deviation_pct"] == pytest.approx(150.0)
     assert cov.loc["1001", "rank"] == 1
 
-    from analysis.network_analysis import accessibility, orp_accessibility
+    from analysis.methods.network_indicators import accessibility, orp_accessibility
 
     acc = accessibility(
         services,
@@ -209,7 +209,7 @@ def test_agrees_with_pysal_access_on_random_instances(seed):
 
 
 def test_compare_two_registry_snapshots():
-    from analysis.network_analysis import compare_registries
+    from analysis.methods.network_indicators import compare_registries
 
     prev = pd.DataFrame(
         {
@@ -236,7 +236,7 @@ def test_compare_two_registry_snapshots():
 def test_road_distance_table_replaces_great_circle_distances():
     """Alfa's two villages are 3.6 km apart as the crow flies, but a river puts village 2
     45 road-km from the home: with the road table it is out of reach."""
-    from analysis.network_analysis import accessibility
+    from analysis.methods.network_indicators import accessibility
 
     services = _sites(
         service_type_code=[13], form=["pob"], capacity_unit=["luzka"], capacity=[40.0]

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import formatting as f
-from analysis.demography import ageing_by_area, pyramid, totals_by_area
-from analysis.maps import class_breaks
-from analysis.network import active_services, capacity_by_orp, capacity_by_type
-from analysis.plan_evaluation import STATUS_LABELS, indicator_progress
+from analysis.methods.demography import ageing_by_area, pyramid, totals_by_area
+from analysis.methods.network import active_services, capacity_by_type, orp_capacity
+from analysis.methods.plan_evaluation import STATUS_LABELS, indicator_progress
+from analysis.present import formatting as f
+from analysis.present.maps import class_breaks
 
 MUNIS = pd.DataFrame(
     {
@@ -111,13 +111,14 @@ def test_active_services_on_date():
     assert set(active["service_id"]) == {"A", "B", "C"}
 
 
-def test_capacity_by_orp_rates():
-    out = capacity_by_orp(
+def test_orp_capacity_rates():
+    out = orp_capacity(
         SERVICES,
         MUNIS,
         pd.Series({"1001": 200, "1002": 10}),
         pd.Series({"1001": 80, "1002": 5}),
         per_population=1000,
+        senior_types=[13, 14],
     )
     assert out.loc["1001", "senior_beds"] == 50
     assert out.loc["1001", "senior_beds_rate"] == pytest.approx(1000 * 50 / 80)

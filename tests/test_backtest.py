@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.backtest import orp_series, run_backtest
+from analysis.data.source_files import SourceFiles
+from analysis.methods.backtest import orp_series, run_backtest
 from analysis.params import load_methodology
 from tests.conftest import REPO_ROOT
 
 PROJ = load_methodology(REPO_ROOT / "params" / "methodology.yaml").projection
 SHRINK, DAMPING = PROJ.trend_shrink.value, PROJ.trend_damping.value
+WINDOW = PROJ.backtest_window.value
 
 
 def _synthetic() -> pd.DataFrame:
@@ -26,17 +28,17 @@ def _synthetic() -> pd.DataFrame:
 
 def test_projection_never_looks_after_the_base_year():
     wide = _synthetic()
-    first, _ = run_backtest(wide, 2015, 5, SHRINK, DAMPING)
+    first, _ = run_backtest(wide, 2015, 5, SHRINK, DAMPING, WINDOW)
     changed = wide.copy()
     changed[list(range(2016, 2021))] *= 3.0  # rewrite the future
-    second, errors = run_backtest(changed, 2015, 5, SHRINK, DAMPING)
+    second, errors = run_backtest(changed, 2015, 5, SHRINK, DAMPING, WINDOW)
     pd.testing.assert_frame_equal(first, second)
     assert list(errors.columns) == ["h1", "h2", "h3", "h4", "h5", "mean"]
 
 
 def test_exact_trend_is_recovered_and_output_covers_years_beyond_the_data():
     wide = _synthetic()
-    long, errors = run_backtest(wide, 2015, 8, 1.0, 1.0)  # own trend, undamped
+    long, errors = run_backtest(wide, 2015, 8, 1.0, 1.0, WINDOW)  # own trend, undamped
     assert errors.loc["socplan", "mean"] < 1e-9  # exponential growth is projected exactly
     assert set(long["year"]) == set(range(2016, 2024))  # 2021–2023 are not in the data
     assert set(long["method"]) == {"constant", "linear", "socplan"}
@@ -45,9 +47,15 @@ def test_exact_trend_is_recovered_and_output_covers_years_beyond_the_data():
 
 @pytest.mark.realdata
 def test_real_series_base_2015_beats_constant_and_linear(raw_dir):
-    wide, _ = orp_series(raw_dir)
+    from analysis.readers.territory import read_cr_municipalities, read_population_series
+
+    files = SourceFiles(raw_dir)
+    wide, _ = orp_series(
+        files.read("cr_municipalities", read_cr_municipalities),
+        files.read("population_series", read_population_series),
+    )
     assert len(wide) == 206
-    _, errors = run_backtest(wide, 2015, 3, SHRINK, DAMPING)
+    _, errors = run_backtest(wide, 2015, 3, SHRINK, DAMPING, WINDOW)
     mean = errors["mean"]
     assert mean["socplan"] < mean["constant"]
     assert mean["socplan"] <= mean["linear"]

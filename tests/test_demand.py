@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import demand
-from analysis.loading import load_dataset
+from analysis.data.loading import load_dataset
+from analysis.methods import demand
 from analysis.params import ServiceMix
 
 
@@ -28,12 +28,10 @@ def test_hamilton_perry_reproduces_a_stationary_population():
 
 def test_orp_projection_keeps_the_base_and_adds_up(demo):
     config, ds = demo
-    proj, method, base = demand.project_orps(
-        ds, config.methodology, Path(config.data_dir), config.year
-    )
+    proj, method, base = demand.project_orps(ds, config.methodology, config.year)
     assert "kohortově-komponentní" in method and base == 2025
     start = proj[(proj["year"] == base) & (proj["variant"] == "middle")]
-    observed = demand.orp_bands(ds, base)[0].stack()
+    observed = demand.orp_bands(ds, base, config.methodology.ages)[0].stack()
     got = start.set_index(["orp_code", "band"])["population"]
     assert got.reindex(observed.index).to_numpy() == pytest.approx(observed.to_numpy())
     totals = proj.groupby(["year", "variant"])["population"].sum().unstack()
@@ -72,12 +70,12 @@ def test_need_intervals_and_gaps_on_a_constructed_case():
 
 def test_area_projection_components_on_the_demo(demo):
     """Residual migration reproduces the last observed year; the projection ages it."""
-    from analysis.area_projection import (
+    from analysis.methods.area_projection import (
         fertility_schedule,
         gompertz_death_probability,
         residual_migration,
     )
-    from analysis.projection import Assumptions, step
+    from analysis.methods.cohort_component import Assumptions, step
 
     config, ds = demo
     single = demand.orp_single_years(ds, 2025)
@@ -92,7 +90,8 @@ def test_area_projection_components_on_the_demo(demo):
 
 
 @pytest.mark.realdata
-def test_seniors_need_split_by_degree_of_dependency(raw_dir):
+def test_seniors_need_split_by_degree_of_dependency(real_region):
+    _, ds = real_region
     need_region = pd.DataFrame(
         {
             "group": ["seniori"],
@@ -102,7 +101,9 @@ def test_seniors_need_split_by_degree_of_dependency(raw_dir):
             "high": [1300.0],
         }
     )
-    table = demand.need_by_degree(need_region, raw_dir, "CZ064")
+    table = demand.need_by_degree(need_region, ds)
     assert table["share"].sum() == pytest.approx(100.0)
     assert table["median"].sum() == pytest.approx(1000.0)
-    assert demand.need_by_degree(need_region, raw_dir, "CZX00").empty
+    fictional = dataclasses.replace(ds, region_code="CZX00")
+    assert demand.need_by_degree(need_region, fictional).empty
+    assert demand.need_by_degree(need_region, dataclasses.replace(ds, care_allowance=None)).empty

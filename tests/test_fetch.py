@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sources import FetchError, Source, fetch_source, load_catalogue
+from analysis.catalogue import Source, load_catalogue
+from analysis.data.fetch import FetchError, fetch_source
 
 BODY = "kód;obec\n529303;Benešov\n".encode("cp1250") * 200
 

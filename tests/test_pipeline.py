@@ -11,8 +11,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis import pipeline
 from analysis.errors import DataValidationError, PipelineError
+from analysis.publish import pipeline
+from analysis.resources import notebooks_dir
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -120,11 +121,11 @@ def test_failing_chapter_keeps_the_previous_report(first_run, demo_dir, tmp_path
     reports = first_run.parent.parent
     before = _hashes(first_run)
     broken = tmp_path / "notebooks"
-    shutil.copytree(pipeline.NOTEBOOK_DIR, broken)
+    shutil.copytree(notebooks_dir(), broken)
     nb = nbformat.read(broken / "02_demand.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('rozbitá buňka')"))
     nbformat.write(nb, broken / "02_demand.ipynb")
-    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", broken)
+    monkeypatch.setattr(pipeline, "notebook", lambda name: broken / f"{name}.ipynb")
     with pytest.raises(
         PipelineError, match=r"(?s)02_demand\.ipynb failed in code cell \[\d+\].*rozbitá buňka"
     ):

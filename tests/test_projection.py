@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.projection import AGES, Assumptions, project, spread_bands, step
+from analysis.methods.cohort_component import AGES, Assumptions, project, spread_bands, step
 from tests.conftest import REPO_ROOT
 
 ZERO = np.zeros((2, len(AGES)))
@@ -57,11 +57,15 @@ def test_spread_bands():
 
 @pytest.mark.realdata
 def test_national_projection_from_real_inputs(raw_dir):
-    from analysis.national_projection import age_group_totals, national_projection
+    from analysis.data.open_data import read_national_inputs
+    from analysis.data.source_files import SourceFiles
+    from analysis.methods.national_projection import age_group_totals, national_projection
     from analysis.params import load_methodology
 
     m = load_methodology(REPO_ROOT / "params" / "methodology.yaml")
-    long, comps = national_projection(raw_dir, m, 2023, 2051)
+    inputs = read_national_inputs(SourceFiles(raw_dir), m.projection.migration_profile_period.value)
+    assert inputs is not None and inputs.base_year == 2023
+    long, comps = national_projection(inputs, m, 2051)
     assert long.loc[long["year"] == 2023, "population"].sum() == 10_827_529
     assert set(long["age"]) == set(range(101)) and set(long["sex"]) == {"M", "F"}
     # 2023: about 91 thousand births at TFR 1.45 and 113 thousand deaths were observed.
@@ -72,8 +76,8 @@ def test_national_projection_from_real_inputs(raw_dir):
     o65 = age_group_totals(long, 65)
     assert 2.8e6 < o65[2051] < 3.3e6
     assert o65.is_monotonic_increasing
-    low, _ = national_projection(raw_dir, m, 2023, 2051, "low")
-    high, _ = national_projection(raw_dir, m, 2023, 2051, "high")
+    low, _ = national_projection(inputs, m, 2051, "low")
+    high, _ = national_projection(inputs, m, 2051, "high")
     total = {
         name: df.loc[df["year"] == 2051, "population"].sum()
         for name, df in (("low", low), ("middle", long), ("high", high))

@@ -50,13 +50,13 @@ def test_territory_counts_and_national_population(cr, raw_dir):
 
 @pytest.mark.realdata
 def test_municipal_65_plus_adds_up_to_region_totals(cr, raw_dir):
-    from analysis.loading import load_dataset
+    from analysis.data.loading import load_dataset
     from analysis.params import load_run_config
     from tests.conftest import REPO_ROOT
 
     config = load_run_config(REPO_ROOT / "params" / "regions" / "CZ064.yaml", data_dir=raw_dir)
     ds = load_dataset(config)
-    from analysis.demography import totals_by_area
+    from analysis.methods.demography import totals_by_area
 
     region = totals_by_area(ds.population, ds.municipalities, "kraj", 2023, 65)
     assert region["CZ064"] == cr.loc[cr["region_code"] == "CZ064", "pop_65_plus"].sum()

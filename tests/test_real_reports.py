@@ -7,7 +7,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from analysis import pipeline
+from analysis.publish import pipeline
 from tests.conftest import REPO_ROOT
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.codelists import ALLOWED_UNITS, SERVICE_TYPES
-from analysis.loading import load_dataset
+from analysis.data.loading import load_dataset
 
 pytestmark = pytest.mark.realdata
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.service_model import fit_count_model, outliers
+from analysis.methods.count_model import fit_count_model, outliers
 
 
 def _simulate(n: int, alpha: float, seed: int) -> pd.DataFrame:
@@ -68,13 +68,12 @@ def test_homes_for_the_elderly_per_district(raw_dir):
 
 
 @pytest.mark.realdata
-def test_district_model_in_the_chapter_uses_debt_enforcement(raw_dir, demo_config):
-    from analysis import demand
-    from analysis.loading import load_dataset
+def test_district_model_in_the_chapter_uses_debt_enforcement(real_region):
+    from analysis.methods import demand
 
-    ds = load_dataset(demo_config)
+    config, ds = real_region
     empty = ds.services.iloc[0:0]  # no ORP homes: the chapter falls back to districts
-    data, formula, description = demand.capacity_model_data(ds, empty, 2025, raw_dir)
+    data, formula, description = demand.capacity_model_data(ds, empty, 2025, config.methodology)
     assert formula == "beds ~ share65 + enforcement" and len(data) == 77
     model = fit_count_model(data, formula, exposure="pop65", area="area")
     assert set(model.coefficients["term"]) == {"Intercept", "share65", "enforcement"}

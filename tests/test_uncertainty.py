@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.uncertainty import need_draws, rate_draws, summarise
+from analysis.methods.uncertainty import need_draws, rate_draws, summarise
 
 
 def test_single_rate_matches_the_lognormal_quantiles():

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.data.canonical import read_table
+from analysis.data.loading import load_dataset
 from analysis.errors import DataValidationError
-from analysis.loading import load_dataset, read_table
 from analysis.params import load_run_config
 from tests.conftest import REPO_ROOT
 

@@ -1,0 +1,82 @@
+"""Chapter 00_data: the inputs, their completeness, the checks made, the methodology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data.dataset import Dataset
+from analysis.methods import data_overview as ov
+from analysis.params import Methodology
+from analysis.present import formatting as f
+
+
+@dataclass
+class DataChapter:
+    intro: str
+    inputs: pd.DataFrame
+    availability: pd.DataFrame
+    territory: pd.DataFrame
+    checks: pd.DataFrame
+    quality_sources: pd.DataFrame
+    quality_totals: pd.DataFrame
+    quality_rebasing: pd.DataFrame
+    rebasing_text: str
+    methodology: pd.DataFrame
+    methodology_formats: dict[str, f.Formatter]
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
+    """Input files with hashes, availability, territory, checks and the parameters."""
+    rebasing = ov.quality_table(ds, "rebasing")
+    return DataChapter(
+        intro=intro_text(ds, year),
+        inputs=ov.input_overview(ds),
+        availability=ov.availability(ds),
+        territory=ov.territory_by_district(ds, year),
+        checks=ov.data_checks(ds, year),
+        quality_sources=ov.quality_table(ds, "sources"),
+        quality_totals=ov.quality_table(ds, "national_totals"),
+        quality_rebasing=rebasing,
+        rebasing_text=rebasing_text(rebasing),
+        methodology=methodology.frame(),
+        methodology_formats={"value": f.auto},
+    )
+
+
+def intro_text(ds: Dataset, year: int) -> str:
+    """Opening paragraph of the data chapter, with a warning for synthetic data."""
+    m = ds.municipalities
+    text = (
+        f"Analýza se týká území **{ds.region_name}** ({ds.region_code}) a roku "
+        f"**{year}**. Území tvoří {f.number(m['district_code'].nunique())} okresy, "
+        f"{f.number(m['orp_code'].nunique())} obcí s rozšířenou působností a "
+        f"{f.number(len(m))} obcí."
+    )
+    if ds.synthetic:
+        text += (
+            "\n\n> **Upozornění:** jde o smyšlený kraj a smyšlená data, která vytváří socplan "
+            "(`socplan demo`) k ukázce a testování. Čísla nepopisují žádné skutečné území."
+        )
+    return text
+
+
+def rebasing_text(rebasing: pd.DataFrame) -> str:
+    """What the cross-checks compare, and where the national series breaks (from the table)."""
+    text = (
+        "U skutečných otevřených dat se zdroje navzájem porovnávají: obce, které jeden zdroj "
+        "má a jiný ne, kódy, které se nespojí, souřadnice mimo území Česka a zlomy časových "
+        "řad. U smyšlených dat se tyto kontroly neprovádějí."
+    )
+    national = rebasing[rebasing["region_code"] == "CZ"] if len(rebasing) else rebasing
+    if len(national):
+        worst = national.loc[national["difference"].abs().idxmax()]
+        y = int(worst["year"])
+        text += (
+            f" Největší zlom řady ČR leží mezi stavem k 1. 1. {y} a k 1. 1. {y + 1} "
+            f"({f.signed(worst['difference'], 0)} osob): vznikl revizí počtu obyvatel podle "
+            "výsledků sčítání lidu, pohyb obyvatelstva (narození, zemřelí, stěhování) jej "
+            "nevysvětluje."
+        )
+    return text

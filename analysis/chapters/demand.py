@@ -1,0 +1,416 @@
+"""Chapter 02_demand: population, projections, need of the target groups, service gaps
+and the count model of residential capacity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.figure
+import numpy as np
+import pandas as pd
+
+from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
+from analysis.data.dataset import Dataset
+from analysis.methods import demand
+from analysis.methods.count_model import CountModel, fit_count_model, outliers
+from analysis.methods.demography import (
+    ageing_by_area,
+    first_year_with_ages,
+    latest_year_with_ages,
+    orp_names,
+    population_years,
+    pyramid,
+)
+from analysis.methods.network import active_services, reference_date
+from analysis.params import Methodology
+from analysis.present import formatting as f
+from analysis.present.figures import (
+    interval_bars,
+    observed_expected,
+    percent_heatmap,
+    population_pyramid,
+    projection_lines,
+)
+from analysis.present.maps import choropleth
+
+
+@dataclass
+class AgeingSection:
+    year: int
+    base_year: int
+    pyramid: pd.DataFrame
+    pyramid_figure: matplotlib.figure.Figure | None
+    pyramid_caption: str
+    ageing: pd.DataFrame
+    ageing_caption: str
+    ageing_map: matplotlib.figure.Figure
+    map_caption: str
+    summary: str
+    ageing_text: str
+
+
+def _pyramids(ds: Dataset, year: int, width: int) -> tuple[pd.DataFrame | None, str, str]:
+    """The finest pyramid the data allow: municipal single years (latest vs first year),
+    else the region's published bands; returns (table, compare table, caption)."""
+    years = [y for y in population_years(ds.population) if y <= year]
+    for level in ("obec", "kraj"):
+        usable = []
+        for y in years:
+            try:
+                usable.append((y, pyramid(ds.population, ds.municipalities, y, width, level=level)))
+            except ValueError:
+                continue
+        if usable:
+            (first, base), (last, pyr) = usable[0], usable[-1]
+            when = "1. 1." if level == "obec" else "polovině roku"
+            caption = f"Věková pyramida kraje k {when} {last}"
+            if first != last:
+                caption += f" (čára: {first})"
+            return pyr, (base if first != last else None), caption, first
+    return None, None, "Věková pyramida kraje", None
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
+    """Everything the demand chapter shows."""
+    return DemandChapter(
+        ageing=prepare_ageing(ds, methodology, year),
+        needs=prepare_needs(ds, methodology, year),
+    )
+
+
+def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSection:
+    """Pyramid, ageing by ORP (with region total), the map and the summary sentence.
+
+    Works with whatever age detail the data have: single years (the demo), or bands
+    0–14/15–64/65+ for municipalities (official open data), where shares of 80+ and
+    changes over time are left empty rather than guessed.
+    """
+    a = methodology.ages
+    width = a.pyramid_band_width.value
+    pyr, base, pyramid_caption, first_pyr = _pyramids(ds, year, width)
+    fig = None
+    if pyr is not None:
+        fig = population_pyramid(
+            pyr, compare=base, compare_label=f"{first_pyr}" if base is not None else ""
+        )
+
+    seniors_min = a.seniors_min_age.value
+    last = latest_year_with_ages(ds.population, ds.municipalities, year, seniors_min)
+    first = first_year_with_ages(ds.population, ds.municipalities, seniors_min)
+    args = dict(
+        year=last,
+        base_year=first,
+        children_max=a.children_max_age.value,
+        seniors_min=seniors_min,
+        oldest_min=a.oldest_old_min_age.value,
+    )
+    by_orp = ageing_by_area(ds.population, ds.municipalities, "orp", **args)
+    region = ageing_by_area(ds.population, ds.municipalities, "kraj", **args)
+    names = orp_names(ds.municipalities)
+    table = by_orp.copy()
+    table.insert(0, "orp_name", names.reindex(table.index))
+    total = region.iloc[0].to_dict() | {"orp_name": "kraj celkem"}
+    table = pd.concat([table, pd.DataFrame([total], index=pd.Index([""], name="orp_code"))])
+    table = table.reset_index()
+    table["population"] = table["population"].astype(int)
+
+    fig_map = choropleth(
+        ds.orp_polygons,
+        by_orp["seniors_share"],
+        "",
+        f"podíl obyvatel {seniors_min}+ (%)",
+        decimals=1,
+        cmap="OrRd",
+    )
+    children_max = a.children_max_age.value
+    return AgeingSection(
+        year=last,
+        base_year=first,
+        pyramid=pyr if pyr is not None else pd.DataFrame(),
+        pyramid_figure=fig,
+        pyramid_caption=pyramid_caption,
+        ageing=table,
+        ageing_caption=f"Věková struktura a stárnutí podle ORP k 1. 1. {last}",
+        ageing_map=fig_map,
+        map_caption=f"Podíl obyvatel ve věku {seniors_min}+ podle ORP k 1. 1. {last}",
+        summary=summary_text(region.iloc[0], by_orp, names, last, first, a),
+        ageing_text=(
+            f"Index stáří udává počet osob ve věku {seniors_min}+ na 100 dětí ve věku "
+            f"0–{children_max} let. Změna podílu seniorů je uvedena v procentních bodech "
+            "proti prvnímu roku časové řady."
+        ),
+    )
+
+
+def summary_text(
+    r: pd.Series, by_orp: pd.DataFrame, names: pd.Series, last: int, first: int, a
+) -> str:
+    """The chapter's opening paragraph; clauses whose numbers are missing are left out."""
+
+    def known(v: object) -> bool:
+        return v is not None and not pd.isna(v)
+
+    text = f"K 1. 1. {last} žilo v kraji {f.number(r['population'])} obyvatel"
+    if known(r["population_change"]):
+        text += f" ({f.signed(r['population_change'])} % proti roku {first})"
+    text += (
+        f". Osoby ve věku {a.seniors_min_age.value}+ tvořily "
+        f"{f.percent(r['seniors_share'])} obyvatel"
+    )
+    if known(r["seniors_share_change"]):
+        text += f" ({f.signed(r['seniors_share_change'])} p. b. proti roku {first})"
+    if known(r["oldest_share"]):
+        text += f" a osoby {a.oldest_old_min_age.value}+ {f.percent(r['oldest_share'])}"
+    else:
+        text += (
+            f"; podíl osob {a.oldest_old_min_age.value}+ data obcí neumožňují určit "
+            "(jen věkové skupiny 0–14, 15–64 a 65+)"
+        )
+    if len(by_orp) < 2:
+        return text + "."
+    oldest, youngest = by_orp["seniors_share"].idxmax(), by_orp["seniors_share"].idxmin()
+    return text + (
+        f". Nejstarší je ORP {names[oldest]} "
+        f"({f.percent(by_orp.at[oldest, 'seniors_share'])} seniorů), nejmladší ORP "
+        f"{names[youngest]} ({f.percent(by_orp.at[youngest, 'seniors_share'])})."
+    )
+
+
+RATE_DECIMALS = 2  # need rates are small shares: 0,12 %, not 0,1 %
+
+GROUP_NAMES = {
+    "deti_rodiny": "děti, mládež a rodiny",
+    "seniori": "senioři",
+    "ozp": "osoby se zdravotním postižením",
+    "ohrozeni": "osoby ohrožené sociálním vyloučením",
+}
+
+
+@dataclass
+class NeedsSection:
+    base_year: int
+    target_year: int
+    method: str
+    projection_region: pd.DataFrame
+    projection_orp: pd.DataFrame
+    projection_figure: matplotlib.figure.Figure
+    rates: pd.DataFrame
+    need_region: pd.DataFrame
+    need_figure: matplotlib.figure.Figure
+    need_orp: pd.DataFrame
+    need_degree: pd.DataFrame
+    gaps: pd.DataFrame
+    gaps_shown: pd.DataFrame
+    gap_heatmap: matplotlib.figure.Figure | None
+    gap_map: matplotlib.figure.Figure | None
+    model_description: str
+    model_coefficients: pd.DataFrame
+    model_diagnostics: pd.DataFrame
+    model_outliers: pd.DataFrame
+    model_figure: matplotlib.figure.Figure | None
+    gap_note: str
+    method_text: str
+    need_text: str
+    model_text: str
+    need_degree_caption: str
+    gap_map_caption: str
+    model_level: str
+    rate_formats: dict[str, f.Formatter]
+
+
+def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSection:
+    """Projection, need with intervals, service gaps (all variants) and the count model."""
+    d = methodology.demand
+    proj, method, base = demand.project_orps(ds, methodology, year)
+    target = max(year, base) + d.plan_horizon.value
+    region_proj = (
+        proj.groupby(["year", "variant", "band"], sort=False)["population"].sum().reset_index()
+    )
+    shown_years = sorted(
+        {base, *range(year, target + 1), *d.projection_milestones.value, d.long_horizon_to.value}
+    )
+    shown_years = [y for y in shown_years if base <= y <= d.long_horizon_to.value]
+    mid = region_proj[region_proj["variant"] == "middle"].pivot(
+        index="year", columns="band", values="population"
+    )
+    totals = region_proj.groupby(["year", "variant"])["population"].sum().unstack()
+    table = mid.loc[shown_years].copy()
+    table["total"] = table.sum(axis=1)
+    table["total_low"] = totals.loc[shown_years, "low"]
+    table["total_high"] = totals.loc[shown_years, "high"]
+    names = orp_names(ds.municipalities)
+    orp_table = (
+        proj[(proj["year"] == target) & (proj["variant"] == "middle")]
+        .pivot(index="orp_code", columns="band", values="population")
+        .reset_index()
+    )
+    orp_table.insert(1, "orp_name", orp_table["orp_code"].map(names))
+
+    rates = demand.need_rates(ds, methodology)
+    need, kept = demand.need(
+        proj, rates, [target], d.draws.value, d.seed.value, d.interval_level.value
+    )
+    need_region = need.groupby(["group", "variant"])[
+        ["reference_population", "low", "median", "high"]
+    ].sum()
+    # Interval of the regional sum: from the summed draws, not the sum of ORP bounds.
+    for (group, _year, variant), (_, draws) in kept.items():
+        s = np.quantile(
+            draws.sum(axis=1),
+            [(1 - d.interval_level.value) / 2, 1 - (1 - d.interval_level.value) / 2],
+        )
+        need_region.loc[(group, variant), ["low", "high"]] = s
+    need_region = need_region.reset_index()
+    need_region["group_name"] = need_region["group"].map(GROUP_NAMES)
+    mid_need = need_region[need_region["variant"] == "middle"]
+    need_fig = interval_bars(mid_need, "group_name")
+    need_orp = (
+        need[need["variant"] == "middle"]
+        .pivot(index="orp_code", columns="group", values="median")
+        .reset_index()
+    )
+    need_orp.insert(1, "orp_name", need_orp["orp_code"].map(names))
+
+    services = active_services(ds.services, reference_date(year))
+    capacity = demand.capacity_by_orp_type(services, ds.municipalities)
+    gap_all = (
+        pd.concat(
+            [
+                demand.gaps(
+                    kept, capacity, d.service_mix.value, target, d.interval_level.value, v
+                ).assign(variant=v)
+                for v in demand.VARIANTS
+            ],
+            ignore_index=True,
+        )
+        if not services.empty
+        else pd.DataFrame()
+    )
+    gap_mid = gap_all[gap_all["variant"] == "middle"] if len(gap_all) else gap_all
+    heat = gap_map = None
+    shown = pd.DataFrame()
+    gap_type = d.gap_map_type.value
+    gap_unit = next((m.unit for m in d.service_mix.value if m.service_type == gap_type), "")
+    if len(gap_mid):
+        gap_mid = gap_mid.assign(orp_name=gap_mid["orp_code"].map(names))
+        rel = gap_mid.assign(
+            rel=(100 * gap_mid["gap_median"] / gap_mid["demand_median"]).clip(-100, 100)
+        )
+        matrix = rel.pivot_table(index="orp_name", columns="service_type", values="rel")
+        heat = percent_heatmap(matrix, "kapacita − poptávka, % poptávky", diverging=True)
+        mapped = gap_mid[gap_mid["service_type_code"] == gap_type]
+        map_gap = mapped.set_index("orp_code")["gap_median"]
+        if len(map_gap):
+            unit = CAPACITY_UNITS[mapped["capacity_unit"].iloc[0]]
+            gap_map = choropleth(
+                ds.orp_polygons,
+                map_gap,
+                "",
+                f"{SERVICE_TYPES[gap_type].short}: kapacita − poptávka ({unit})",
+                decimals=0,
+                cmap="RdBu",
+            )
+        shown = gap_mid[
+            [
+                "orp_code",
+                "orp_name",
+                "service_type",
+                "capacity_unit",
+                "capacity",
+                "demand_median",
+                "demand_low",
+                "demand_high",
+                "gap_median",
+                "gap_low",
+                "gap_high",
+                "status",
+            ]
+        ].head(methodology.report.gap_table_rows.value)
+
+    model_data = demand.capacity_model_data(ds, services, year, methodology)
+    coef = diag = outl = pd.DataFrame()
+    model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě."
+    if model_data is not None:
+        data, formula, desc = model_data
+        model = fit_count_model(
+            data, formula, exposure="pop65", area="area", level=d.model_level.value
+        )
+        coef, diag = model.coefficients, model_diagnostics(model)
+        outl = outliers(model, d.model_outliers_shown.value)
+        model_fig = observed_expected(model.predictions, "lůžka / místa")
+    note = (
+        ""
+        if ds.services_complete
+        else "**Upozornění:** registr služeb je jen vzorek, mezery proto "
+        "nadhodnocují nedostatek; s úplným registrem (RPSS) se přepočtou."
+    )
+    level = f.percent(100 * d.model_level.value, 0).replace(f.NBSP, "")
+    draws = f.number(d.draws.value)
+    return NeedsSection(
+        base_year=base,
+        target_year=target,
+        method=method,
+        projection_region=table.round().reset_index(),
+        projection_orp=orp_table.round({c: 0 for c in orp_table.columns[2:]}),
+        projection_figure=projection_lines(region_proj),
+        rates=rates,
+        need_region=need_region,
+        need_figure=need_fig,
+        need_orp=need_orp,
+        need_degree=demand.need_by_degree(need_region, ds),
+        gaps=gap_all,
+        gaps_shown=shown,
+        gap_heatmap=heat,
+        gap_map=gap_map,
+        model_description=desc,
+        model_coefficients=coef,
+        model_diagnostics=diag,
+        model_outliers=outl,
+        model_figure=model_fig,
+        gap_note=note,
+        method_text=(f"Referenční projekce: {method}. Výchozí rok {base}, konec plánu {target}."),
+        need_text=(
+            "Počet osob v potřebě je součin referenční populace skupiny a míry potřeby. "
+            "Míry jsou parametry s nejistotou; u skutečných krajů se míra u seniorů a osob se "
+            "zdravotním postižením odvozuje z počtu příjemců příspěvku na péči. Intervaly jsou "
+            f"centrální {f.percent(100 * d.interval_level.value, 0)} intervaly {draws} "
+            "simulací Monte Carlo s pevnou počáteční hodnotou."
+        ),
+        model_text=f"Model: {desc}.",
+        need_degree_caption=(
+            f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} (podíly příjemců "
+            "příspěvku na péči v kraji, 2018)"
+        ),
+        gap_map_caption=(
+            f"{SERVICE_TYPES[gap_type].name.capitalize()}: kapacita minus poptávka podle ORP "
+            f"({CAPACITY_UNITS.get(gap_unit, '')})"
+        ),
+        model_level=level,
+        rate_formats={"rate": f.fmt_percent_share(RATE_DECIMALS)},
+    )
+
+
+def model_diagnostics(model: CountModel) -> pd.DataFrame:
+    """The count model's fit statistics as a Czech table (formatted values)."""
+    s = model.fit_stats
+    family = {"poisson": "Poissonův", "negative binomial": "negativně binomický"}[model.family]
+    return pd.DataFrame(
+        [
+            ("model (rozdělení)", family),
+            ("počet pozorování", f.number(s["observations"])),
+            ("nadměrný rozptyl alfa (Cameron–Trivedi)", f.number(s["alpha"], 4)),
+            ("p-hodnota testu nadměrného rozptylu", f.number(s["dispersion_pvalue"], 4)),
+            ("Pearsonovo chí² / stupně volnosti", f.number(s["pearson_chi2_per_df"], 3)),
+            ("deviance / stupně volnosti", f.number(s["deviance_per_df"], 3)),
+            ("AIC", f.number(s["aic"], 1)),
+        ],
+        columns=["diagnostic", "value"],
+    )
+
+
+@dataclass
+class DemandChapter:
+    """The two parts of the demand chapter: the population today and the needs ahead."""
+
+    ageing: AgeingSection
+    needs: NeedsSection

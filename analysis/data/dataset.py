@@ -1,0 +1,241 @@
+"""The validated input of one run: :class:`Dataset`, and the checks between its tables.
+
+A dataset holds the canonical tables of docs/data-model.md (empty where the input has
+none), the auxiliary open-data tables some chapters use (``None`` when absent), and a
+record of every file read to build it, with hashes, for the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import CellProblem, DataValidationError
+
+CSV_TABLES = (
+    "municipalities",
+    "population",
+    "services",
+    "finance",
+    "plan_priorities",
+    "plan_measures",
+    "plan_indicators",
+    "plan_indicator_values",
+    "action_plan",
+)
+
+
+def sha256_file(path: Path | str) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def hash_path(path: Path) -> str:
+    """SHA-256 of a file, or of the sorted (name, file hash) list of a folder."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        for p in sorted(path.rglob("*")):
+            if p.is_file():
+                h.update(f"{p.relative_to(path).as_posix()}\0{sha256_file(p)}\n".encode())
+        return h.hexdigest()
+    return sha256_file(path)
+
+
+def _missing_refs(
+    child: pd.DataFrame, column: str, allowed: set[str], file: str, expected: str
+) -> list[CellProblem]:
+    values = child[column]
+    bad = values.notna() & ~values.astype(str).isin(allowed)
+    return [
+        CellProblem(file, int(i) + 2, column, str(values.at[i]), expected) for i in child.index[bad]
+    ]
+
+
+@dataclass
+class NationalInputs:
+    """Inputs of the national cohort-component projection (all read from open data).
+
+    ``population``: ČSÚ single ages by sex on 1 Jan of ``base_year`` (``age_start``,
+    ``male``, ``female``); ``life_tables``: WPP single-age life tables by sex (``M``,
+    ``F``) of the base year; ``fertility``: percentage of the total fertility by 5-year
+    age band in the base year; ``migration``: net migration by sex and 5-year band of the
+    projection period of the methodology.
+    """
+
+    base_year: int
+    population: pd.DataFrame
+    life_tables: dict[str, pd.DataFrame]
+    fertility: dict[tuple[int, int | None], float]
+    migration: dict[str, dict[tuple[int, int | None], float]]
+
+
+@dataclass
+class Dataset:
+    """All validated input tables of one run, plus what was read to build them.
+
+    ``files`` maps each input (a canonical table, or a source of the open-data catalogue)
+    to its path; ``file_rows`` counts the records read from it. ``availability`` says, for
+    open data, which tables were present and how complete; ``quality`` holds the
+    cross-checks between sources.
+    """
+
+    municipalities: pd.DataFrame
+    orp_polygons: pd.DataFrame
+    population: pd.DataFrame
+    services: pd.DataFrame
+    finance: pd.DataFrame
+    plan_priorities: pd.DataFrame
+    plan_measures: pd.DataFrame
+    plan_indicators: pd.DataFrame
+    plan_indicator_values: pd.DataFrame
+    action_plan: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    file_rows: dict[str, int] = field(default_factory=dict)
+    availability: pd.DataFrame | None = None
+    # False when the services come from a sample or partial registry (not the full RPSS)
+    services_complete: bool = True
+    quality: dict[str, pd.DataFrame] = field(default_factory=dict)
+    region_code: str = ""
+    region_name: str = ""
+    synthetic: bool = False
+    # Optional road distances: origin municipality, destination service id, km.
+    road_distances: pd.DataFrame | None = None
+    # Auxiliary open-data tables; None when the data folder does not hold them.
+    care_allowance: pd.DataFrame | None = None  # recipients by region, age band, degree
+    district_facilities: pd.DataFrame | None = None  # ČSÚ cube of facilities by district
+    district_population: pd.DataFrame | None = None  # all districts: population, pop 65+
+    district_debt: pd.DataFrame | None = None  # persons in enforcement by district, year
+    national: NationalInputs | None = None  # inputs of the national projection
+
+    def summary(self) -> pd.DataFrame:
+        """One row per input file: name, records read and SHA-256 prefix."""
+        rows = []
+        for name, path in self.files.items():
+            rows.append(
+                {
+                    "table": name,
+                    "file": path.name,
+                    "rows": self.file_rows.get(name),  # None: present, not needed
+                    "sha256": self.hashes[name][:16],
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> None:
+    """Check keys between tables; raise one error listing every broken reference.
+
+    ``file_names`` names each table in messages (default: the name of its file).
+    """
+    munis = set(ds.municipalities["municipality_code"])
+    orps = set(ds.municipalities["orp_code"])
+    areas = (
+        munis
+        | orps
+        | set(ds.municipalities["district_code"])
+        | set(ds.municipalities["region_code"])
+        | {"CZ"}
+    )
+    f = file_names or {name: path.name for name, path in ds.files.items()}
+    problems: list[CellProblem] = []
+    problems += _missing_refs(
+        ds.population,
+        "area_code",
+        areas,
+        f["population"],
+        "a code of a municipality, ORP, district or region of the territory table",
+    )
+    problems += _missing_refs(
+        ds.services,
+        "municipality_code",
+        munis,
+        f["services"],
+        "a municipality code of the territory table",
+    )
+    aoo = ds.services["area_of_operation"].dropna()
+    for i, value in aoo.items():
+        unknown = [c for c in value.split(";") if c not in munis | orps]
+        if unknown:
+            problems.append(
+                CellProblem(
+                    f["services"],
+                    int(i) + 2,
+                    "area_of_operation",
+                    ";".join(unknown),
+                    "ORP or municipality codes of the territory table",
+                )
+            )
+    problems += _missing_refs(
+        ds.finance,
+        "service_id",
+        set(ds.services["service_id"]),
+        f["finance"],
+        "a service_id of the services table",
+    )
+    problems += _missing_refs(
+        ds.plan_measures,
+        "priority_id",
+        set(ds.plan_priorities["priority_id"]),
+        f["plan_measures"],
+        "a priority_id of the priorities table",
+    )
+    measures = set(ds.plan_measures["measure_id"])
+    problems += _missing_refs(
+        ds.plan_indicators,
+        "measure_id",
+        measures,
+        f["plan_indicators"],
+        "a measure_id of the measures table",
+    )
+    problems += _missing_refs(
+        ds.plan_indicator_values,
+        "indicator_id",
+        set(ds.plan_indicators["indicator_id"]),
+        f["plan_indicator_values"],
+        "an indicator_id of the indicators table",
+    )
+    problems += _missing_refs(
+        ds.action_plan,
+        "measure_id",
+        measures,
+        f["action_plan"],
+        "a measure_id of the measures table",
+    )
+    problems += _missing_refs(
+        ds.action_plan, "orp_code", orps, f["action_plan"], "an ORP code of the territory table"
+    )
+    missing_poly = sorted(orps - set(ds.orp_polygons["orp_code"]))
+    if missing_poly:
+        problems.append(
+            CellProblem(
+                f["orp_polygons"],
+                None,
+                "orp_code",
+                ";".join(missing_poly),
+                "a polygon for every ORP of the territory table",
+            )
+        )
+    if problems:
+        raise DataValidationError(problems)
+
+
+def place_at_municipality(services: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing service coordinates with the municipality's point (documented rule).
+
+    The column ``coords_imputed`` marks the rows so that reports can say how many.
+    """
+    where = municipalities.set_index("municipality_code")[["lat", "lon"]]
+    missing = services["lat"].isna() | services["lon"].isna()
+    out = services.copy()
+    out["coords_imputed"] = missing
+    for col in ("lat", "lon"):
+        out[col] = out[col].where(~missing, out["municipality_code"].map(where[col]))
+    return out

@@ -1,0 +1,38 @@
+"""Load the validated dataset of a run: canonical CSV tables or official open data.
+
+Inside a pipeline run the dataset validated before the kernels started is reused by the
+chapter kernels when it was built from the very same configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from analysis.data.canonical import load_canonical
+from analysis.data.dataset import Dataset
+from analysis.data.open_data import build_region_dataset
+from analysis.params import RunConfig
+
+# Environment variable naming a pickle of (run configuration JSON, validated Dataset) that
+# the pipeline writes once per run, so that chapter kernels do not re-read every source.
+DATASET_CACHE_ENV = "SOCPLAN_DATASET_CACHE"
+
+
+def load_dataset(config: RunConfig) -> Dataset:
+    """Read, validate and cross-check every input table of a run (canonical CSV tables,
+    or official open data through :mod:`analysis.data.open_data`).
+
+    Inside a pipeline run the dataset validated before the kernels started is reused
+    when it was built from the very same configuration.
+    """
+    cached = os.environ.get(DATASET_CACHE_ENV)
+    if cached and Path(cached).is_file():
+        with open(cached, "rb") as fh:
+            config_json, dataset = pickle.load(fh)  # written by the pipeline
+        if config_json == config.to_json():
+            return dataset
+    if config.data_format == "open-data":
+        return build_region_dataset(config)
+    return load_canonical(config)

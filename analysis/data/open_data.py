@@ -1,0 +1,457 @@
+"""Build the canonical tables of one real region from official open data.
+
+The national sources (ČSÚ municipality table, MOS territory list, coordinates, municipal
+population series, ORP polygons with census 2021, the registry) are read with the
+readers of :mod:`analysis.readers`, cross-checked against each other, cut to the region
+and validated with the same schemas as any canonical input. Tables that the open data
+do not hold (service finance, the region's plan) stay empty, and ``availability`` says
+so, so that the report can state which chapters are partial.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.catalogue import load_catalogue
+from analysis.data.canonical import read_table
+from analysis.data.dataset import (
+    CSV_TABLES,
+    Dataset,
+    NationalInputs,
+    check_references,
+    hash_path,
+    place_at_municipality,
+)
+from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
+from analysis.data.source_files import SourceFiles
+from analysis.errors import CellProblem, DataValidationError
+from analysis.params import RunConfig
+from analysis.readers.demography_sources import (
+    read_care_allowance_regions,
+    read_national_age,
+    read_population_movement,
+    read_uzis_age_structure,
+)
+from analysis.readers.geo import read_debt_enforcement, read_orp_census
+from analysis.readers.linked_data import read_social_facilities
+from analysis.readers.registry import read_catalogue, read_rpss
+from analysis.readers.territory import (
+    current_municipalities,
+    read_coordinates,
+    read_cr_municipalities,
+    read_mos_territory,
+    read_population_series,
+)
+from analysis.readers.wpp import read_asfr, read_life_table, read_migration_profile
+
+# The ČSÚ municipality table holds the population on one date (its catalogue entry says which).
+CR_YEAR = load_catalogue().sources["cr_municipalities"].reference_date.year
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """An empty canonical table with the schema's columns (typed by validation)."""
+    cols = list(SCHEMAS[table].columns)
+    return validate_table(pd.DataFrame({c: pd.Series(dtype="str") for c in cols}), table, table)
+
+
+def municipalities_table(
+    cr: pd.DataFrame, mos: pd.DataFrame, coords: pd.DataFrame, region_code: str, region_name: str
+) -> pd.DataFrame:
+    """The region's municipalities with proper-case names, districts and points."""
+    names = current_municipalities(mos).set_index("municipality_code")
+    points = coords.drop_duplicates("municipality_code").set_index("municipality_code")
+    m = cr[cr["region_code"] == region_code].copy()
+    m["municipality_name"] = (
+        m["municipality_code"].map(names["municipality_name"]).fillna(m["municipality_name"])
+    )
+    m["district_name"] = m["municipality_code"].map(names["district_name"])
+    m["region_name"] = region_name
+    m["lat"] = m["municipality_code"].map(points["lat"])
+    m["lon"] = m["municipality_code"].map(points["lon"])
+    # A point outside Czechia is left empty (reported in the quality checks).
+    outside = ~m["lat"].between(*LAT_RANGE) | ~m["lon"].between(*LON_RANGE)
+    m.loc[outside, ["lat", "lon"]] = None
+    m["district_name"] = m["district_name"].fillna(m["district_code"])
+    cols = list(SCHEMAS["municipalities"].columns)
+    return m[cols].reset_index(drop=True)
+
+
+def population_table(
+    cr: pd.DataFrame,
+    series: pd.DataFrame,
+    munis: set[str],
+    uzis: pd.DataFrame | None,
+    region_code: str,
+) -> pd.DataFrame:
+    """Population rows: 2023 bands 0–14/15–64/65+ (both sexes), 2010–2018 totals by sex,
+    and the region's 5-year bands by sex where the ÚZIS table has them."""
+    c = cr[cr["municipality_code"].isin(munis)]
+    bands = []
+    for (lo, hi), values in {
+        (0, 14): c["pop_0_14"],
+        (15, 64): c["population"] - c["pop_0_14"] - c["pop_65_plus"],
+        (65, None): c["pop_65_plus"],
+    }.items():
+        bands.append(
+            pd.DataFrame(
+                {
+                    "area_code": c["municipality_code"],
+                    "area_level": "obec",
+                    "year": CR_YEAR,
+                    "sex": "T",
+                    "age_from": lo,
+                    "age_to": hi,
+                    "population": values,
+                }
+            )
+        )
+    s = series[series["municipality_code"].isin(munis)]
+    for sex, col in (("M", "men"), ("F", "women")):
+        bands.append(
+            pd.DataFrame(
+                {
+                    "area_code": s["municipality_code"],
+                    "area_level": "obec",
+                    "year": s["year"],
+                    "sex": sex,
+                    "age_from": 0,
+                    "age_to": None,
+                    "population": s[col],
+                }
+            )
+        )
+    if uzis is not None:
+        u = uzis[uzis["area_code"] == region_code]
+        for sex, col in (("M", "male"), ("F", "female")):
+            bands.append(
+                pd.DataFrame(
+                    {
+                        "area_code": u["area_code"],
+                        "area_level": "kraj",
+                        "year": u["date"].str[:4].astype(int),
+                        "sex": sex,
+                        "age_from": u["age_from"],
+                        "age_to": u["age_to"],
+                        "population": u[col],
+                    }
+                )
+            )
+    out = pd.concat(bands, ignore_index=True)
+    out["age_to"] = out["age_to"].astype("Int64")
+    return out
+
+
+def _registry_services(
+    files: SourceFiles, source: str, national_codes: set[str], munis: set[str]
+) -> tuple[pd.DataFrame, dict, str]:
+    """Services of the region from the configured registry source."""
+    path = files.path(source)
+    if source == "rpss":
+        raw, counts = files.read(source, read_rpss), {}
+    else:
+        schema = "registry_catalogue_schema"
+        raw, counts = files.read(source, read_catalogue, files.path(schema))
+        files.read_paths[schema] = files.path(schema)  # read by the catalogue reader
+    unknown = raw[~raw["municipality_code"].isin(national_codes)]
+    if len(unknown):
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    int(r._item),
+                    "municipality code",
+                    r.municipality_code,
+                    "a municipality code of the ČSÚ crosswalk",
+                )
+                for r in unknown.itertuples()
+            ]
+        )
+    region = raw[raw["municipality_code"].isin(munis)].copy()
+    region.index = region.pop("_item") - 1  # errors name the registry item
+    region = region.drop(columns="_form")
+    typed = validate_table(
+        region.astype({"capacity": "float", "service_type_code": "str"}),
+        "services",
+        path.name,
+        row_offset=1,
+    )
+    typed["in_regional_network"] = (
+        typed["in_regional_network"].map({"true": True, "false": False}).astype("boolean")
+    )
+    counts["region_rows"] = len(typed)
+    counts["region_services"] = typed["service_id"].nunique()
+    return typed.reset_index(drop=True), counts, path.name
+
+
+NATIONAL_SOURCES = (
+    "national_age",
+    "life_table_male",
+    "life_table_female",
+    "fertility_pattern",
+    "migration_profile",
+)
+
+
+def read_national_inputs(
+    files: SourceFiles, migration_period: str, national_age: pd.DataFrame | None = None
+) -> NationalInputs | None:
+    """Inputs of the national projection, or None when one of them is not in the folder.
+
+    The base year is the year of the single-age population table (``national_age``, read
+    here unless given); life tables and the fertility pattern are taken for that year.
+    """
+    if not all(files.exists(s) for s in NATIONAL_SOURCES):
+        return None
+    if national_age is None:
+        national_age = files.read("national_age", read_national_age)
+    population = national_age.sort_values("age_start")
+    base_year = int(population["year"].iloc[0])
+    return NationalInputs(
+        base_year=base_year,
+        population=population.reset_index(drop=True),
+        life_tables={
+            "M": files.read("life_table_male", read_life_table),
+            "F": files.read("life_table_female", read_life_table),
+        },
+        fertility=files.read("fertility_pattern", read_asfr, base_year),
+        migration=files.read("migration_profile", read_migration_profile, migration_period),
+    )
+
+
+def build_region_dataset(config: RunConfig) -> Dataset:
+    """Canonical tables of ``config.region`` from the open-data sources of the run, plus
+    the auxiliary tables the chapters use; records every file read."""
+    region = config.region.code
+    files = SourceFiles(config.data_dir, load_catalogue().sources, config.files)
+    mos = files.read("mos_territory", read_mos_territory, files.encoding("mos_territory"))
+    known = set(current_municipalities(mos)["municipality_code"])
+    cr = files.read(
+        "cr_municipalities",
+        read_cr_municipalities,
+        files.encoding("cr_municipalities"),
+        known_codes=known,
+    )
+    if region not in set(cr["region_code"]):
+        raise DataValidationError(
+            [
+                CellProblem(
+                    files.path("cr_municipalities").name,
+                    None,
+                    "region_code",
+                    region,
+                    "a region present in the municipality table",
+                )
+            ]
+        )
+    coords = files.read("coordinates", read_coordinates)
+    series = files.read("population_series", read_population_series)
+    seat_to_orp = dict(zip(cr["municipality_code"], cr["orp_code"], strict=True))
+    orp_census = files.read("orp_census", read_orp_census, seat_to_orp)
+    uzis = files.read_if_present("regional_age_2017", read_uzis_age_structure)
+
+    munis = municipalities_table(cr, mos, coords, region, config.region.name)
+    codes = set(munis["municipality_code"])
+    orps = orp_census[orp_census["orp_code"].isin(set(munis["orp_code"]))]
+    polygons = orps[["orp_code", "orp_name", "geometry"]].reset_index(drop=True)
+    pop = population_table(cr, series, codes, uzis, region)
+    population = validate_table(pop, "population", "population (open data)")
+
+    registry_note = "registr není zadán (data.registry)"
+    complete = False
+    if config.registry and files.exists(config.registry):
+        services, counts, file = _registry_services(files, config.registry, known, codes)
+        files.read_rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
+        registry_note = (
+            f"{file}: {counts['region_services']} služeb kraje "
+            f"({counts['region_rows']} řádků služba × forma)"
+        )
+        complete = "places" not in counts  # the derived catalogue is a sample
+        if "places" in counts:
+            registry_note += (
+                f"; soubor celkem {counts['places']} míst, "
+                f"{counts['services']} služeb (vzorek, ne úplný registr)"
+            )
+    else:
+        services = _empty("services")
+    services = place_at_municipality(services, munis)
+    road = None
+    if config.road_distances:
+        road = read_table(config.road_distances, "road_distances")
+
+    national_age = files.read_if_present("national_age", read_national_age)
+    quality = quality_checks(files, cr, mos, coords, series, orp_census, national_age)
+    national = read_national_inputs(
+        files, config.methodology.projection.migration_profile_period.value, national_age
+    )
+    ds = Dataset(
+        municipalities=validate_table(munis, "municipalities", "municipalities (open data)"),
+        orp_polygons=polygons,
+        population=population,
+        services=services,
+        finance=_empty("finance"),
+        plan_priorities=_empty("plan_priorities"),
+        plan_measures=_empty("plan_measures"),
+        plan_indicators=_empty("plan_indicators"),
+        plan_indicator_values=_empty("plan_indicator_values"),
+        action_plan=_empty("action_plan"),
+        services_complete=complete,
+        region_code=region,
+        region_name=config.region.name,
+        synthetic=config.synthetic,
+        road_distances=road,
+        care_allowance=files.read_if_present("care_allowance_regions", read_care_allowance_regions),
+        district_facilities=files.read_if_present("social_facilities", read_social_facilities),
+        district_population=cr.groupby("district_code")[["population", "pop_65_plus"]]
+        .sum()
+        .assign(year=CR_YEAR),
+        district_debt=files.read_if_present("district_debt_enforcement", read_debt_enforcement),
+        national=national,
+    )
+    ds.files = dict(files.read_paths)
+    if road is not None:
+        ds.files["road_distances"] = Path(config.road_distances)
+        files.read_rows["road_distances"] = len(road)
+    ds.hashes = {k: hash_path(p) for k, p in ds.files.items()}
+    ds.file_rows = dict(files.read_rows)
+    check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
+    ds.availability = availability(ds, uzis is not None, registry_note)
+    ds.quality = quality
+    return ds
+
+
+def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.DataFrame:
+    """Which canonical tables the open data filled, and how completely."""
+    years = sorted(ds.population["year"].unique())
+    rows = [
+        (
+            "územní členění",
+            "ano",
+            f"{len(ds.municipalities)} obcí, "
+            f"{ds.municipalities['orp_code'].nunique()} ORP, ČSÚ k 1. 1. {CR_YEAR}",
+        ),
+        ("hranice ORP", "ano", f"{len(ds.orp_polygons)} polygonů (RÚIAN, SLDB 2021)"),
+        (
+            "obyvatelstvo",
+            "částečně",
+            f"roky {', '.join(map(str, years))}; obce: {CR_YEAR} ve skupinách 0–14, 15–64, 65+; "
+            "2010–2018 jen úhrny podle pohlaví; "
+            + (
+                "kraj: pětileté skupiny k 1. 7. 2017"
+                if regional_ages
+                else "jednoleté ani pětileté věkové skupiny kraje nejsou k dispozici"
+            ),
+        ),
+        ("sociální služby", "ano" if len(ds.services) else "ne", registry_note),
+        ("financování služeb", "ne", "výkazy služeb nejsou v otevřených datech"),
+        ("střednědobý a akční plán", "ne", "plán kraje nebyl dodán"),
+    ]
+    return pd.DataFrame(rows, columns=["content", "present", "note"])
+
+
+def quality_checks(
+    files: SourceFiles,
+    cr: pd.DataFrame,
+    mos: pd.DataFrame,
+    coords: pd.DataFrame,
+    series: pd.DataFrame,
+    orp_census: pd.DataFrame,
+    nat: pd.DataFrame | None,
+) -> dict[str, pd.DataFrame]:
+    """Cross-checks between the national sources (whole country) as report tables."""
+    cr_codes = set(cr["municipality_code"])
+    mos_codes = set(current_municipalities(mos)["municipality_code"])
+    coord_codes = set(coords["municipality_code"])
+    last_series = series["year"].max()
+    series_codes = set(series.loc[series["year"] == last_series, "municipality_code"])
+    outside = coords[~coords["lat"].between(*LAT_RANGE) | ~coords["lon"].between(*LON_RANGE)]
+    census_orps = set(orp_census["orp_code"])
+
+    def row(check: str, items: set[str] | list[str]) -> tuple[str, int, str]:
+        items = sorted(items)
+        return check, len(items), ", ".join(items[:8]) + (" …" if len(items) > 8 else "")
+
+    checks = pd.DataFrame(
+        [
+            row("obce v tabulce ČSÚ, chybí v číselníku MOS", cr_codes - mos_codes),
+            row("obce v číselníku MOS, chybí v tabulce ČSÚ", mos_codes - cr_codes),
+            row("obce v tabulce ČSÚ bez souřadnic", cr_codes - coord_codes),
+            row("souřadnice obcí, které tabulka ČSÚ nezná", coord_codes - cr_codes),
+            row(
+                f"obce v tabulce ČSÚ, chybí v řadě obyvatel {last_series}", cr_codes - series_codes
+            ),
+            row(
+                f"obce řady obyvatel {last_series}, které tabulka ČSÚ nezná",
+                series_codes - cr_codes,
+            ),
+            row("souřadnice mimo území Česka", set(outside["municipality_code"])),
+            row("ORP tabulky ČSÚ bez polygonu", set(cr["orp_code"]) - census_orps),
+            row("polygony ORP bez ORP tabulky ČSÚ", census_orps - set(cr["orp_code"])),
+        ],
+        columns=["check", "count", "examples"],
+    )
+    out = {"sources": checks}
+    movement = files.read_if_present("population_movement", read_population_movement)
+    if movement is not None:
+        out["rebasing"] = census_rebasing(movement)
+    if nat is not None:
+        out["national_totals"] = pd.DataFrame(
+            [
+                (
+                    f"obyvatelé ČR k 1. 1. {CR_YEAR} (součet obcí, tabulka ČSÚ)",
+                    int(cr["population"].sum()),
+                ),
+                (
+                    f"obyvatelé ČR k 1. 1. {int(nat['year'].iloc[0])} (podle věku)",
+                    int(nat["total"].sum()),
+                ),
+                ("z toho 65+ (součet obcí)", int(cr["pop_65_plus"].sum())),
+                ("z toho 65+ (podle věku)", int(nat.loc[nat["age_start"] >= 65, "total"].sum())),
+            ],
+            columns=["check", "count"],
+        )
+    return out
+
+
+def census_rebasing(movement: pd.DataFrame) -> pd.DataFrame:
+    """Breaks in the regional population series that vital events do not explain.
+
+    For each region and year, the start of the year implied by the movement statistics
+    (end of year minus the year's total change) is compared with the published end of the
+    previous year. A non-zero difference is a re-basing: the census 2021 revision shows up
+    between the states of 1 Jan 2021 and 1 Jan 2022. Rows: every year with a break,
+    per region and for the country.
+    """
+    totals = movement.groupby("year")[["population_end", "total_change"]].sum()
+    frames = [movement, totals.reset_index().assign(region_code="CZ")]
+    rows = []
+    for r, g in pd.concat(frames, ignore_index=True).groupby("region_code", sort=False):
+        g = g.set_index("year").sort_index()
+        for year in g.index:
+            if year - 1 not in g.index:
+                continue  # no published state for the end of the previous year
+            start = g.at[year, "population_end"] - g.at[year, "total_change"]
+            previous = g.at[year - 1, "population_end"]
+            if start != previous:
+                rows.append(
+                    {
+                        "region_code": r,
+                        "year": int(year),
+                        "published_previous_end": int(previous),
+                        "implied_start": int(start),
+                        "difference": int(start - previous),
+                        "difference_pct": 100 * (start - previous) / previous,
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "region_code",
+            "year",
+            "published_previous_end",
+            "implied_start",
+            "difference",
+            "difference_pct",
+        ],
+    )

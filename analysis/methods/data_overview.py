@@ -1,0 +1,106 @@
+"""Data overview for the first chapter: input files, territory, and the checks made."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.catalogue import load_catalogue
+from analysis.data.dataset import Dataset
+from analysis.methods.demography import (
+    latest_year_with_ages,
+    municipal_population,
+    population_years,
+)
+
+TABLE_LABELS = {
+    "municipalities": "územní členění (obce, ORP, okresy)",
+    "orp_polygons": "hranice ORP",
+    "population": "obyvatelstvo podle pohlaví a věku",
+    "services": "registrované sociální služby",
+    "finance": "náklady, výnosy a personál služeb",
+    "plan_priorities": "priority střednědobého plánu",
+    "plan_measures": "opatření střednědobého plánu",
+    "plan_indicators": "indikátory střednědobého plánu",
+    "plan_indicator_values": "hodnoty indikátorů",
+    "action_plan": "záměry akčního plánu",
+}
+INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
+
+
+def input_overview(ds: Dataset) -> pd.DataFrame:
+    """One row per input file: what it holds, file, records read, SHA-256 prefix."""
+    titles = {k: v.title for k, v in load_catalogue().sources.items()} | INPUT_LABELS
+    out = ds.summary()
+    out.insert(1, "content", out["table"].map(titles))
+    return out.drop(columns="table")
+
+
+def availability(ds: Dataset) -> pd.DataFrame:
+    """Which kinds of data the run had (open data are partial; canonical data complete)."""
+    if ds.availability is not None:
+        return ds.availability
+    rows = [
+        (TABLE_LABELS[t], "ano" if len(getattr(ds, t)) else "ne", f"{len(getattr(ds, t))} řádků")
+        for t in TABLE_LABELS
+    ]
+    return pd.DataFrame(rows, columns=["content", "present", "note"])
+
+
+def quality_table(ds: Dataset, name: str) -> pd.DataFrame:
+    """One of the cross-checks between sources (empty when the data need none)."""
+    return ds.quality.get(name, pd.DataFrame())
+
+
+def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
+    """ORPs, municipalities and population (latest year ≤ ``year``) per district."""
+    pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0)
+    pop = municipal_population(ds.population[ds.population["year"] == pop_year], ds.municipalities)
+    m = ds.municipalities
+    out = m.groupby(["district_code", "district_name"]).agg(
+        orps=("orp_code", "nunique"), municipalities=("municipality_code", "count")
+    )
+    out["population"] = (
+        pop.groupby("district_code")["population"]
+        .sum()
+        .reindex(out.index.get_level_values(0))
+        .to_numpy()
+    )
+    out = out.reset_index().drop(columns="district_code")
+    total = pd.DataFrame(
+        [
+            {
+                "district_name": "celkem",
+                "orps": m["orp_code"].nunique(),
+                "municipalities": len(m),
+                "population": out["population"].sum(),
+            }
+        ]
+    )
+    return pd.concat([out, total], ignore_index=True)
+
+
+def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
+    """The checks made on the inputs, with their results, for the reader of the report."""
+    s = ds.services
+    years = population_years(ds.population)
+    out_of_network = s.loc[s["in_regional_network"].eq(False), "service_id"].nunique()
+    unknown_network = s.loc[s["in_regional_network"].isna(), "service_id"].nunique()
+
+    def listing(values: pd.Series) -> str:
+        return ", ".join(str(v) for v in sorted(values.unique())) or "žádné"
+
+    rows = [
+        ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)", "v pořádku"),
+        ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
+        ("roky údajů o obyvatelstvu", f"{years[0]}–{years[-1]} ({len(years)} let)"),
+        (
+            "obce bez údajů o obyvatelstvu",
+            str(len(set(ds.municipalities["municipality_code"]) - set(ds.population["area_code"]))),
+        ),
+        ("registrované služby / řádky služba × forma", f"{s['service_id'].nunique()} / {len(s)}"),
+        ("služby mimo krajskou síť / bez údaje o síti", f"{out_of_network} / {unknown_network}"),
+        ("služby bez souřadnic místa (umístěny do bodu obce)", str(int(s["coords_imputed"].sum()))),
+        ("roky finančních výkazů", listing(ds.finance["year"])),
+        ("rok akčního plánu", listing(ds.action_plan["year"])),
+    ]
+    return pd.DataFrame(rows, columns=["check", "result"])

@@ -1,0 +1,180 @@
+"""Charts for reports: one seaborn style, Czech axis formats, byte-stable PNG output."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from analysis.present import formatting
+
+PALETTE = {"M": "#3b6ea8", "F": "#c8553d", "accent": "#2a7f62", "grey": "#8a8a8a"}
+
+
+def apply_style() -> None:
+    """The report style: white grid, DejaVu Sans (has every Czech glyph), no SVG hash salt."""
+    sns.set_theme(style="whitegrid", context="paper", font="DejaVu Sans")
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "legend.fontsize": 8,
+            "axes.formatter.use_locale": False,
+        }
+    )
+
+
+def czech_axis(axis: matplotlib.axis.Axis, decimals: int = 0) -> None:
+    """Format tick labels of one axis as Czech numbers (absolute values)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(abs(v), decimals)))
+
+
+def png_bytes(fig: matplotlib.figure.Figure, dpi: int) -> bytes:
+    """Render a figure to PNG without software/version metadata, so bytes are stable."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def population_pyramid(
+    table: pd.DataFrame,
+    compare: pd.DataFrame | None = None,
+    title: str = "",
+    compare_label: str = "",
+) -> matplotlib.figure.Figure:
+    """Pyramid from ``age_band, men, women`` rows (youngest first); ``compare`` as outline."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7, 5.2))
+    y = np.arange(len(table))
+    ax.barh(y, -table["men"], color=PALETTE["M"], label="muži", height=0.9)
+    ax.barh(y, table["women"], color=PALETTE["F"], label="ženy", height=0.9)
+    if compare is not None:
+        ax.step(
+            -compare["men"].to_numpy(), y, where="mid", color="black", lw=1, label=compare_label
+        )
+        ax.step(compare["women"].to_numpy(), y, where="mid", color="black", lw=1)
+    ax.set_yticks(y, table["age_band"])
+    lim = max(table["men"].max(), table["women"].max()) * 1.1
+    ax.set_xlim(-lim, lim)
+    czech_axis(ax.xaxis)
+    ax.set_xlabel("počet obyvatel")
+    ax.set_ylabel("věk (let)")
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    return fig
+
+
+def percent_heatmap(
+    table: pd.DataFrame, label: str, diverging: bool = False
+) -> matplotlib.figure.Figure:
+    """Heatmap of percentages, rows = areas, columns = service types: shares 0–100 %
+    (red = low), or with ``diverging`` relative differences −100…100 % around zero."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.2))
+    scale = (
+        {"cmap": "RdBu", "center": 0, "vmin": -100, "vmax": 100}
+        if diverging
+        else {"cmap": "RdYlGn", "vmin": 0, "vmax": 100}
+    )
+    sns.heatmap(
+        table,
+        ax=ax,
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={"label": label, "shrink": 0.6},
+        **scale,
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=90)
+    return fig
+
+
+def projection_lines(table: pd.DataFrame, title: str = "") -> matplotlib.figure.Figure:
+    """Population by age band over years (middle variant lines, low–high band shaded);
+    ``table`` has ``year, variant, band, population``."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 4.2))
+    palette = sns.color_palette("deep", table["band"].nunique())
+    for colour, (band, g) in zip(palette, table.groupby("band", sort=False), strict=True):
+        wide = g.pivot(index="year", columns="variant", values="population")
+        ax.plot(wide.index, wide["middle"], color=colour, lw=1.8, label=band)
+        ax.fill_between(
+            wide.index,
+            wide[["low", "high"]].min(axis=1),
+            wide[["low", "high"]].max(axis=1),
+            color=colour,
+            alpha=0.18,
+            lw=0,
+        )
+    czech_axis(ax.yaxis)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
+    ax.set_ylabel("obyvatel")
+    ax.set_xlabel("rok (stav k 1. 1.)")
+    ax.legend(title="věk", frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    ax.set_title(title)
+    return fig
+
+
+def interval_bars(
+    table: pd.DataFrame, label: str, value: str = "median", title: str = ""
+) -> matplotlib.figure.Figure:
+    """Horizontal bars with interval whiskers (``low``/``high``) per row of ``table``."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(table) + 1.4))
+    y = np.arange(len(table))
+    ax.barh(y, table[value], color=PALETTE["accent"], alpha=0.85)
+    ax.errorbar(
+        table[value],
+        y,
+        xerr=[table[value] - table["low"], table["high"] - table[value]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+        lw=1,
+    )
+    ax.set_yticks(y, table[label])
+    czech_axis(ax.xaxis)
+    ax.set_xlabel("osob (medián a interval simulací)")
+    ax.set_title(title)
+    return fig
+
+
+def observed_expected(pred: pd.DataFrame, label: str) -> matplotlib.figure.Figure:
+    """Observed counts against the model's expectation with prediction intervals."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(6.2, 5.0))
+    ax.errorbar(
+        pred["expected"],
+        pred["observed"],
+        yerr=[
+            pred["observed"] - np.minimum(pred["observed"], pred["prediction_low"]),
+            np.maximum(pred["observed"], pred["prediction_high"]) - pred["observed"],
+        ],
+        fmt="none",
+        ecolor="#bbbbbb",
+        lw=0.8,
+        zorder=1,
+    )
+    ax.scatter(pred["expected"], pred["observed"], color=PALETTE["accent"], s=18, zorder=2)
+    top = float(max(pred["expected"].max(), pred["observed"].max())) * 1.05
+    ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--")
+    czech_axis(ax.xaxis)
+    czech_axis(ax.yaxis)
+    ax.set_xlabel("očekávaná hodnota modelu")
+    ax.set_ylabel(f"skutečnost: {label}")
+    return fig

@@ -1,0 +1,170 @@
+"""What a chapter notebook calls: its configuration, its data, and publishing helpers.
+
+A notebook does ``ch = open_chapter(config)`` in its first cell and then only calls
+analysis functions and ``ch.table`` / ``ch.figure`` / ``ch.text``. Each published table is
+written as CSV under ``tables/`` and each figure as PNG under ``figures/`` of the run's
+build folder, and shown in the notebook as HTML with its caption and source line, which
+is what the report renderer picks up.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import matplotlib.figure
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from analysis.data.dataset import Dataset
+from analysis.data.loading import load_dataset
+from analysis.params import RunConfig, load_run_config, read_run_config_json
+from analysis.present import formatting
+from analysis.present.figures import png_bytes
+from analysis.present.labels import COLUMN_LABELS
+
+
+def _plain_float(value: float) -> str:
+    """Six decimals at most, without trailing zeros (``65663`` rather than
+    ``65663.000000``); the same value always gives the same text."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+class Chapter:
+    """Configuration, data and output folder of one chapter run."""
+
+    def __init__(self, config: RunConfig, output_dir: Path | None) -> None:
+        self.config = config
+        self.output_dir = output_dir
+        self.methodology = config.methodology
+
+    @cached_property
+    def data(self) -> Dataset:
+        """Every input table, validated (loaded on first use)."""
+        return load_dataset(self.config)
+
+    @property
+    def year(self) -> int:
+        return self.config.year
+
+    def cite(self, *tables: str) -> str:
+        """The ``Zdroj:`` line for data from the given input tables."""
+        seen: list[str] = []
+        for t in tables:
+            s = self.config.source(t)
+            if s not in seen:
+                seen.append(s)
+        return "Zdroj: " + "; ".join(seen) + ("; výpočet socplan" if seen else "výpočet socplan")
+
+    def _write(self, sub: str, name: str, data: bytes) -> None:
+        if self.output_dir is None:
+            return
+        folder = self.output_dir / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    @staticmethod
+    def _csv(df: pd.DataFrame) -> bytes:
+        """CSV of a published table: UTF-8, comma, decimal point, fixed float precision."""
+        return df.to_csv(index=False, lineterminator="\n", float_format=_plain_float).encode(
+            "utf-8"
+        )
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        caption: str,
+        sources: tuple[str, ...],
+        labels: Mapping[str, str] | None = None,
+        formats: Mapping[str, formatting.Formatter] | None = None,
+        total_row: bool = False,
+        max_rows: int | None = None,
+    ) -> None:
+        """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML.
+
+        An empty table is still written (header only) and shown as a note that the data
+        are not available, so that a partial report says what is missing.
+        """
+        self._write("tables", f"{name}.csv", self._csv(df))
+        if df.empty:
+            display(
+                HTML(
+                    f'<figure class="table missing" id="tab-{name}"><figcaption>'
+                    f'{html.escape(caption)}</figcaption><p class="note">Údaje nejsou k '
+                    f"dispozici ({html.escape(self.cite(*sources))}).</p></figure>"
+                )
+            )
+            return
+        limit = max_rows or self.methodology.report.table_max_rows.value
+        shown = df if len(df) <= limit else df.head(limit)
+        note = (
+            ""
+            if shown is df
+            else f'<p class="note">Zobrazeno prvních {limit} z {len(df)} řádků; '
+            f"úplná tabulka je v souboru tables/{name}.csv.</p>"
+        )
+        body = formatting.html_table(
+            shown, {**COLUMN_LABELS, **(labels or {})}, formats, total_row=total_row and shown is df
+        )
+        display(
+            HTML(
+                f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
+                f'</figcaption>{body}{note}<p class="source">{html.escape(self.cite(*sources))}'
+                f"</p></figure>"
+            )
+        )
+
+    def figure(
+        self,
+        fig: matplotlib.figure.Figure | None,
+        name: str,
+        caption: str,
+        sources: tuple[str, ...],
+        data: pd.DataFrame | None = None,
+    ) -> None:
+        """Publish a figure: PNG ``figures/<name>.png`` and the same image inline.
+
+        ``data``, the numbers the figure shows, is written as ``tables/<name>.csv`` and
+        referred to under the figure instead of being printed as a table.
+        """
+        if fig is None:
+            display(
+                HTML(
+                    f'<figure class="chart missing" id="fig-{name}"><figcaption>'
+                    f'{html.escape(caption)}</figcaption><p class="note">Obrázek nelze sestavit: '
+                    f"potřebná data nejsou k dispozici.</p></figure>"
+                )
+            )
+            return
+        png = png_bytes(fig, self.methodology.report.figure_dpi.value)
+        self._write("figures", f"{name}.png", png)
+        source = self.cite(*sources)
+        if data is not None:
+            self._write("tables", f"{name}.csv", self._csv(data))
+            source += f". Data obrázku: tables/{name}.csv"
+        b64 = base64.b64encode(png).decode("ascii")
+        display(
+            HTML(
+                f'<figure class="chart" id="fig-{name}"><img src="data:image/png;base64,{b64}" '
+                f'alt="{html.escape(caption)}"/><figcaption>{html.escape(caption)}</figcaption>'
+                f'<p class="source">{html.escape(source)}</p></figure>'
+            )
+        )
+
+    def text(self, markdown: str) -> None:
+        """Show computed Czech text (numbers already formatted by the caller)."""
+        display(Markdown(markdown))
+
+
+def open_chapter(config: str | Path) -> Chapter:
+    """Open a chapter from the pipeline's ``run-config.json`` or, interactively, a YAML run
+    file (then nothing is written to disk)."""
+    path = Path(config)
+    if path.suffix == ".json":
+        return Chapter(read_run_config_json(path), output_dir=path.resolve().parent)
+    return Chapter(load_run_config(path), output_dir=None)

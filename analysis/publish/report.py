@@ -1,0 +1,143 @@
+"""Render executed chapter notebooks into one annual report, as HTML and as PDF.
+
+The report is composed from the notebooks' markdown cells and rich outputs only: code
+cells' sources, stream output and plain-text results never reach it. Markdown goes
+through nbconvert's mistune filter; tables and figures are the HTML that
+:mod:`analysis.present.notebook` displayed. The same self-contained HTML (CSS inline, images as
+data URIs, no scripts) is turned into a paginated PDF by WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jinja2 import Environment, StrictUndefined
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+from analysis import __version__
+from analysis.errors import PipelineError
+from analysis.params import RunConfig
+from analysis.present import formatting
+from analysis.resources import templates_dir
+
+_HEADING = re.compile(
+    r'<h([1-3])(?: id="[^"]*")?>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h\1>', re.S
+)
+
+
+@dataclass
+class Heading:
+    level: int
+    anchor: str
+    text: str
+
+
+def _markdown(source: str) -> str:
+    return markdown2html_mistune(source)
+
+
+def cell_html(cell: nbformat.NotebookNode) -> str:
+    """HTML of one cell as it appears in the report (markdown text or rich outputs)."""
+    if cell.cell_type == "markdown":
+        return _markdown(cell.source)
+    if cell.cell_type != "code":
+        return ""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type not in ("display_data", "execute_result"):
+            continue  # streams and errors are for the notebook, not the reader
+        data = out.get("data", {})
+        if "text/html" in data:
+            parts.append(data["text/html"])
+        elif "text/markdown" in data:
+            parts.append(_markdown(data["text/markdown"]))
+        elif "image/png" in data:
+            parts.append(f'<img src="data:image/png;base64,{data["image/png"]}" alt=""/>')
+    return "\n".join(parts)
+
+
+def chapter_html(nb: nbformat.NotebookNode, number: int, headings: list[Heading]) -> str:
+    """Body of one chapter with numbered anchors; appends its headings to ``headings``."""
+    body = "\n".join(cell_html(c) for c in nb.cells)
+    counter = {"sub": 0}
+
+    def repl(m: re.Match[str]) -> str:
+        level = int(m.group(1))
+        text = html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip()
+        if level == 1:
+            anchor, text = f"kap-{number}", f"{number} {text}"
+        elif level == 2:
+            counter["sub"] += 1
+            anchor = f"kap-{number}-{counter['sub']}"
+            text = f"{number}.{counter['sub']} {text}"
+        else:
+            anchor = f"kap-{number}-{counter['sub']}-{len(headings)}"
+        if level <= 2:
+            headings.append(Heading(level, anchor, text))
+        return f'<h{level} id="{anchor}">{html.escape(text, quote=False)}</h{level}>'
+
+    return f'<section class="chapter">{_HEADING.sub(repl, body)}</section>'
+
+
+def _template() -> tuple[str, str]:
+    root = templates_dir()
+    return (
+        (root / "report.html.j2").read_text(encoding="utf-8"),
+        (root / "report.css").read_text(encoding="utf-8"),
+    )
+
+
+def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode], commit: str) -> str:
+    """The whole report as one self-contained HTML document."""
+    headings: list[Heading] = []
+    chapters = [chapter_html(nb, i, headings) for i, nb in enumerate(notebooks, start=1)]
+    template, css = _template()
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    return env.from_string(template).render(
+        config=config,
+        css=css,
+        chapters=chapters,
+        headings=headings,
+        version=__version__,
+        commit=commit,
+        reference_date=formatting.date(__import__("datetime").date(config.year, 1, 1)),
+    )
+
+
+def _write_pdf(html_file: Path, out: Path) -> None:
+    from weasyprint import HTML  # imported late: loading pango takes a moment
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out)
+
+
+def render_pdf(html_file: Path, out: Path) -> None:
+    """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX).
+
+    Runs in a child process with a fixed hash seed and SOURCE_DATE_EPOCH (fontTools
+    stamps subset fonts with the current time otherwise), so that the PDF is
+    byte-identical between runs.
+    """
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
+    res = subprocess.run(
+        [sys.executable, "-m", "analysis.publish.report", str(html_file), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if res.returncode != 0:
+        raise PipelineError(f"PDF rendering of {html_file.name} failed:\n{res.stderr[-2000:]}")
+
+
+if __name__ == "__main__":
+    _write_pdf(Path(sys.argv[1]), Path(sys.argv[2]))

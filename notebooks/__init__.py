@@ -1,0 +1,1 @@
+"""The chapter notebooks, shipped inside the package as ``analysis.notebooks``."""

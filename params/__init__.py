@@ -1,0 +1,1 @@
+"""Default parameter files, shipped inside the package as ``analysis.defaults``."""
