@@ -10,8 +10,10 @@ import pandas as pd
 
 from analysis.errors import SocplanError
 from analysis.params import DEFAULT_FILES
+from analysis.resources import demo_params_file, methodology_file
 
-DEFAULT_PARAMS = Path("params/demo.yaml")
+# Without --params, commands run the demo region: its run file ships with the package and
+# its data are where `socplan demo` writes them, relative to the current folder.
 DEFAULT_DEMO_DIR = Path("data/demo")
 
 
@@ -19,9 +21,8 @@ params_option = click.option(
     "--params",
     "params_file",
     type=click.Path(path_type=Path),
-    default=DEFAULT_PARAMS,
-    show_default=True,
-    help="Run parameter file (YAML).",
+    default=None,
+    help="Run parameter file (YAML); default: the demo region, with data in data/demo.",
 )
 data_dir_option = click.option(
     "--data-dir",
@@ -34,9 +35,8 @@ data_dir_option = click.option(
 methodology_option = click.option(
     "--methodology",
     type=click.Path(path_type=Path),
-    default=Path("params/methodology.yaml"),
-    show_default=True,
-    help="Methodology parameter file (YAML).",
+    default=None,
+    help="Methodology parameter file (YAML); default: the methodology shipped with socplan.",
 )
 
 
@@ -46,6 +46,13 @@ def _write_csv(frame: pd.DataFrame, path: Path, **kwargs) -> None:
     tmp = path.with_name(f".{path.name}.part")
     frame.to_csv(tmp, index=False, lineterminator="\n", **kwargs)
     tmp.replace(path)
+
+
+def _run_files(params_file: Path | None, data_dir: Path | None) -> tuple[Path, Path | None]:
+    """The run file and data folder to use: the demo's when no run file is given."""
+    if params_file is not None:
+        return params_file, data_dir
+    return demo_params_file(), data_dir or DEFAULT_DEMO_DIR
 
 
 def _fail(exc: SocplanError) -> None:
@@ -83,13 +90,13 @@ def demo(out: Path, seed: int | None, if_missing: bool) -> None:
 @main.command()
 @params_option
 @data_dir_option
-def validate(params_file: Path, data_dir: Path | None) -> None:
+def validate(params_file: Path | None, data_dir: Path | None) -> None:
     """Validate parameters and every input table without running anything."""
     from analysis.data.loading import load_dataset
     from analysis.params import load_run_config
 
     try:
-        config = load_run_config(params_file, data_dir)
+        config = load_run_config(*_run_files(params_file, data_dir))
         ds = load_dataset(config)
     except SocplanError as exc:
         _fail(exc)
@@ -109,11 +116,12 @@ def validate(params_file: Path, data_dir: Path | None) -> None:
     help="Where reports/<year>/<region>/ is written.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(params_file: Path, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
+def run(params_file: Path | None, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
     from analysis.publish.pipeline import run as run_pipeline
 
     try:
+        params_file, data_dir = _run_files(params_file, data_dir)
         folder = run_pipeline(params_file, data_dir, reports_dir, progress=not quiet)
     except SocplanError as exc:
         _fail(exc)
@@ -192,7 +200,7 @@ def project(
     base_year: int,
     to_year: int,
     variant: str,
-    methodology: Path,
+    methodology: Path | None,
     out: Path,
 ) -> None:
     """Cohort-component projection by sex and single year of age."""
@@ -204,7 +212,7 @@ def project(
     try:
         if area != "CZ":
             raise SocplanError(f"--area {area}: single-age base data exist only for CZ")
-        m = load_methodology(methodology)
+        m = load_methodology(methodology or methodology_file())
         files = SourceFiles(data_dir)
         inputs = read_national_inputs(files, m.projection.migration_profile_period.value)
         if inputs is None:
@@ -258,7 +266,7 @@ def backtest(
     data_dir: Path,
     base_year: int,
     horizon: int,
-    methodology: Path,
+    methodology: Path | None,
     out: Path | None,
     errors_out: Path | None,
 ) -> None:
@@ -269,7 +277,7 @@ def backtest(
     from analysis.readers.territory import read_cr_municipalities, read_population_series
 
     try:
-        p = load_methodology(methodology).projection
+        p = load_methodology(methodology or methodology_file()).projection
         files = SourceFiles(data_dir)
         cr = files.read("cr_municipalities", read_cr_municipalities)
         wide, info = orp_series(cr, files.read("population_series", read_population_series))
