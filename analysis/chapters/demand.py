@@ -344,7 +344,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         else "**Upozornění:** registr služeb je jen vzorek, mezery proto "
         "nadhodnocují nedostatek; s úplným registrem (RPSS) se přepočtou."
     )
-    level = f.percent(100 * d.model_level.value, 0).replace(f.NBSP, "")
+    level = f.percent_adjective(d.model_level.value)
     draws = f.number(d.draws.value)
     return NeedsSection(
         base_year=base,
@@ -373,7 +373,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             "Počet osob v potřebě je součin referenční populace skupiny a míry potřeby. "
             "Míry jsou parametry s nejistotou; u skutečných krajů se míra u seniorů a osob se "
             "zdravotním postižením odvozuje z počtu příjemců příspěvku na péči. Intervaly jsou "
-            f"centrální {f.percent(100 * d.interval_level.value, 0)} intervaly {draws} "
+            f"centrální {f.percent_adjective(d.interval_level.value)} intervaly {draws} "
             "simulací Monte Carlo s pevnou počáteční hodnotou."
         ),
         model_text=f"Model: {desc}.",

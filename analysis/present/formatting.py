@@ -43,6 +43,12 @@ def percent(value: object, decimals: int = 1) -> str:
     return text if text == "–" else f"{text}{NBSP}%"
 
 
+def percent_adjective(share: float) -> str:
+    """A probability as the Czech adjective form, without a space: ``0.9`` → ``90%``
+    (as in "90% interval", devadesátiprocentní)."""
+    return f"{number(100 * share, 0)}%"
+
+
 def signed(value: object, decimals: int = 1) -> str:
     """A change with an explicit sign: ``+1,2`` / ``−0,4``."""
     text = number(value, decimals)
