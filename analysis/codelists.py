@@ -133,6 +133,31 @@ _allow([26], "amb", {"luzka"})
 
 
 # The 14 regions (kraje), NUTS3 codes and their usual names.
+# Facility types of the ČSÚ statistics of social services (DataStat SZB07*) and the
+# registry service type each corresponds to (None: no confirmed registry code).
+FACILITY_TYPES: dict[str, int | None] = {
+    "Sociální poradny": 1,
+    "Služby rané péče": 17,
+    "Nízkoprahová denní centra": 24,
+    "Nízkoprahová zařízení pro děti a mládež": 25,
+    "Noclehárny": 26,
+    "Služby následné péče": 27,
+    "Terapeutické komunity": 31,
+    "Centra sociálně rehabilitačních služeb": 33,
+    "Intervenční centra": None,
+    "Zařízení pro krizovou pomoc": 23,
+    "Azylové domy": 20,
+    "Domy na půl cesty": 21,
+    "Domovy pro seniory": 13,
+    "Domovy se zvláštním režimem": 14,
+    "Domovy pro osoby se zdravotním postižením": 12,
+    "Chráněné bydlení": 15,
+    "Stacionáře denní": 10,
+    "Stacionáře týdenní": 11,
+    "Centra denních služeb": 9,
+    "Sociálně terapeutické dílny": 30,
+}
+
 REGIONS: dict[str, str] = {
     "CZ010": "Hlavní město Praha",
     "CZ020": "Středočeský kraj",

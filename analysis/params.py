@@ -73,6 +73,9 @@ class TypeRule(_Strict):
     ages: list[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)] | None]]
     threshold_km: Annotated[float, Field(gt=0)]  # "within reach" for white spots
     catchment_km: Annotated[float, Field(gt=0)]  # catchment of 2SFCA / E2SFCA
+    # Where the need for the type is planned: "local" (reach within the ORP, by distance),
+    # "district", "region", or "remote" (delivered at a distance: no reach, no white spot).
+    planning_level: Literal["local", "district", "region", "remote"]
 
 
 class ComplementaryRule(_Strict):
@@ -103,6 +106,7 @@ class NetworkParams(_Strict):
     complementary_rules: Rules
     map_types: CodeList
     senior_residential_types: CodeList
+    facility_rate_per: Int
 
 
 # A projection assumption in three variants.

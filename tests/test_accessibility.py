@@ -141,7 +141,11 @@ def test_coverage_and_white_spots_known_answer():
     services = _sites(
         service_type_code=[13], form=["pob"], capacity_unit=["luzka"], capacity=[40.0]
     )
-    rules = {13: TypeRule(ages=[(80, None), (65, None)], threshold_km=20, catchment_km=30)}
+    rules = {
+        13: TypeRule(
+            ages=[(80, None), (65, None)], threshold_km=20, catchment_km=30, planning_level="local"
+        )
+    }
     cov = coverage(services, MUNIS, _population(), 2024, rules, 1000).set_index("orp_code")
     assert cov.loc["1001", "reference_ages"] == "65+"  # 80+ not in the data
     assert cov.loc["1001", "rate"] == pytest.approx(1000 * 40 / 400)
@@ -164,10 +168,48 @@ def test_coverage_and_white_spots_known_answer():
     )
     assert acc["covered"].tolist() == [True, True, False, False]
     orp = orp_accessibility(acc, MUNIS)
-    ws = white_spots(orp, 0.5).set_index("orp_code")["status"]
+    ws = white_spots(orp, 0.5, rules).set_index("orp_code")["status"]
     assert ws.to_dict() == {"1001": "pokryto", "1002": "bílé místo"}
     # Both villages of Alfa share the home: 40 beds per 400 seniors.
     assert orp.set_index("orp_code").loc["1001", "a2sfca"] == pytest.approx(100.0)
+
+
+def test_remote_and_regional_services_have_no_orp_white_spots():
+    # Homes for seniors are planned locally; shelters for the district; a remote alarm
+    # service at no distance at all. Only the first can leave an ORP as a white spot.
+    services = _sites(
+        service_id=["S1", "S2", "S3"],
+        service_type_code=[13, 20, 5],
+        form=["pob", "pob", "ter"],
+        capacity_unit=["luzka", "luzka", "klient"],
+        capacity=[40.0, 20.0, 100.0],
+        municipality_code=["100001"] * 3,
+        lat=[50.0] * 3,
+        lon=[14.0] * 3,
+        area_of_operation=[None] * 3,
+        in_regional_network=[True] * 3,
+    )
+    rules = {
+        13: TypeRule(ages=[(65, None)], threshold_km=20, catchment_km=30, planning_level="local"),
+        20: TypeRule(ages=[(0, None)], threshold_km=20, catchment_km=30, planning_level="district"),
+        5: TypeRule(ages=[(65, None)], threshold_km=20, catchment_km=30, planning_level="remote"),
+    }
+    from analysis.methods.network_indicators import (
+        accessibility,
+        municipality_white_spots,
+        orp_accessibility,
+    )
+
+    zones = [(1 / 3, 1.0), (2 / 3, 0.68), (1.0, 0.22)]
+    acc = accessibility(services, MUNIS, _population(), 2024, rules, 1.3, zones, 1000)
+    assert set(acc["service_type_code"]) == {13, 20}  # no distance for a remote service
+    orp = orp_accessibility(acc, MUNIS)
+    # The shelter is out of reach of Beta too, yet Beta is no white spot for it.
+    assert orp.set_index(["orp_code", "service_type_code"]).loc[("1002", 20), "covered_share"] == 0
+    ws = white_spots(orp, 0.5, rules)
+    assert set(ws["service_type_code"]) == {13}
+    assert ws.set_index("orp_code")["status"].to_dict() == {"1001": "pokryto", "1002": "bílé místo"}
+    assert set(municipality_white_spots(acc, rules)["service_type_code"]) == {13}
 
 
 access = pytest.importorskip("access")
@@ -241,7 +283,9 @@ def test_road_distance_table_replaces_great_circle_distances():
     services = _sites(
         service_type_code=[13], form=["pob"], capacity_unit=["luzka"], capacity=[40.0]
     )
-    rules = {13: TypeRule(ages=[(65, None)], threshold_km=20, catchment_km=30)}
+    rules = {
+        13: TypeRule(ages=[(65, None)], threshold_km=20, catchment_km=30, planning_level="local")
+    }
     zones = [(1 / 3, 1.0), (2 / 3, 0.68), (1.0, 0.22)]
     crow = accessibility(services, MUNIS, _population(), 2024, rules, 1.3, zones, 1000)
     road = pd.DataFrame(

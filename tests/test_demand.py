@@ -62,10 +62,21 @@ def test_need_intervals_and_gaps_on_a_constructed_case():
     assert need["median"].tolist() == pytest.approx([1_000, 2_000])
     capacity = pd.Series({("1", 13, "luzka"): 150.0, ("2", 13, "luzka"): 100.0})
     mix = [ServiceMix(group="seniori", service_type=13, unit="luzka", per_person=0.1)]
-    gaps = demand.gaps(kept, capacity, mix, 2028, 0.9).set_index("orp_code")
+    areas = {
+        "local": pd.Series(["1", "2"], index=["1", "2"]),
+        "district": pd.Series(["D", "D"], index=["1", "2"]),
+    }
+    gaps = demand.gaps(kept, capacity, mix, 2028, 0.9, {13: "local"}, areas)
+    gaps = gaps.set_index("area_code")
     assert gaps.loc["1", "gap_median"] == pytest.approx(50.0)  # 150 beds − 100 needed
     assert gaps.loc["2", "gap_median"] == pytest.approx(-100.0)
     assert gaps["status"].to_dict() == {"2": "nedostatek", "1": "přebytek"}
+    # Planned for the district, the two ORPs are one area: 250 beds − 300 needed.
+    district = demand.gaps(kept, capacity, mix, 2028, 0.9, {13: "district"}, areas)
+    assert district["area_code"].tolist() == ["D"]
+    assert district["planning_level"].tolist() == ["district"]
+    assert district["gap_median"].iloc[0] == pytest.approx(-50.0)
+    assert district["capacity"].iloc[0] == pytest.approx(250.0)
 
 
 def test_area_projection_components_on_the_demo(demo):

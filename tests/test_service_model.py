@@ -68,13 +68,19 @@ def test_homes_for_the_elderly_per_district(raw_dir):
 
 
 @pytest.mark.realdata
-def test_district_model_in_the_chapter_uses_debt_enforcement(real_region):
+def test_without_a_full_registry_the_model_is_national_with_the_region_marked(real_region):
+    from analysis.chapters.demand import region_fit
     from analysis.methods import demand
 
     config, ds = real_region
-    empty = ds.services.iloc[0:0]  # no ORP homes: the chapter falls back to districts
+    empty = ds.services.iloc[0:0]  # the registry sample is never used for the model
     data, formula, description = demand.capacity_model_data(ds, empty, 2025, config.methodology)
-    assert formula == "beds ~ share65 + enforcement" and len(data) == 77
+    assert formula == "beds ~ share65"
+    assert len(data) == 206  # every ORP of Czechia, Prague from the region's row
+    assert int(data["in_region"].sum()) == 21  # Jihomoravský kraj
+    assert description.startswith("národní model") and "vyznačeny" in description
+    # Homes for seniors and special-regime homes of Czechia in 2023 (ČSÚ SZB07A1: 526 + 405).
+    assert data["beds"].sum() == 526 + 405
     model = fit_count_model(data, formula, exposure="pop65", area="area")
-    assert set(model.coefficients["term"]) == {"Intercept", "share65", "enforcement"}
-    assert "exekuci" in description
+    fit = region_fit(model, data, pd.Series(dtype=str), 50)
+    assert len(fit) == 21 and set(fit["area"]) <= set(data.loc[data["in_region"], "area"])

@@ -24,6 +24,7 @@ from analysis.methods.demography import (
 from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
+from analysis.present.completeness import services_note
 from analysis.present.figures import (
     interval_bars,
     observed_expected,
@@ -215,6 +216,8 @@ class NeedsSection:
     need_degree_caption: str
     gap_map_caption: str
     model_level: str
+    outliers_caption: str
+    model_sources: tuple[str, ...]
     rate_formats: dict[str, f.Formatter]
 
 
@@ -272,34 +275,42 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     need_orp.insert(1, "orp_name", need_orp["orp_code"].map(names))
 
     services = active_services(ds.services, reference_date(year))
-    capacity = demand.capacity_by_orp_type(services, ds.municipalities)
-    gap_all = (
-        pd.concat(
+    complete = ds.is_complete("services")
+    rules = methodology.network.service_types.value
+    levels = {code: rule.planning_level for code, rule in rules.items()}
+    areas = demand.planning_areas(ds.municipalities)
+    gap_all = pd.DataFrame()
+    if complete and not services.empty:
+        capacity = demand.capacity_by_orp_type(services, ds.municipalities)
+        gap_all = pd.concat(
             [
                 demand.gaps(
-                    kept, capacity, d.service_mix.value, target, d.interval_level.value, v
+                    kept,
+                    capacity,
+                    d.service_mix.value,
+                    target,
+                    d.interval_level.value,
+                    levels,
+                    areas,
+                    v,
                 ).assign(variant=v)
                 for v in demand.VARIANTS
             ],
             ignore_index=True,
         )
-        if not services.empty
-        else pd.DataFrame()
-    )
+        gap_all.insert(1, "area_name", gap_all["area_code"].map(area_names(ds)))
     gap_mid = gap_all[gap_all["variant"] == "middle"] if len(gap_all) else gap_all
     heat = gap_map = None
     shown = pd.DataFrame()
     gap_type = d.gap_map_type.value
     gap_unit = next((m.unit for m in d.service_mix.value if m.service_type == gap_type), "")
     if len(gap_mid):
-        gap_mid = gap_mid.assign(orp_name=gap_mid["orp_code"].map(names))
-        rel = gap_mid.assign(
-            rel=(100 * gap_mid["gap_median"] / gap_mid["demand_median"]).clip(-100, 100)
-        )
-        matrix = rel.pivot_table(index="orp_name", columns="service_type", values="rel")
+        local = gap_mid[gap_mid["planning_level"] == "local"]
+        rel = local.assign(rel=(100 * local["gap_median"] / local["demand_median"]).clip(-100, 100))
+        matrix = rel.pivot_table(index="area_name", columns="service_type", values="rel")
         heat = percent_heatmap(matrix, "kapacita − poptávka, % poptávky", diverging=True)
-        mapped = gap_mid[gap_mid["service_type_code"] == gap_type]
-        map_gap = mapped.set_index("orp_code")["gap_median"]
+        mapped = local[local["service_type_code"] == gap_type]
+        map_gap = mapped.set_index("area_code")["gap_median"]
         if len(map_gap):
             unit = CAPACITY_UNITS[mapped["capacity_unit"].iloc[0]]
             gap_map = choropleth(
@@ -312,8 +323,8 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             )
         shown = gap_mid[
             [
-                "orp_code",
-                "orp_name",
+                "area_name",
+                "planning_level",
                 "service_type",
                 "capacity_unit",
                 "capacity",
@@ -329,21 +340,29 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
 
     model_data = demand.capacity_model_data(ds, services, year, methodology)
     coef = diag = outl = pd.DataFrame()
-    model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě."
+    model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě ani o zařízeních."
+    national = False
     if model_data is not None:
         data, formula, desc = model_data
         model = fit_count_model(
             data, formula, exposure="pop65", area="area", level=d.model_level.value
         )
-        coef, diag = model.coefficients, model_diagnostics(model)
-        outl = outliers(model, d.model_outliers_shown.value)
-        model_fig = observed_expected(model.predictions, "lůžka / místa")
-    note = (
-        ""
-        if ds.services_complete
-        else "**Upozornění:** registr služeb je jen vzorek, mezery proto "
-        "nadhodnocují nedostatek; s úplným registrem (RPSS) se přepočtou."
-    )
+        coef, diag = coefficient_table(model.coefficients), model_diagnostics(model)
+        national = "in_region" in data
+        highlight = data["in_region"].to_numpy() if national else None
+        if national:
+            # The region's ORPs in the national model: where each stands against it.
+            outl = region_fit(model, data, names, d.model_outliers_shown.value)
+        else:
+            outl = outliers(model, d.model_outliers_shown.value)
+            outl.insert(1, "orp_name", outl["area"].map(names))
+        model_fig = observed_expected(
+            model.predictions,
+            "počet zařízení" if national else "lůžka",
+            highlight=highlight,
+            highlight_label=f"ORP kraje {ds.region_name}" if national else "",
+        )
+    note = "" if complete else services_note(ds)
     level = f.percent_adjective(d.model_level.value)
     draws = f.number(d.draws.value)
     return NeedsSection(
@@ -386,8 +405,51 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             f"({CAPACITY_UNITS.get(gap_unit, '')})"
         ),
         model_level=level,
+        outliers_caption=(
+            f"ORP kraje v národním modelu (nejprve ORP mimo {level} predikční interval)"
+            if national
+            else f"Oblasti mimo {level} predikční interval"
+        ),
+        model_sources=("facility_counts_orp", "cr_municipalities")
+        if national
+        else ("services", "population"),
         rate_formats={"rate": f.fmt_percent_share(RATE_DECIMALS)},
     )
+
+
+def area_names(ds: Dataset) -> dict[str, str]:
+    """Names of the planning areas: ORPs, districts and the region."""
+    m = ds.municipalities
+    districts = m.drop_duplicates("district_code").set_index("district_code")["district_name"]
+    return {
+        **orp_names(m).to_dict(),
+        **{code: f"okres {name}" for code, name in districts.items()},
+        ds.region_code: ds.region_name,
+    }
+
+
+def coefficient_table(coefficients: pd.DataFrame) -> pd.DataFrame:
+    """Coefficients with three significant digits and p-values as reported in papers
+    (``< 0,001`` below a thousandth), as text so that small values never print as 0."""
+    out = coefficients.copy()
+    for col in ("estimate", "std_error", "ci_low", "ci_high", "rate_ratio"):
+        out[col] = out[col].map(f.significant)
+    out["p_value"] = out["p_value"].map(f.p_value)
+    return out
+
+
+def region_fit(model: CountModel, data: pd.DataFrame, names: pd.Series, n: int) -> pd.DataFrame:
+    """The region's ORPs in a national model: observed, expected and the prediction
+    interval, those outside it first (by Pearson residual)."""
+    p = model.predictions.copy()
+    p["pearson_residual"] = model.result.resid_pearson
+    p = p[data["in_region"].to_numpy()]
+    p["outside"] = (p["observed"] < p["prediction_low"]) | (p["observed"] > p["prediction_high"])
+    p = p.reindex(p["pearson_residual"].abs().sort_values(ascending=False).index)
+    p = p.sort_values("outside", ascending=False, kind="stable").head(n)
+    p.insert(1, "orp_name", p["area"].map(names))
+    p["outside"] = p["outside"].map({True: "mimo interval", False: "v intervalu"})
+    return p.drop(columns=["mean_low", "mean_high"]).reset_index(drop=True)
 
 
 def model_diagnostics(model: CountModel) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from analysis.methods.network import (
 )
 from analysis.params import Methodology
 from analysis.present import formatting as f
+from analysis.present.completeness import services_note
 from analysis.present.figures import percent_heatmap
 from analysis.present.maps import choropleth, point_map
 
@@ -41,6 +42,7 @@ class NetworkChapter:
     capacity_by_orp: pd.DataFrame
     senior_beds_map: matplotlib.figure.Figure | None
     orp_text: str
+    orp_labels: dict[str, str]
     coverage_text: str
     access_text: str
     white_spot_text: str
@@ -60,6 +62,16 @@ class NetworkChapter:
     interconnection: pd.DataFrame
     maps: list[TypeMaps] = field(default_factory=list)
     rules_text: str = ""
+    # Facility counts of ČSÚ (real regions): what can be said without a full registry.
+    facilities_text: str = ""
+    facilities_by_type: pd.DataFrame = field(default_factory=pd.DataFrame)
+    facilities_by_orp: pd.DataFrame = field(default_factory=pd.DataFrame)
+    facilities_map: matplotlib.figure.Figure | None = None
+    facilities_map_caption: str = ""
+    facilities_caption: str = ""
+    facility_labels: dict[str, str] = field(default_factory=dict)
+    facility_orp_labels: dict[str, str] = field(default_factory=dict)
+    missing: str = ""
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
@@ -72,7 +84,12 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
     net = methodology.network
     rules = net.service_types.value
     per = net.per_population.value
+    complete = ds.is_complete("services")
+    # Nothing is computed from a sample or an absent registry: the tables stay empty and
+    # the chapter says what is missing (facility counts of ČSÚ stand in where present).
     services = active_services(ds.services, reference_date(year))
+    if not complete:
+        services = services.iloc[0:0]
     pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0) or year
     names = orp_names(ds.municipalities)
     munis = ds.municipalities
@@ -119,7 +136,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
     else:
         access_summary = na.accessibility_summary(acc, services, rules)
         access_orp = na.orp_accessibility(acc, munis)
-        ws_all = na.white_spots(access_orp, net.partial_coverage_share.value)
+        ws_all = na.white_spots(access_orp, net.partial_coverage_share.value, rules)
         spots = ws_all[ws_all["status"] == "bílé místo"].groupby("orp_code").size()
         ws_map = choropleth(
             ds.orp_polygons,
@@ -135,7 +152,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             3, "service_type", ws["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
         )
         ws = ws.sort_values(["service_type_code", "covered_share", "orp_code"])
-        ws_munis = na.municipality_white_spots(acc)
+        ws_munis = na.municipality_white_spots(acc, rules)
         ws_munis.insert(
             1,
             "service_type",
@@ -211,28 +228,33 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         ].copy()
         access_orp_named.insert(1, "orp_name", access_orp_named["orp_code"].map(names))
 
-    seniors_min = methodology.ages.seniors_min_age.value
-    by_orp = orp_overview(
-        services,
-        munis,
-        ds.population,
-        year,
-        seniors_min,
-        per,
-        net.senior_residential_types.value,
-    )
+    senior_types = net.senior_residential_types.value
+    by_orp, senior_ages = pd.DataFrame(), ""
+    if complete:
+        by_orp, senior_ages = orp_overview(
+            services, munis, ds.population, year, rules[senior_types[0]], per, senior_types
+        )
+    missing = services_note(ds)
     return NetworkChapter(
         services=services,
         population_year=pop_year,
-        intro=intro_text(services, year),
+        intro=intro_text(services, year) if complete else "",
+        missing=missing,
+        **facility_sections(ds, methodology),
         capacity_by_type=capacity_by_type(services),
         capacity_by_orp=by_orp,
-        senior_beds_map=senior_beds_map(by_orp, ds.orp_polygons, services, methodology),
+        senior_beds_map=senior_beds_map(
+            by_orp, ds.orp_polygons, services, methodology, senior_ages
+        ),
         orp_text=(
             "Lůžka domovů pro seniory a domovů se zvláštním režimem jsou vztažena "
-            f"k {f.number(per)} obyvatel ve věku {seniors_min} a více let. Služba se počítá "
-            "v ORP, kde má místo poskytování."
+            f"k {f.number(per)} obyvatel referenčního věku {senior_ages} (stejný jmenovatel "
+            "jako v tabulce pokrytí). Služba se počítá v ORP, kde má místo poskytování."
         ),
+        orp_labels={
+            "seniors": f"obyvatel {senior_ages}",
+            "senior_beds_rate": f"lůžka DS a DZR na {f.number(per)} obyv. {senior_ages}",
+        },
         coverage_text=(
             f"Pokrytí je kapacita na {f.number(per)} obyvatel referenční věkové skupiny druhu "
             "služby (parametr metodiky; použije se první skupina, kterou data obyvatel "
@@ -251,7 +273,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         municipality_rows=methodology.report.municipality_table_rows.value,
         inventory_districts=inv_d,
         inventory_municipalities=inv_m,
-        changes=na.registry_changes(ds.services, year),
+        changes=na.registry_changes(ds.services, year) if complete else pd.DataFrame(),
         coverage_summary=cov_sum,
         coverage_orp=cov_orp,
         access_summary=access_summary,
@@ -262,9 +284,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         white_spot_map=ws_map,
         interconnection=na.interconnection(services, munis, net.complementary_rules.value),
         maps=maps,
-        rules_text=rules_text(
-            road is not None, methodology, int(services["coords_imputed"].sum()) if not empty else 0
-        ),
+        rules_text=rules_text(road is not None, methodology, int(services["coords_imputed"].sum()))
+        if complete and not empty
+        else "",
     )
 
 
@@ -332,7 +354,11 @@ def access_text(methodology: Methodology) -> str:
 
 
 def senior_beds_map(
-    by_orp: pd.DataFrame, polygons: pd.DataFrame, services: pd.DataFrame, methodology: Methodology
+    by_orp: pd.DataFrame,
+    polygons: pd.DataFrame,
+    services: pd.DataFrame,
+    methodology: Methodology,
+    ages: str,
 ) -> matplotlib.figure.Figure | None:
     """ORP choropleth of senior beds per population with the homes' places as points
     (None when the data hold no such services: an all-zero map would mislead)."""
@@ -346,13 +372,78 @@ def senior_beds_map(
         {"lat": homes["lat"], "lon": homes["lon"], "size": 4 + homes["capacity"] / 4}
     )
     per = methodology.network.per_population.value
-    seniors = methodology.ages.seniors_min_age.value
     return choropleth(
         polygons,
         rates,
         "",
-        f"lůžka na {f.number(per)} obyv. {seniors}+",
+        f"lůžka na {f.number(per)} obyv. {ages}",
         decimals=1,
         points=points,
         points_label="domov (velikost podle počtu lůžek)",
     )
+
+
+def facility_sections(ds: Dataset, methodology: Methodology) -> dict:
+    """The ČSÚ facility counts of the region beside Czechia's, per type and per ORP, and a
+    map, with their limits stated; empty when the dataset has no facility counts."""
+    counts = ds.facility_counts
+    if counts is None or ds.national_orps is None:
+        return {}
+    net = methodology.network
+    rules = net.service_types.value
+    per = net.facility_rate_per.value
+    rates = na.facility_rates(counts, ds.national_orps, rules, per)
+    summary = na.facility_summary(rates, ds.region_code, per, rules)
+    year = int(counts["year"].max())
+    names = orp_names(ds.municipalities)
+    shown_types = {*net.map_types.value, *net.senior_residential_types.value}
+    by_orp = rates[
+        (rates["region_code"] == ds.region_code) & rates["service_type_code"].isin(shown_types)
+    ].copy()
+    by_orp.insert(1, "orp_name", by_orp["orp_code"].map(names))
+    by_orp = by_orp.drop(columns=["region_code", "service_type_code"])
+    mapped_type = net.map_types.value[0]
+    mapped = rates[
+        (rates["region_code"] == ds.region_code) & (rates["service_type_code"] == mapped_type)
+    ]
+    fig = None
+    if len(mapped) and mapped["facilities"].notna().any():
+        ages = mapped["reference_ages"].iloc[0]
+        fig = choropleth(
+            ds.orp_polygons,
+            mapped.set_index("orp_code")["rate"].astype(float),
+            "",
+            f"zařízení na {f.number(per)} obyv. {ages}",
+            decimals=1,
+        )
+    ftype = mapped["facility_type"].iloc[0] if len(mapped) else ""
+    return {
+        "facilities_text": (
+            f"Počty zařízení sociálních služeb podle ČSÚ k 31. 12. {year} (statistika "
+            "sociálních služeb, výběr DataStat SZB07C a SZB07A1) jsou úplné za všechny ORP "
+            "Česka. Jde o zařízení, ne o registrované služby: zařízení nemá uvedenou "
+            "kapacitu a může poskytovat více služeb, proto se počty nedají přepočíst na "
+            f"lůžka ani klienty. Míra je počet zařízení na {f.number(per)} obyvatel "
+            "referenční věkové skupiny druhu (obyvatelé k 1. 1. "
+            f"{int(ds.national_orps['year'].iloc[0])}); vedle hodnoty kraje je hodnota Česka."
+        ),
+        "facilities_by_type": summary,
+        "facilities_by_orp": by_orp,
+        "facilities_map": fig,
+        "facilities_map_caption": f"{ftype}: zařízení na {f.number(per)} obyvatel podle ORP"
+        f" ({year})",
+        "facilities_caption": f"Zařízení sociálních služeb podle druhu k 31. 12. {year}",
+        "facility_labels": {
+            "facility_type": "druh zařízení",
+            "facilities": "zařízení v kraji",
+            "rate": f"na {f.number(per)} obyv. (kraj)",
+            "country_facilities": "zařízení v Česku",
+            "country_rate": f"na {f.number(per)} obyv. (Česko)",
+            "orps_without": "ORP kraje bez zařízení",
+        },
+        "facility_orp_labels": {
+            "facility_type": "druh zařízení",
+            "facilities": "zařízení",
+            "rate": f"na {f.number(per)} obyv.",
+        },
+    }

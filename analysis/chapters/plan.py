@@ -11,6 +11,8 @@ from analysis.data.dataset import Dataset
 from analysis.methods import plan_evaluation as pe
 from analysis.params import Methodology
 from analysis.present import formatting as f
+from analysis.present.completeness import action_plan_note, plan_note
+from analysis.present.czech import plural
 
 
 def _pct(v: object) -> str:
@@ -34,6 +36,8 @@ ACTION_FORMATS = {"capacity_change": f.fmt_signed(0), "cost_czk": f.fmt(0), "yea
 @dataclass
 class PlanChapter:
     summary: str
+    missing: str
+    action_note: str
     indicators: pd.DataFrame
     status_counts: pd.DataFrame
     action_summary: pd.DataFrame
@@ -47,13 +51,26 @@ class PlanChapter:
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
     """Indicator progress against targets and the intentions of the year's action plan."""
     tolerance = methodology.plan.on_track_tolerance.value
-    progress = pe.indicator_progress(ds.plan_indicators, ds.plan_indicator_values, year, tolerance)
+    has_plan, has_action = ds.is_complete("plan"), ds.is_complete("action_plan")
+    indicators = counts = action_summary = action_list = pd.DataFrame()
+    summary = ""
+    if has_plan:
+        progress = pe.indicator_progress(
+            ds.plan_indicators, ds.plan_indicator_values, year, tolerance
+        )
+        summary = summary_text(progress, tolerance)
+        indicators, counts = pe.progress_table(progress), pe.status_counts(progress)
+    if has_action:
+        action_summary = pe.action_plan_summary(ds.action_plan, year)
+        action_list = pe.action_plan_list(ds.action_plan, ds.municipalities, year)
     return PlanChapter(
-        summary=summary_text(progress, tolerance),
-        indicators=pe.progress_table(progress),
-        status_counts=pe.status_counts(progress),
-        action_summary=pe.action_plan_summary(ds.action_plan, year),
-        action_list=pe.action_plan_list(ds.action_plan, ds.municipalities, year),
+        summary=summary,
+        missing=plan_note(ds),
+        action_note=action_plan_note(ds),
+        indicators=indicators,
+        status_counts=counts,
+        action_summary=action_summary,
+        action_list=action_list,
         action_summary_caption=f"Záměry akčního plánu na rok {year} podle stavu",
         action_list_caption=f"Záměry akčního plánu na rok {year}",
         progress_formats=PROGRESS_FORMATS,
@@ -64,14 +81,45 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
 def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
     """One paragraph on how many indicators are achieved, on track or behind."""
     counts = progress["status"].value_counts()
+    labels = pe.STATUS_LABELS
+    behind = progress.loc[progress["status"] == labels["behind"], "name"].tolist()
     n = len(progress)
-    behind = progress.loc[progress["status"] == pe.STATUS_LABELS["behind"], "name"].tolist()
+    achieved = counts.get(labels["achieved"], 0)
+    on_track = counts.get(labels["on_track"], 0)
+    lagging = counts.get(labels["behind"], 0)
     text = (
-        f"Plán sleduje {n} indikátorů: {counts.get(pe.STATUS_LABELS['achieved'], 0)} je splněno, "
-        f"{counts.get(pe.STATUS_LABELS['on_track'], 0)} je na dobré cestě a "
-        f"{counts.get(pe.STATUS_LABELS['behind'], 0)} zaostává (plnění nižší než uplynulý podíl "
-        f"období plánu o více než {f.percent(100 * tolerance, 0)} plánované změny)."
+        plural(
+            n,
+            (
+                "Plán sleduje {n} indikátor",
+                "Plán sleduje {n} indikátory",
+                "Plán sleduje {n} indikátoru",
+                "Plán sleduje {n} indikátorů",
+            ),
+        )
+        + ": "
+        + plural(
+            achieved, ("{n} je splněn", "{n} jsou splněny", "{n} je splněno", "{n} je splněno")
+        )
+        + ", "
+        + plural(
+            on_track,
+            (
+                "{n} je na dobré cestě",
+                "{n} jsou na dobré cestě",
+                "{n} je na dobré cestě",
+                "{n} je na dobré cestě",
+            ),
+        )
+        + " a "
+        + plural(lagging, ("{n} zaostává", "{n} zaostávají", "{n} zaostává", "{n} zaostává"))
+        + " (plnění nižší než uplynulý podíl období plánu o více než "
+        f"{f.percent(100 * tolerance, 0)} plánované změny)."
     )
     if behind:
-        text += " Zaostávají: " + "; ".join(behind) + "."
+        text += (
+            plural(len(behind), (" Zaostává: ", " Zaostávají: ", " Zaostávají: ", " Zaostávají: "))
+            + "; ".join(behind)
+            + "."
+        )
     return text

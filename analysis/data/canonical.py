@@ -18,6 +18,7 @@ from analysis.data.dataset import (
     CSV_TABLES,
     Dataset,
     check_references,
+    completeness_of_tables,
     place_at_municipality,
     sha256_file,
 )
@@ -151,6 +152,7 @@ def load_canonical(config: RunConfig) -> Dataset:
         region_name=config.region.name,
         synthetic=config.synthetic,
         road_distances=road,
+        completeness=completeness_of_tables(tables),
     )
     check_references(ds)
     ds.services = place_at_municipality(ds.services, ds.municipalities)

@@ -15,6 +15,36 @@ import pandas as pd
 
 from analysis.errors import CellProblem, DataValidationError
 
+# Completeness states of a kind of content. Nothing is computed from content that is not
+# complete when the result would be wrong on partial data (counts, coverage, gaps, models).
+COMPLETE, SAMPLE, ABSENT = "complete", "sample", "absent"
+STATE_LABELS = {COMPLETE: "úplná", SAMPLE: "jen vzorek", ABSENT: "chybí"}
+# Kinds of content and the canonical tables that hold them.
+CONTENTS: dict[str, tuple[str, ...]] = {
+    "territory": ("municipalities", "orp_polygons"),
+    "population": ("population",),
+    "services": ("services",),
+    "finance": ("finance",),
+    "plan": ("plan_priorities", "plan_measures", "plan_indicators", "plan_indicator_values"),
+    "action_plan": ("action_plan",),
+}
+
+# Czech titles of the canonical tables (inputs of a run, as listed in reports).
+TABLE_LABELS = {
+    "municipalities": "územní členění (obce, ORP, okresy)",
+    "orp_polygons": "hranice ORP",
+    "population": "obyvatelstvo podle pohlaví a věku",
+    "services": "registrované sociální služby",
+    "finance": "náklady, výnosy a personál služeb",
+    "plan_priorities": "priority střednědobého plánu",
+    "plan_measures": "opatření střednědobého plánu",
+    "plan_indicators": "indikátory střednědobého plánu",
+    "plan_indicator_values": "hodnoty indikátorů",
+    "action_plan": "záměry akčního plánu",
+}
+INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
+
+
 CSV_TABLES = (
     "municipalities",
     "population",
@@ -100,8 +130,8 @@ class Dataset:
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
     availability: pd.DataFrame | None = None
-    # False when the services come from a sample or partial registry (not the full RPSS)
-    services_complete: bool = True
+    # Completeness of each kind of content (see COMPLETENESS): what may be computed from it.
+    completeness: dict[str, str] = field(default_factory=dict)
     quality: dict[str, pd.DataFrame] = field(default_factory=dict)
     region_code: str = ""
     region_name: str = ""
@@ -110,10 +140,21 @@ class Dataset:
     road_distances: pd.DataFrame | None = None
     # Auxiliary open-data tables; None when the data folder does not hold them.
     care_allowance: pd.DataFrame | None = None  # recipients by region, age band, degree
-    district_facilities: pd.DataFrame | None = None  # ČSÚ cube of facilities by district
-    district_population: pd.DataFrame | None = None  # all districts: population, pop 65+
-    district_debt: pd.DataFrame | None = None  # persons in enforcement by district, year
     national: NationalInputs | None = None  # inputs of the national projection
+    # ČSÚ facility counts per ORP and type, whole country (orp_code, region_code,
+    # facility_type, service_type_code, year, facilities).
+    facility_counts: pd.DataFrame | None = None
+    # Every ORP of the country: orp_code, region_code, population, pop_0_14, pop_65_plus,
+    # year (ČSÚ municipality table).
+    national_orps: pd.DataFrame | None = None
+
+    def is_complete(self, content: str) -> bool:
+        """Whether a kind of content (``services``, ``plan``, …) may be used as complete."""
+        return self.completeness.get(content) == COMPLETE
+
+    @property
+    def services_complete(self) -> bool:
+        return self.is_complete("services")
 
     def summary(self) -> pd.DataFrame:
         """One row per input file: name, records read and SHA-256 prefix."""
@@ -128,6 +169,15 @@ class Dataset:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def completeness_of_tables(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Completeness of canonical tables supplied by the user: a kind of content is
+    complete when its tables have rows, absent when they are empty."""
+    return {
+        content: COMPLETE if all(len(tables[t]) for t in names) else ABSENT
+        for content, names in CONTENTS.items()
+    }
 
 
 def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> None:

@@ -15,9 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
+from analysis.codelists import FACILITY_TYPES
 from analysis.data.canonical import read_table
 from analysis.data.dataset import (
+    ABSENT,
+    COMPLETE,
     CSV_TABLES,
+    SAMPLE,
+    STATE_LABELS,
     Dataset,
     NationalInputs,
     check_references,
@@ -28,16 +33,17 @@ from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
 from analysis.data.source_files import SourceFiles
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
+from analysis.readers.datastat import read_orp_facility_counts, read_region_facility_counts
 from analysis.readers.demography_sources import (
     read_care_allowance_regions,
     read_national_age,
     read_population_movement,
     read_uzis_age_structure,
 )
-from analysis.readers.geo import read_debt_enforcement, read_orp_census
-from analysis.readers.linked_data import read_social_facilities
+from analysis.readers.geo import read_orp_census
 from analysis.readers.registry import read_catalogue, read_rpss
 from analysis.readers.territory import (
+    PRAGUE_ORP,
     current_municipalities,
     read_coordinates,
     read_cr_municipalities,
@@ -194,6 +200,54 @@ NATIONAL_SOURCES = (
 )
 
 
+# ORP names that the ČSÚ municipality table abbreviates, with the full names other ČSÚ
+# tables use (the join of facility counts to ORP codes is by name and region).
+ORP_FULL_NAMES = {"Brandýs n. Lab.-St.Boleslav": "Brandýs nad Labem-Stará Boleslav"}
+
+
+def facility_counts(
+    orp_counts: pd.DataFrame, region_counts: pd.DataFrame, cr: pd.DataFrame, file: str
+) -> pd.DataFrame:
+    """Facilities per ORP code and type for the whole country.
+
+    ORP labels join the ČSÚ municipality table by (name, region) exactly: a label that
+    matches no ORP, or an ORP that no label matches, is an error naming the row. Prague
+    is one ORP (1000) whose ORP values the selection leaves empty: its values are the
+    region's (the ORP and the region are the same territory).
+    """
+    keys = cr.drop_duplicates("orp_code")[["orp_code", "orp_name", "region_code"]].copy()
+    keys["orp_name"] = keys["orp_name"].replace(ORP_FULL_NAMES)
+    merged = orp_counts.merge(keys, on=["orp_name", "region_code"], how="left")
+    unmatched = merged[merged["orp_code"].isna()].drop_duplicates(["orp_name", "region_code"])
+    problems = [
+        CellProblem(
+            file,
+            int(r._row),
+            "ORP",
+            f"{r.orp_name} ({r.region_code})",
+            "an ORP name of the ČSÚ municipality table in that region",
+        )
+        for r in unmatched.itertuples()
+    ]
+    missing = sorted(set(keys["orp_code"]) - set(merged["orp_code"].dropna()))
+    problems += [
+        CellProblem(file, None, "ORP", code, "a row for every ORP of the municipality table")
+        for code in missing
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    merged = merged.drop(columns="_row")
+    prague = region_counts[region_counts["region_code"] == "CZ010"].set_index(
+        ["facility_type", "year"]
+    )["facilities"]
+    is_prague = merged["orp_code"] == PRAGUE_ORP
+    fill = pd.MultiIndex.from_frame(merged.loc[is_prague, ["facility_type", "year"]])
+    merged.loc[is_prague, "facilities"] = prague.reindex(fill).to_numpy()
+    merged["service_type_code"] = merged["facility_type"].map(FACILITY_TYPES).astype("Int64")
+    cols = ["orp_code", "region_code", "facility_type", "service_type_code", "year", "facilities"]
+    return merged[cols].sort_values(["orp_code", "facility_type"]).reset_index(drop=True)
+
+
 def read_national_inputs(
     files: SourceFiles, migration_period: str, national_age: pd.DataFrame | None = None
 ) -> NationalInputs | None:
@@ -259,7 +313,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     population = validate_table(pop, "population", "population (open data)")
 
     registry_note = "registr není zadán (data.registry)"
-    complete = False
+    services_state = ABSENT
     if config.registry and files.exists(config.registry):
         services, counts, file = _registry_services(files, config.registry, known, codes)
         files.read_rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
@@ -267,7 +321,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             f"{file}: {counts['region_services']} služeb kraje "
             f"({counts['region_rows']} řádků služba × forma)"
         )
-        complete = "places" not in counts  # the derived catalogue is a sample
+        # The official RPSS is the whole registry; the derived catalogue is a sample.
+        services_state = SAMPLE if "places" in counts else COMPLETE
         if "places" in counts:
             registry_note += (
                 f"; soubor celkem {counts['places']} míst, "
@@ -280,6 +335,14 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     if config.road_distances:
         road = read_table(config.road_distances, "road_distances")
 
+    facilities = None
+    if files.exists("facility_counts_orp") and files.exists("facility_counts_regions"):
+        facilities = facility_counts(
+            files.read("facility_counts_orp", read_orp_facility_counts),
+            files.read("facility_counts_regions", read_region_facility_counts),
+            cr,
+            files.path("facility_counts_orp").name,
+        )
     national_age = files.read_if_present("national_age", read_national_age)
     quality = quality_checks(files, cr, mos, coords, series, orp_census, national_age)
     national = read_national_inputs(
@@ -296,18 +359,27 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         plan_indicators=_empty("plan_indicators"),
         plan_indicator_values=_empty("plan_indicator_values"),
         action_plan=_empty("action_plan"),
-        services_complete=complete,
+        completeness={
+            "territory": COMPLETE,
+            "population": COMPLETE,
+            "services": services_state,
+            "finance": ABSENT,
+            "plan": ABSENT,
+            "action_plan": ABSENT,
+        },
         region_code=region,
         region_name=config.region.name,
         synthetic=config.synthetic,
         road_distances=road,
         care_allowance=files.read_if_present("care_allowance_regions", read_care_allowance_regions),
-        district_facilities=files.read_if_present("social_facilities", read_social_facilities),
-        district_population=cr.groupby("district_code")[["population", "pop_65_plus"]]
-        .sum()
-        .assign(year=CR_YEAR),
-        district_debt=files.read_if_present("district_debt_enforcement", read_debt_enforcement),
         national=national,
+        facility_counts=facilities,
+        national_orps=cr.groupby(["orp_code", "region_code"])[
+            ["population", "pop_0_14", "pop_65_plus"]
+        ]
+        .sum()
+        .reset_index()
+        .assign(year=CR_YEAR),
     )
     ds.files = dict(files.read_paths)
     if road is not None:
@@ -322,19 +394,21 @@ def build_region_dataset(config: RunConfig) -> Dataset:
 
 
 def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.DataFrame:
-    """Which canonical tables the open data filled, and how completely."""
+    """Which kinds of content the open data filled, and how completely."""
     years = sorted(ds.population["year"].unique())
+    state = {k: STATE_LABELS[v] for k, v in ds.completeness.items()}
+    facilities = ds.facility_counts
     rows = [
         (
             "územní členění",
-            "ano",
+            state["territory"],
             f"{len(ds.municipalities)} obcí, "
             f"{ds.municipalities['orp_code'].nunique()} ORP, ČSÚ k 1. 1. {CR_YEAR}",
         ),
-        ("hranice ORP", "ano", f"{len(ds.orp_polygons)} polygonů (RÚIAN, SLDB 2021)"),
+        ("hranice ORP", state["territory"], f"{len(ds.orp_polygons)} polygonů (RÚIAN, SLDB 2021)"),
         (
             "obyvatelstvo",
-            "částečně",
+            "úplná, jen hrubé věkové skupiny",
             f"roky {', '.join(map(str, years))}; obce: {CR_YEAR} ve skupinách 0–14, 15–64, 65+; "
             "2010–2018 jen úhrny podle pohlaví; "
             + (
@@ -343,11 +417,20 @@ def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.Dat
                 else "jednoleté ani pětileté věkové skupiny kraje nejsou k dispozici"
             ),
         ),
-        ("sociální služby", "ano" if len(ds.services) else "ne", registry_note),
-        ("financování služeb", "ne", "výkazy služeb nejsou v otevřených datech"),
-        ("střednědobý a akční plán", "ne", "plán kraje nebyl dodán"),
+        ("registr sociálních služeb", state["services"], registry_note),
+        (
+            "zařízení sociálních služeb (ČSÚ)",
+            STATE_LABELS[COMPLETE] if facilities is not None else STATE_LABELS[ABSENT],
+            f"počty podle druhu ve {facilities['orp_code'].nunique()} ORP k 31. 12. "
+            f"{int(facilities['year'].max())}, bez kapacity"
+            if facilities is not None
+            else "výběry ČSÚ SZB07C a SZB07A1 nejsou ve složce dat",
+        ),
+        ("financování služeb", state["finance"], "výkazy služeb nejsou v otevřených datech"),
+        ("střednědobý plán", state["plan"], "plán kraje nebyl dodán"),
+        ("akční plán", state["action_plan"], "akční plán kraje nebyl dodán"),
     ]
-    return pd.DataFrame(rows, columns=["content", "present", "note"])
+    return pd.DataFrame(rows, columns=["content", "state", "note"])
 
 
 def quality_checks(

@@ -5,26 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
-from analysis.data.dataset import Dataset
+from analysis.data.dataset import (
+    ABSENT,
+    CONTENTS,
+    INPUT_LABELS,
+    STATE_LABELS,
+    TABLE_LABELS,
+    Dataset,
+)
 from analysis.methods.demography import (
     latest_year_with_ages,
     municipal_population,
     population_years,
 )
-
-TABLE_LABELS = {
-    "municipalities": "územní členění (obce, ORP, okresy)",
-    "orp_polygons": "hranice ORP",
-    "population": "obyvatelstvo podle pohlaví a věku",
-    "services": "registrované sociální služby",
-    "finance": "náklady, výnosy a personál služeb",
-    "plan_priorities": "priority střednědobého plánu",
-    "plan_measures": "opatření střednědobého plánu",
-    "plan_indicators": "indikátory střednědobého plánu",
-    "plan_indicator_values": "hodnoty indikátorů",
-    "action_plan": "záměry akčního plánu",
-}
-INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
 
 def input_overview(ds: Dataset) -> pd.DataFrame:
@@ -39,11 +32,16 @@ def availability(ds: Dataset) -> pd.DataFrame:
     """Which kinds of data the run had (open data are partial; canonical data complete)."""
     if ds.availability is not None:
         return ds.availability
+    state = {t: c for c, tables in CONTENTS.items() for t in tables}
     rows = [
-        (TABLE_LABELS[t], "ano" if len(getattr(ds, t)) else "ne", f"{len(getattr(ds, t))} řádků")
+        (
+            TABLE_LABELS[t],
+            STATE_LABELS[ds.completeness.get(state[t], ABSENT)],
+            len(getattr(ds, t)),
+        )
         for t in TABLE_LABELS
     ]
-    return pd.DataFrame(rows, columns=["content", "present", "note"])
+    return pd.DataFrame(rows, columns=["content", "state", "rows"])
 
 
 def quality_table(ds: Dataset, name: str) -> pd.DataFrame:

@@ -343,19 +343,52 @@ def need(
     ], kept
 
 
+def planning_areas(municipalities: pd.DataFrame) -> dict[str, pd.Series]:
+    """ORP code → area code at each planning level: the ORP itself (``local``), its
+    district (``district``; an ORP spanning two districts belongs to the one holding most
+    of its municipalities) and the region (``region`` and ``remote``)."""
+    m = municipalities
+    orps = sorted(m["orp_code"].unique())
+    district = (
+        m.groupby(["orp_code", "district_code"]).size().sort_values(ascending=False, kind="stable")
+    )
+    district = district.reset_index().drop_duplicates("orp_code").set_index("orp_code")
+    region = m.drop_duplicates("orp_code").set_index("orp_code")["region_code"]
+    return {
+        "local": pd.Series(orps, index=orps),
+        "district": district["district_code"].reindex(orps),
+        "region": region.reindex(orps),
+        "remote": region.reindex(orps),
+    }
+
+
 def gaps(
-    kept: dict, capacity: pd.DataFrame, mix: list, year: int, level: float, variant: str = "middle"
+    kept: dict,
+    capacity: pd.Series,
+    mix: list,
+    year: int,
+    level: float,
+    levels: dict[int, str],
+    areas: dict[str, pd.Series],
+    variant: str = "middle",
 ) -> pd.DataFrame:
-    """Capacity − demand per ORP and service type (demand = need × per-person capacity),
-    with Monte Carlo intervals; ``status`` says whether the whole interval is short."""
+    """Capacity − demand per planning area and service type (demand = need × per-person
+    capacity), with Monte Carlo intervals; ``status`` says whether the whole interval is
+    short. Each type is compared on the area of its planning level (``levels``: type →
+    level; ``areas``: level → ORP-to-area map): the draws and capacities of the ORPs of an
+    area are summed before the interval is taken."""
     rows = []
     for m in mix:
         key = (m.group, year, variant)
         if key not in kept:
             continue
         orps, d = kept[key]
-        demand = d * m.per_person
-        cap = (
+        planning = levels.get(m.service_type, "local")
+        area = areas[planning].reindex(orps).to_numpy()
+        codes = sorted(set(area))
+        member = np.array([[a == c for c in codes] for a in area], float)  # ORP × area
+        demand = (d * m.per_person) @ member
+        cap_orp = (
             capacity.reindex(
                 pd.MultiIndex.from_arrays(
                     [orps, [m.service_type] * len(orps), [m.unit] * len(orps)]
@@ -364,12 +397,14 @@ def gaps(
             .fillna(0)
             .to_numpy()
         )
+        cap = cap_orp @ member
         gap = cap[None, :] - demand
         sd, sg = summarise(demand, level), summarise(gap, level)
         rows.append(
             pd.DataFrame(
                 {
-                    "orp_code": orps,
+                    "area_code": codes,
+                    "planning_level": planning,
                     "service_type_code": m.service_type,
                     "service_type": SERVICE_TYPES[m.service_type].short,
                     "capacity_unit": m.unit,
@@ -390,7 +425,7 @@ def gaps(
     out["status"] = np.select(
         [out["gap_high"] < 0, out["gap_low"] > 0], ["nedostatek", "přebytek"], "v mezích nejistoty"
     )
-    return out.sort_values(["gap_median", "orp_code"]).reset_index(drop=True)
+    return out.sort_values(["gap_median", "area_code"]).reset_index(drop=True)
 
 
 def capacity_by_orp_type(services: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Series:
@@ -447,37 +482,40 @@ def capacity_model_data(
             formula,
             f"lůžka DS a DZR v ORP kraje podle {covariate}, expozice obyvatelé {seniors}+",
         )
-    fac, districts = ds.district_facilities, ds.district_population
-    if fac is None or districts is None:
+    return national_facility_model_data(ds, methodology)
+
+
+def national_facility_model_data(
+    ds: Dataset, methodology: Methodology
+) -> tuple[pd.DataFrame, str, str] | None:
+    """Data of the national model: facilities of the seniors' residential types in every
+    ORP of Czechia (ČSÚ counts) against the ORP's share of seniors, with the seniors as
+    exposure; ``in_region`` marks the region's ORPs. None without facility counts."""
+    counts, orps = ds.facility_counts, ds.national_orps
+    if counts is None or orps is None:
         return None
-    # The ČSÚ table gives the population 65+ of districts (a fixed band of the source).
-    places = fac.dropna(subset=["homes_elderly_places"])
-    latest = int(places["year"].max())
-    data = places[places["year"] == latest].merge(
-        districts, left_on="district_code", right_index=True
-    )
+    types = methodology.network.senior_residential_types.value
+    homes = counts[counts["service_type_code"].isin(types)]
+    per_orp = homes.groupby("orp_code")["facilities"].sum(min_count=len(types))
+    pop = orps.set_index("orp_code")
     data = pd.DataFrame(
         {
-            "area": data["district_code"],
-            "beds": data["homes_elderly_places"].astype(int),
-            "pop65": data["pop_65_plus"],
-            "share65": 100 * data["pop_65_plus"] / data["population"],
+            "area": pop.index,
+            "beds": per_orp.reindex(pop.index).to_numpy(),
+            "pop65": pop["pop_65_plus"].to_numpy(),
+            "share65": (100 * pop["pop_65_plus"] / pop["population"]).to_numpy(),
+            "in_region": (pop["region_code"] == ds.region_code).to_numpy(),
         }
-    )
-    formula = "beds ~ share65"
+    ).dropna(subset=["beds"])
+    data["beds"] = data["beds"].astype(int)
+    year = int(homes["year"].max())
+    names = " a ".join(SERVICE_TYPES[c].name for c in types)
     description = (
-        f"místa v domovech pro seniory v okresech ČR (ČSÚ {latest}) podle podílu obyvatel "
-        f"65+ ({int(districts['year'].iloc[0])})"
+        f"národní model: počet zařízení ({names}) v ORP Česka (ČSÚ, {year}) podle podílu "
+        f"obyvatel 65+ ({int(pop['year'].iloc[0])}), expozice obyvatelé 65+; "
+        f"ORP kraje jsou vyznačeny"
     )
-    debt = ds.district_debt
-    if debt is not None:
-        debt = debt[debt["year"] == debt["year"].min()].set_index("code")
-        share = 100 * debt["persons_in_enforcement"] / debt["population"]
-        data["enforcement"] = share.reindex(data["area"]).to_numpy()
-        data = data.dropna(subset=["enforcement"])
-        formula += " + enforcement"
-        description += f" a podílu osob v exekuci ({int(debt['year'].min())})"
-    return data.reset_index(drop=True), formula, description + ", expozice obyvatelé 65+"
+    return data.reset_index(drop=True), "beds ~ share65", description
 
 
 def need_by_degree(need_region: pd.DataFrame, ds: Dataset) -> pd.DataFrame:

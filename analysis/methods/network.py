@@ -13,6 +13,8 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
 from analysis.methods.demography import latest_year_with_ages, orp_names, totals_by_area
+from analysis.methods.network_indicators import reference_population
+from analysis.params import TypeRule
 
 
 def active_services(services: pd.DataFrame, on: dt.date) -> pd.DataFrame:
@@ -106,19 +108,23 @@ def orp_overview(
     municipalities: pd.DataFrame,
     population: pd.DataFrame,
     year: int,
-    seniors_min_age: int,
+    senior_rule: TypeRule,
     per_population: int,
     senior_types: list[int],
-) -> pd.DataFrame:
-    """The ORP table of the network chapter, with a region total row.
+) -> tuple[pd.DataFrame, str]:
+    """The ORP table of the network chapter, with a region total row, and the label of
+    the seniors' reference ages.
 
-    Population is taken from the latest year up to ``year`` whose data give the ages
-    ``seniors_min_age``+; ``services`` should already be restricted to the services
-    active on the reference date.
+    Beds for seniors are related to the reference population of the seniors' residential
+    types (``senior_rule``: the same first available age range as in the coverage
+    table, so that one indicator has one denominator). Population is taken from the
+    latest year up to ``year`` with any age data; ``services`` should already be
+    restricted to the services active on the reference date.
     """
-    year = latest_year_with_ages(population, municipalities, year, seniors_min_age) or year
+    year = latest_year_with_ages(population, municipalities, year, 0) or year
     total = totals_by_area(population, municipalities, "orp", year)
-    seniors = totals_by_area(population, municipalities, "orp", year, seniors_min_age)
+    refpop, label = reference_population(population, municipalities, year, senior_rule)
+    seniors = refpop.groupby(municipalities.set_index("municipality_code")["orp_code"]).sum()
     table = orp_capacity(services, municipalities, total, seniors, per_population, senior_types)
     table = with_region_total(
         table,
@@ -136,7 +142,7 @@ def orp_overview(
             "senior_beds_rate": ("senior_beds", "seniors", per_population),
         },
     )
-    return table.reset_index()
+    return table.reset_index(), label
 
 
 def reference_date(year: int) -> dt.date:

@@ -147,8 +147,8 @@ def accessibility(
     frames = []
     for code in sorted(services["service_type_code"].unique()):
         rule = rules.get(int(code))
-        if rule is None:
-            continue
+        if rule is None or rule.planning_level == "remote":
+            continue  # a service delivered at a distance has no reach to measure
         sites = services[services["service_type_code"] == code].reset_index(drop=True)
         refpop, label = reference_population(population, munis, year, rule)
         demand = refpop.to_numpy(float)
@@ -318,10 +318,20 @@ def coverage_summary(cov: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def white_spots(orp_acc: pd.DataFrame, partial_share: float) -> pd.DataFrame:
-    """ORP × type status: white spot (nobody of the reference population within reach),
-    partial (less than ``partial_share`` within reach) or covered."""
-    out = orp_acc[["orp_code", "service_type_code", "covered_share"]].copy()
+def local_types(rules: dict[int, TypeRule]) -> set[int]:
+    """Service types planned by reach within the ORP (planning level ``local``)."""
+    return {code for code, rule in rules.items() if rule.planning_level == "local"}
+
+
+def white_spots(
+    orp_acc: pd.DataFrame, partial_share: float, rules: dict[int, TypeRule]
+) -> pd.DataFrame:
+    """ORP × type status for the types planned locally: white spot (nobody of the
+    reference population within reach), partial (less than ``partial_share`` within
+    reach) or covered. Types planned for a district or the region, and remote services,
+    have no white spots in an ORP: a region plans them on a larger territory."""
+    local = orp_acc[orp_acc["service_type_code"].isin(local_types(rules))]
+    out = local[["orp_code", "service_type_code", "covered_share"]].copy()
     out["status"] = np.select(
         [out["covered_share"].fillna(0) == 0, out["covered_share"] < 100 * partial_share],
         ["bílé místo", "částečně"],
@@ -330,9 +340,10 @@ def white_spots(orp_acc: pd.DataFrame, partial_share: float) -> pd.DataFrame:
     return out
 
 
-def municipality_white_spots(acc: pd.DataFrame) -> pd.DataFrame:
-    """Per type: municipalities and reference population with no service within reach."""
-    miss = acc[~acc["covered"]]
+def municipality_white_spots(acc: pd.DataFrame, rules: dict[int, TypeRule]) -> pd.DataFrame:
+    """Per locally planned type: municipalities and reference population with no service
+    within reach."""
+    miss = acc[~acc["covered"] & acc["service_type_code"].isin(local_types(rules))]
     g = miss.groupby("service_type_code").agg(
         municipalities=("municipality_code", "count"), population=("reference_population", "sum")
     )
@@ -443,3 +454,91 @@ def compare_registries(previous: pd.DataFrame, current: pd.DataFrame) -> pd.Data
     return merged.drop(
         columns=["_merge", "service_type_code_previous", "service_type_code_current"]
     )
+
+
+def _band_population(orps: pd.DataFrame, ages: tuple[int, int | None]) -> pd.Series | None:
+    """Population of an age band from the national ORP table (bands 0–14, 15–64, 65+ and
+    the total), or None when the band is not one of them."""
+    lo, hi = ages
+    bands = {
+        (0, None): orps["population"],
+        (0, 14): orps["pop_0_14"],
+        (65, None): orps["pop_65_plus"],
+        (15, 64): orps["population"] - orps["pop_0_14"] - orps["pop_65_plus"],
+    }
+    return bands.get((lo, hi))
+
+
+def facility_rates(
+    counts: pd.DataFrame,
+    orps: pd.DataFrame,
+    rules: dict[int, TypeRule],
+    per_population: int,
+) -> pd.DataFrame:
+    """Facilities per ``per_population`` of the reference population, per ORP and type.
+
+    ``counts``: facilities per ORP and facility type (with the registry service type it
+    corresponds to); ``orps``: population of every ORP (total, 0–14, 65+). The reference
+    population is the first age range of the type's rule that the ORP table gives; a
+    facility type without a registry type, or a missing count, has no rate.
+    """
+    pop = orps.set_index("orp_code")
+    frames = []
+    for (ftype, code), g in counts.groupby(["facility_type", "service_type_code"], dropna=False):
+        rule = rules.get(int(code)) if not pd.isna(code) else None
+        ref, label = None, "není k dispozici"
+        for ages in rule.ages if rule else []:
+            ref = _band_population(pop, ages)
+            if ref is not None:
+                label = age_range_label(ages)
+                break
+        g = g.set_index("orp_code")
+        refpop = ref.reindex(g.index) if ref is not None else pd.Series(np.nan, index=g.index)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "orp_code": g.index,
+                    "region_code": g["region_code"].to_numpy(),
+                    "facility_type": ftype,
+                    "service_type_code": code,
+                    "facilities": g["facilities"].to_numpy(),
+                    "reference_ages": label,
+                    "reference_population": refpop.to_numpy(),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["rate"] = per_population * out["facilities"].astype(float) / out["reference_population"]
+    return out.sort_values(["facility_type", "orp_code"]).reset_index(drop=True)
+
+
+def facility_summary(
+    rates: pd.DataFrame, region_code: str, per_population: int, rules: dict[int, TypeRule]
+) -> pd.DataFrame:
+    """Per facility type: the region's facilities and rate beside Czechia's, and, for
+    types planned locally, the ORPs of the region without such a facility."""
+    local = local_types(rules)
+    rows = []
+    for ftype, g in rates.groupby("facility_type", sort=False):
+        region = g[g["region_code"] == region_code]
+        known = g.dropna(subset=["facilities", "reference_population"])
+        rows.append(
+            {
+                "facility_type": ftype,
+                "reference_ages": g["reference_ages"].iloc[0],
+                "facilities": region["facilities"].sum(min_count=1),
+                "rate": per_population
+                * region["facilities"].sum(min_count=1)
+                / region["reference_population"].sum(min_count=1),
+                "country_facilities": g["facilities"].sum(min_count=1),
+                "country_rate": per_population
+                * known["facilities"].sum()
+                / known["reference_population"].sum()
+                if len(known)
+                else np.nan,
+                "orps_without": int((region["facilities"] == 0).sum())
+                if g["service_type_code"].iloc[0] in local
+                else pd.NA,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("facility_type").reset_index(drop=True)

@@ -154,8 +154,14 @@ def interval_bars(
     return fig
 
 
-def observed_expected(pred: pd.DataFrame, label: str) -> matplotlib.figure.Figure:
-    """Observed counts against the model's expectation with prediction intervals."""
+def observed_expected(
+    pred: pd.DataFrame,
+    label: str,
+    highlight: np.ndarray | None = None,
+    highlight_label: str = "",
+) -> matplotlib.figure.Figure:
+    """Observed counts against the model's expectation with prediction intervals;
+    ``highlight`` marks some areas (e.g. the region's ORPs in a national model)."""
     apply_style()
     fig, ax = plt.subplots(figsize=(6.2, 5.0))
     ax.errorbar(
@@ -170,7 +176,27 @@ def observed_expected(pred: pd.DataFrame, label: str) -> matplotlib.figure.Figur
         lw=0.8,
         zorder=1,
     )
-    ax.scatter(pred["expected"], pred["observed"], color=PALETTE["accent"], s=18, zorder=2)
+    if highlight is None:
+        ax.scatter(pred["expected"], pred["observed"], color=PALETTE["accent"], s=18, zorder=2)
+    else:
+        other = ~highlight
+        ax.scatter(
+            pred["expected"][other],
+            pred["observed"][other],
+            color=PALETTE["grey"],
+            s=10,
+            zorder=2,
+            label="ostatní ORP Česka",
+        )
+        ax.scatter(
+            pred["expected"][highlight],
+            pred["observed"][highlight],
+            color=PALETTE["accent"],
+            s=26,
+            zorder=3,
+            label=highlight_label,
+        )
+        ax.legend(loc="upper left", frameon=False)
     top = float(max(pred["expected"].max(), pred["observed"].max())) * 1.05
     ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--")
     czech_axis(ax.xaxis)

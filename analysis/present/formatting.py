@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 
 LOCALE = "cs_CZ"
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 
 def number(value: object, decimals: int = 0) -> str:
@@ -25,7 +26,8 @@ def number(value: object, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    # Typographic minus, as in signed(): never a hyphen beside a true minus.
+    return format_decimal(value, format=pattern, locale=LOCALE).replace("-", MINUS)
 
 
 def auto(value: object) -> str:
@@ -47,6 +49,25 @@ def percent_adjective(share: float) -> str:
     """A probability as the Czech adjective form, without a space: ``0.9`` → ``90%``
     (as in "90% interval", devadesátiprocentní)."""
     return f"{number(100 * share, 0)}%"
+
+
+def significant(value: object, digits: int = 3) -> str:
+    """A number with ``digits`` significant digits, Czech style: ``0.04321`` → ``0,0432``,
+    ``-0.00012`` → ``-0,00012``, ``1234.5`` → ``1 235``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    if v == 0:
+        return "0"
+    decimals = max(digits - 1 - math.floor(math.log10(abs(v))), 0)
+    return number(round(v, decimals), decimals)
+
+
+def p_value(value: object) -> str:
+    """A p-value: three significant digits, ``< 0,001`` below a thousandth."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"<{NBSP}0,001" if float(value) < 0.001 else significant(value, 2)
 
 
 def signed(value: object, decimals: int = 1) -> str:

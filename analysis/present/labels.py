@@ -1,8 +1,16 @@
-"""Czech column headers of published tables, keyed by the CSV column names.
+"""Czech column headers and cell labels of published tables.
 
-CSV files under ``tables/`` keep these English snake_case names (stable for scripts);
-reports show the Czech labels.
+CSV files under ``tables/`` keep English snake_case column names and the data model's
+codes (stable for scripts); reports show the Czech labels. Headers that state a
+methodological value (an age limit, an interval level, a denominator) are generated from
+the methodology by :func:`column_labels`.
 """
+
+from __future__ import annotations
+
+from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_GROUP_NAMES, TARGET_GROUPS
+from analysis.params import Methodology
+from analysis.present.formatting import number, percent_adjective
 
 COLUMN_LABELS: dict[str, str] = {
     # territory and population
@@ -79,6 +87,7 @@ COLUMN_LABELS.update(
 COLUMN_LABELS.update(
     {
         "present": "k dispozici",
+        "state": "úplnost",
         "note": "poznámka",
         "count": "počet",
         "examples": "příklady",
@@ -160,3 +169,61 @@ COLUMN_LABELS.update(
         "pearson_residual": "Pearsonovo reziduum",
     }
 )
+
+
+PLANNING_LEVELS = {
+    "local": "ORP (dosah)",
+    "district": "okres",
+    "region": "kraj",
+    "remote": "kraj (na dálku)",
+}
+VARIANTS = {"low": "nízká", "middle": "střední", "high": "vysoká"}
+MODEL_TERMS = {
+    "Intercept": "absolutní člen",
+    "share65": "podíl obyvatel 65+ (p. b.)",
+    "share80": "podíl obyvatel 80+ (p. b.)",
+    "enforcement": "podíl osob v exekuci (p. b.)",
+}
+
+# Cell values shown by their Czech label (column → code → label).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "group": TARGET_GROUPS | SERVICE_GROUP_NAMES,
+    "capacity_unit": CAPACITY_UNITS,
+    "form": FORMS,
+    "planning_level": PLANNING_LEVELS,
+    "variant": VARIANTS,
+    "term": MODEL_TERMS,
+}
+
+
+def column_labels(methodology: Methodology) -> dict[str, str]:
+    """Headers that carry methodological values: age limits, interval levels,
+    denominators."""
+    a, d, net = methodology.ages, methodology.demand, methodology.network
+    seniors, oldest = a.seniors_min_age.value, a.oldest_old_min_age.value
+    per = number(net.per_population.value)
+    interval = percent_adjective(d.interval_level.value)
+    model = percent_adjective(d.model_level.value)
+    return {
+        "seniors": f"obyvatel {seniors}+",
+        "children_share": f"podíl 0–{a.children_max_age.value} (%)",
+        "seniors_share": f"podíl {seniors}+ (%)",
+        "oldest_share": f"podíl {oldest}+ (%)",
+        "seniors_share_change": f"změna podílu {seniors}+ (p. b.)",
+        "rate": f"kapacita na {per}",
+        "region_rate": f"kraj na {per}",
+        "a2sfca": f"2SFCA na {per}",
+        "ae2sfca": f"E2SFCA na {per}",
+        "low": f"dolní mez ({interval} interval)",
+        "high": f"horní mez ({interval} interval)",
+        "demand_low": f"poptávka – dolní mez ({interval})",
+        "demand_high": f"poptávka – horní mez ({interval})",
+        "gap_low": f"mezera – dolní mez ({interval})",
+        "gap_high": f"mezera – horní mez ({interval})",
+        "ci_low": f"{model} IS dolní",
+        "ci_high": f"{model} IS horní",
+        "mean_low": f"{model} IS střední hodnoty dolní",
+        "mean_high": f"{model} IS střední hodnoty horní",
+        "prediction_low": f"{model} predikční interval dolní",
+        "prediction_high": f"{model} predikční interval horní",
+    }

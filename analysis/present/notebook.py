@@ -19,12 +19,13 @@ import matplotlib.figure
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from analysis.catalogue import load_catalogue
 from analysis.data.dataset import Dataset
 from analysis.data.loading import load_dataset
 from analysis.params import RunConfig, load_run_config, read_run_config_json
 from analysis.present import formatting
 from analysis.present.figures import png_bytes
-from analysis.present.labels import COLUMN_LABELS
+from analysis.present.labels import COLUMN_LABELS, VALUE_LABELS, column_labels
 
 
 def _plain_float(value: float) -> str:
@@ -32,6 +33,16 @@ def _plain_float(value: float) -> str:
     ``65663.000000``); the same value always gives the same text."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with data-model codes in cells replaced by their Czech labels (for
+    display; the CSV keeps the codes)."""
+    out = df.copy()
+    for col, mapping in VALUE_LABELS.items():
+        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    return out
 
 
 class Chapter:
@@ -52,10 +63,16 @@ class Chapter:
         return self.config.year
 
     def cite(self, *tables: str) -> str:
-        """The ``Zdroj:`` line for data from the given input tables."""
+        """The ``Zdroj:`` line for data from the given inputs: canonical tables (cited as
+        the run file says) or sources of the open-data catalogue (publisher and title,
+        which states the data's date)."""
+        catalogue = load_catalogue().sources
         seen: list[str] = []
         for t in tables:
-            s = self.config.source(t)
+            if t in self.config.sources:
+                s = self.config.source(t)
+            else:
+                s = f"{catalogue[t].publisher}, {catalogue[t].title}"
             if s not in seen:
                 seen.append(s)
         return "Zdroj: " + "; ".join(seen) + ("; výpočet socplan" if seen else "výpočet socplan")
@@ -109,7 +126,10 @@ class Chapter:
             f"úplná tabulka je v souboru tables/{name}.csv.</p>"
         )
         body = formatting.html_table(
-            shown, {**COLUMN_LABELS, **(labels or {})}, formats, total_row=total_row and shown is df
+            with_value_labels(shown),
+            {**COLUMN_LABELS, **column_labels(self.methodology), **(labels or {})},
+            formats,
+            total_row=total_row and shown is df,
         )
         display(
             HTML(
@@ -157,8 +177,15 @@ class Chapter:
         )
 
     def text(self, markdown: str) -> None:
-        """Show computed Czech text (numbers already formatted by the caller)."""
-        display(Markdown(markdown))
+        """Show computed Czech text (numbers already formatted by the caller); an empty
+        text (e.g. a note that applies only to incomplete data) shows nothing."""
+        if markdown.strip():
+            display(Markdown(markdown))
+
+    def note(self, markdown: str) -> None:
+        """Show a warning about missing or partial data as a highlighted note."""
+        if markdown.strip():
+            display(Markdown("> **Upozornění:** " + markdown))
 
 
 def open_chapter(config: str | Path) -> Chapter:

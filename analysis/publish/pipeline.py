@@ -9,6 +9,7 @@ good report untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import shutil
@@ -25,6 +26,8 @@ from analysis.data.dataset import Dataset
 from analysis.data.loading import DATASET_CACHE_ENV, load_dataset
 from analysis.errors import PipelineError
 from analysis.params import RunConfig, load_run_config
+from analysis.present import formatting
+from analysis.present.completeness import data_notes, input_list
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
 from analysis.publish.report import render_html, render_pdf
 from analysis.resources import notebook
@@ -99,6 +102,20 @@ def _publish(build: Path, final: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+def front_matter(config: RunConfig, dataset: Dataset) -> dict:
+    """What the title page states about the data: gaps, inputs and their dates."""
+    years = sorted(int(y) for y in dataset.population["year"].unique())
+    return {
+        "notes": data_notes(dataset),
+        "inputs": input_list(dataset, config.sources),
+        # The network is described as registered on 1 January of the report year.
+        "network_date": formatting.date(dt.date(config.year, 1, 1))
+        if dataset.is_complete("services")
+        else "úplný registr nebyl dodán (viz níže)",
+        "population_date": f"poslední údaje k 1. 1. {years[-1]}" if years else "chybí",
+    }
+
+
 def build_report(
     config: RunConfig, dataset: Dataset, reports_dir: Path, progress: bool = True
 ) -> Path:
@@ -126,7 +143,9 @@ def build_report(
             if (SOURCE_ROOT / ".git").exists()
             else {"commit": "unknown", "dirty": None}
         )
-        html_text = render_html(config, notebooks, git["commit"][:12])
+        html_text = render_html(
+            config, notebooks, git["commit"][:12], front_matter(config, dataset)
+        )
         (build / "report.html").write_text(html_text, encoding="utf-8")
         render_pdf(build / "report.html", build / "report.pdf")
         manifest = build_manifest(

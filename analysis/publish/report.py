@@ -20,12 +20,12 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup, escape
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis import __version__
 from analysis.errors import PipelineError
 from analysis.params import RunConfig
-from analysis.present import formatting
 from analysis.resources import templates_dir
 
 _HEADING = re.compile(
@@ -95,12 +95,26 @@ def _template() -> tuple[str, str]:
     )
 
 
-def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode], commit: str) -> str:
-    """The whole report as one self-contained HTML document."""
+def inline_code(text: str) -> Markup:
+    """Escape a sentence and set its `backticked` parts as code."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+
+
+def render_html(
+    config: RunConfig,
+    notebooks: list[nbformat.NotebookNode],
+    commit: str,
+    front: dict | None = None,
+) -> str:
+    """The whole report as one self-contained HTML document; ``front`` holds the title
+    page's statements about the data (``notes`` on incomplete inputs, ``inputs`` read
+    with their dates, ``network_date``, ``population_date``)."""
     headings: list[Heading] = []
     chapters = [chapter_html(nb, i, headings) for i, nb in enumerate(notebooks, start=1)]
     template, css = _template()
     env = Environment(autoescape=True, undefined=StrictUndefined)
+    env.filters["code"] = inline_code
     return env.from_string(template).render(
         config=config,
         css=css,
@@ -108,7 +122,7 @@ def render_html(config: RunConfig, notebooks: list[nbformat.NotebookNode], commi
         headings=headings,
         version=__version__,
         commit=commit,
-        reference_date=formatting.date(__import__("datetime").date(config.year, 1, 1)),
+        front=front or {"notes": [], "inputs": [], "network_date": "", "population_date": ""},
     )
 
 

@@ -1,0 +1,69 @@
+"""Czech grammar of numbers: plural forms chosen by the CLDR plural rules (through Babel).
+
+Czech has four plural categories (CLDR): ``one`` (1), ``few`` (2–4), ``many`` (decimal
+numbers) and ``other`` (0, 5 and more, and 21, 22, … as counted nouns take the genitive
+plural: "21 okresů"). :func:`plural` picks the form of a phrase by the category Babel
+gives for the number; the phrase table says the forms, never a rule of our own.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+
+from analysis.present.formatting import number
+
+_LOCALE = Locale.parse("cs_CZ")
+
+# Forms of counted nouns: one, few, many (decimals), other.
+NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "okres": ("okres", "okresy", "okresu", "okresů"),
+    "obec": ("obec", "obce", "obce", "obcí"),
+    "ORP": (
+        "obec s rozšířenou působností",
+        "obce s rozšířenou působností",
+        "obce s rozšířenou působností",
+        "obcí s rozšířenou působností",
+    ),
+    "služba": ("služba", "služby", "služby", "služeb"),
+    "sociální služba": (
+        "sociální služba",
+        "sociální služby",
+        "sociální služby",
+        "sociálních služeb",
+    ),
+    "poskytovatel": ("poskytovatel", "poskytovatelé", "poskytovatele", "poskytovatelů"),
+    "zařízení": ("zařízení", "zařízení", "zařízení", "zařízení"),
+    "lůžko": ("lůžko", "lůžka", "lůžka", "lůžek"),
+    "osoba": ("osoba", "osoby", "osoby", "osob"),
+    "obyvatel": ("obyvatel", "obyvatelé", "obyvatele", "obyvatel"),
+    "indikátor": ("indikátor", "indikátory", "indikátoru", "indikátorů"),
+    "záměr": ("záměr", "záměry", "záměru", "záměrů"),
+    "druh": ("druh", "druhy", "druhu", "druhů"),
+    "řádek": ("řádek", "řádky", "řádku", "řádků"),
+    "rok": ("rok", "roky", "roku", "let"),
+    "místo": ("místo", "místa", "místa", "míst"),
+    "simulace": ("simulace", "simulace", "simulace", "simulací"),
+}
+
+_CATEGORIES = ("one", "few", "many", "other")
+
+
+def plural_category(n: float) -> str:
+    """The CLDR plural category of ``n`` in Czech (``one``, ``few``, ``many``, ``other``)."""
+    return _LOCALE.plural_form(abs(n))
+
+
+def plural(n: float, forms: tuple[str, str, str, str] | dict[str, str]) -> str:
+    """The form of a phrase for ``n``: ``forms`` as (one, few, many, other) or a mapping
+    of categories; ``{n}`` in the chosen form is replaced by the Czech-formatted number."""
+    table = dict(zip(_CATEGORIES, forms, strict=True)) if isinstance(forms, tuple) else forms
+    text = table.get(plural_category(n), table["other"])
+    decimals = 0 if float(n).is_integer() else 1
+    return text.replace("{n}", number(n, decimals))
+
+
+def count(n: float, noun: str) -> str:
+    """``count(5, "okres")`` → ``5 okresů``; ``count(2, "obec")`` → ``2 obce``."""
+    form = plural(n, NOUNS[noun])
+    decimals = 0 if float(n).is_integer() else 1
+    return f"{number(n, decimals)}\u00a0{form}"
