@@ -39,6 +39,12 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "Obyvatelstvo, potřeby a jejich pokrytí",
     ),
     ChapterSpec("03_plan", "analysis.chapters.plan", ("plan",), "Plnění střednědobého plánu"),
+    ChapterSpec(
+        "90_appendix",
+        "analysis.chapters.appendix",
+        ("network", "projection", "demand"),
+        "Příloha: parametry metodiky a zkratky",
+    ),
 )
 
 CHAPTER_NAMES: tuple[str, ...] = tuple(c.name for c in CHAPTERS)

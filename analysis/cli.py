@@ -78,7 +78,7 @@ def main() -> None:
 @click.option("--if-missing", is_flag=True, help="Do nothing when the folder is complete.")
 def demo(out: Path, seed: int | None, if_missing: bool) -> None:
     """Generate the fictional demo region "Vzorový kraj"."""
-    from analysis.data.demo import DEFAULT_SEED, generate_demo
+    from analysis.demo import DEFAULT_SEED, generate_demo
 
     if if_missing and all((out / f).is_file() for f in DEFAULT_FILES.values()):
         click.echo(f"demo data already in {out}")

@@ -46,11 +46,16 @@ T = TypeVar("T")
 
 
 class Quantity(_Strict, Generic[T]):
-    """A methodological number with its unit and its source."""
+    """A methodological number with its unit and its source.
+
+    ``kind`` says how the value is written in reports: a quantity with Czech number
+    format, or a year, an identifier (a seed) or a code, written as is.
+    """
 
     value: T
     unit: Annotated[str, Field(min_length=1)]
     source: Annotated[str, Field(min_length=1)]
+    kind: Literal["quantity", "year", "identifier", "code"] = "quantity"
 
 
 Int = Quantity[StrictInt]
@@ -173,6 +178,7 @@ class DemandParams(_Strict):
 
 
 class PlanParams(_Strict):
+    registry_tolerance: Num
     on_track_tolerance: Num
 
 
@@ -205,22 +211,29 @@ class Methodology(_Strict):
         return out
 
     def frame(self) -> pd.DataFrame:
-        """One row per parameter: name, value, unit and source (for the report)."""
-        return pd.DataFrame(
-            [
-                {
-                    "parameter": f"{section}.{key}",
-                    # tables of rules are listed in the methodology file itself
-                    "value": q.value
-                    if isinstance(q.value, int | float | str)
-                    else "tabulka v params/methodology.yaml",
-                    "unit": q.unit,
-                    "source": q.source,
-                }
-                for section, model in self
-                for key, q in model
-            ]
-        )
+        """One row per parameter: name, value, kind, unit and source (for the report).
+
+        Nested values (tables of rules, lists of codes or years) are written out by
+        :mod:`analysis.chapters.appendix`; here they are named ``table``.
+        """
+        rows = []
+        for section, model in self:
+            for key, q in model:
+                value = q.value
+                if isinstance(value, list) and all(isinstance(v, int) for v in value):
+                    value = ", ".join(str(v) for v in value)
+                elif not isinstance(value, int | float | str):
+                    value = None
+                rows.append(
+                    {
+                        "parameter": f"{section}.{key}",
+                        "value": value,
+                        "kind": "table" if value is None else q.kind,
+                        "unit": q.unit,
+                        "source": q.source,
+                    }
+                )
+        return pd.DataFrame(rows)
 
 
 class Region(_Strict):

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data.demo.services import SPECS
+from analysis.demo.services import SPECS
 from analysis.methods.accessibility import DemandIndex, pairs_within, two_step_fca, zone_weights
 from analysis.readers.territory import read_coordinates, read_cr_municipalities
 

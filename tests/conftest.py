@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.data.demo import DEFAULT_SEED, generate_demo
+from analysis.demo import DEFAULT_SEED, generate_demo
 from analysis.params import load_run_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.codelists import FORMS, SERVICE_TYPES
-from analysis.data.demo import generate_demo
 from analysis.data.loading import load_dataset
+from analysis.demo import generate_demo
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.chapter_registry import CHAPTER_NAMES
 from analysis.publish import pipeline
 from analysis.resources import demo_params_file
 from tests.conftest import REPO_ROOT
@@ -35,7 +36,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_ships_notebooks_parameters_catalogue_and_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for chapter in ("00_data", "01_network", "02_demand", "03_plan"):
+    for chapter in CHAPTER_NAMES:
         assert f"analysis/notebooks/{chapter}.ipynb" in names
     assert {
         "analysis/defaults/demo.yaml",
@@ -80,7 +81,7 @@ def test_installed_wheel_renders_the_demo_outside_the_checkout(wheel, tmp_path):
     assert (report / "tables" / "network_capacity_by_type.csv").is_file()
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["git"]["commit"] == "unknown"  # no checkout: the version identifies it
-    assert set(manifest["notebooks"]) == {"00_data", "01_network", "02_demand", "03_plan"}
+    assert set(manifest["notebooks"]) == set(CHAPTER_NAMES)
     # The installed package computes exactly what the checkout computes.
     checkout = pipeline.run(
         demo_params_file(), data_dir=work / "data" / "demo", reports_dir=tmp_path, progress=False

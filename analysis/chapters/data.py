@@ -40,7 +40,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,
         rebasing_text=rebasing_text(rebasing),
-        methodology=methodology.frame(),
+        methodology=methodology_table(methodology),
         methodology_formats={"value": f.auto},
     )
 
@@ -80,3 +80,14 @@ def rebasing_text(rebasing: pd.DataFrame) -> str:
             "nevysvětluje."
         )
     return text
+
+
+def methodology_table(methodology: Methodology) -> pd.DataFrame:
+    """Every parameter with its value as the report writes it: quantities as numbers,
+    years, identifiers and codes as written, nested tables by reference to the appendix."""
+    frame = methodology.frame()
+    value = frame["value"].astype(object)
+    written = frame["kind"].isin(["year", "identifier", "code"])
+    value[written] = value[written].map(str)
+    value[frame["kind"] == "table"] = "tabulka v příloze (Parametry metodiky)"
+    return frame.assign(value=value).drop(columns="kind")

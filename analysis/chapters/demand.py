@@ -265,6 +265,8 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         need_region.loc[(group, variant), ["low", "high"]] = s
     need_region = need_region.reset_index()
     need_region["group_name"] = need_region["group"].map(GROUP_NAMES)
+    persons = ["reference_population", "low", "median", "high"]
+    need_region[persons] = need_region[persons].round().astype(int)  # persons are whole
     mid_need = need_region[need_region["variant"] == "middle"]
     need_fig = interval_bars(mid_need, "group_name")
     need_orp = (
@@ -273,6 +275,8 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         .reset_index()
     )
     need_orp.insert(1, "orp_name", need_orp["orp_code"].map(names))
+    groups = [c for c in need_orp.columns if c in GROUP_NAMES]
+    need_orp[groups] = need_orp[groups].round().astype(int)
 
     services = active_services(ds.services, reference_date(year))
     complete = ds.is_complete("services")
@@ -376,7 +380,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         need_region=need_region,
         need_figure=need_fig,
         need_orp=need_orp,
-        need_degree=demand.need_by_degree(need_region, ds),
+        need_degree=whole_persons(
+            demand.need_by_degree(need_region, ds), ["low", "median", "high"]
+        ),
         gaps=gap_all,
         gaps_shown=shown,
         gap_heatmap=heat,
@@ -415,6 +421,13 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         else ("services", "population"),
         rate_formats={"rate": f.fmt_percent_share(RATE_DECIMALS)},
     )
+
+
+def whole_persons(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Counts of persons rounded to whole persons (an empty table stays empty)."""
+    if table.empty:
+        return table
+    return table.assign(**{c: table[c].round().astype(int) for c in columns})
 
 
 def area_names(ds: Dataset) -> dict[str, str]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.data.dataset import Dataset
 from analysis.methods import plan_evaluation as pe
+from analysis.methods.network import reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import action_plan_note, plan_note
@@ -46,6 +47,9 @@ class PlanChapter:
     action_list_caption: str
     progress_formats: dict
     action_formats: dict
+    registry: pd.DataFrame
+    registry_text: str
+    registry_caption: str
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
@@ -60,6 +64,18 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
         )
         summary = summary_text(progress, tolerance)
         indicators, counts = pe.progress_table(progress), pe.status_counts(progress)
+    registry = pd.DataFrame()
+    registry_text = ""
+    if has_plan and ds.is_complete("services"):
+        registry = pe.registry_check(
+            ds.plan_indicators,
+            ds.plan_indicator_values,
+            ds.services,
+            ds.municipalities,
+            reference_date(year),
+            methodology.plan.registry_tolerance.value,
+        )
+        registry_text = registry_summary(registry, methodology.plan.registry_tolerance.value)
     if has_action:
         action_summary = pe.action_plan_summary(ds.action_plan, year)
         action_list = pe.action_plan_list(ds.action_plan, ds.municipalities, year)
@@ -75,6 +91,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
         action_list_caption=f"Záměry akčního plánu na rok {year}",
         progress_formats=PROGRESS_FORMATS,
         action_formats=ACTION_FORMATS,
+        registry=registry,
+        registry_text=registry_text,
+        registry_caption=f"Indikátory plánu a registr poskytovatelů k 1. 1. {year}",
     )
 
 
@@ -123,3 +142,41 @@ def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
             + "."
         )
     return text
+
+
+def registry_summary(check: pd.DataFrame, tolerance: float) -> str:
+    """How many registry-linked indicators agree with the registry, naming the others."""
+    if check.empty:
+        return ""
+    off = check[check["agreement"] == "nesoulad"]
+    text = (
+        plural(
+            len(check),
+            (
+                "{n} indikátor plánu lze",
+                "{n} indikátory plánu lze",
+                "{n} indikátoru plánu lze",
+                "{n} indikátorů plánu lze",
+            ),
+        )
+        + " ověřit v registru poskytovatelů (stejný druh služby, forma a jednotka). "
+    )
+    if off.empty:
+        return text + (
+            "Poslední hodnoty všech se shodují s registrem (odchylka nejvýše "
+            f"{f.percent(100 * tolerance, 0)})."
+        )
+    return text + (
+        plural(
+            len(off),
+            (
+                "{n} se od registru liší",
+                "{n} se od registru liší",
+                "{n} se od registru liší",
+                "{n} se od registru liší",
+            ),
+        )
+        + f" o více než {f.percent(100 * tolerance, 0)}: "
+        + "; ".join(off["name"])
+        + ". Hodnoty je třeba sjednotit, než se plnění vyhodnotí."
+    )

@@ -27,6 +27,11 @@ REGION_CODE = r"^CZ[0-9A-Z]{3}$"
 DISTRICT_CODE = r"^CZ[0-9A-Z]{4}$"
 AREA_LEVELS = ("obec", "orp", "okres", "kraj", "stat")
 SEXES = ("M", "F", "T")  # men, women, both sexes (where only totals exist)
+# What a plan indicator linked to the registry counts there.
+REGISTRY_MEASURES = {
+    "capacity": "registrovaná kapacita druhu (v jednotce a formě indikátoru)",
+    "orps_with_service": "počet ORP s alespoň jednou službou druhu",
+}
 INTENTION_STATUSES = ("splneno", "castecne", "probiha", "nesplneno", "planovano")
 
 
@@ -230,6 +235,32 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "target_value": pa.Column(float, coerce=True),
             "target_year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
             "source": _text(),
+            # Optional link to the registry: what the indicator counts there, so that the
+            # report can set the registry's own figure beside the plan's.
+            "registry_measure": pa.Column(
+                str,
+                pa.Check.isin(list(REGISTRY_MEASURES)),
+                nullable=True,
+                required=False,
+                coerce=True,
+            ),
+            "registry_service_type": pa.Column(
+                "Int64",
+                pa.Check.isin(sorted(SERVICE_TYPES)),
+                nullable=True,
+                required=False,
+                coerce=True,
+            ),
+            "registry_form": pa.Column(
+                str, pa.Check.isin(sorted(FORMS)), nullable=True, required=False, coerce=True
+            ),
+            "registry_unit": pa.Column(
+                str,
+                pa.Check.isin(sorted(CAPACITY_UNITS)),
+                nullable=True,
+                required=False,
+                coerce=True,
+            ),
         },
         checks=[
             pa.Check(

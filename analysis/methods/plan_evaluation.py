@@ -8,6 +8,8 @@ share by no more than the tolerance (a methodology parameter).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -131,3 +133,69 @@ def action_plan_list(
             "status",
         ]
     ]
+
+
+def registry_value(
+    services: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    measure: str,
+    service_type: int,
+    form: str | None,
+    unit: str | None,
+) -> float:
+    """What a registry-linked indicator counts in a set of (active) services: the
+    capacity of a type in a form and unit, or the ORPs with at least one such service."""
+    s = services[services["service_type_code"] == service_type]
+    if form is not None and not pd.isna(form):
+        s = s[s["form"] == form]
+    if measure == "capacity":
+        return float(s.loc[s["capacity_unit"] == unit, "capacity"].sum())
+    orps = s.merge(municipalities[["municipality_code", "orp_code"]], on="municipality_code")
+    return float(orps["orp_code"].nunique())
+
+
+def registry_check(
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    services: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    registry_date: dt.date,
+    tolerance: float,
+) -> pd.DataFrame:
+    """Each registry-linked indicator's latest value beside the registry's figure on
+    ``registry_date`` (the services active then), and whether they agree within
+    ``tolerance`` (a share of the registry's figure)."""
+    if "registry_measure" not in indicators or indicators["registry_measure"].isna().all():
+        return pd.DataFrame()
+    ts = pd.Timestamp(registry_date)
+    active = services[
+        (services["active_from"] <= ts)
+        & (services["active_to"].isna() | (services["active_to"] >= ts))
+    ]
+    latest = values.sort_values("year").groupby("indicator_id").last()
+    rows = []
+    for r in indicators.dropna(subset=["registry_measure"]).itertuples():
+        reg = registry_value(
+            active,
+            municipalities,
+            r.registry_measure,
+            int(r.registry_service_type),
+            r.registry_form,
+            r.registry_unit,
+        )
+        plan = latest["value"].get(r.indicator_id, np.nan)
+        year = latest["year"].get(r.indicator_id, pd.NA)
+        differs = pd.isna(plan) or abs(plan - reg) > tolerance * max(reg, 1.0)
+        rows.append(
+            {
+                "indicator_id": r.indicator_id,
+                "name": r.name,
+                "unit": r.unit,
+                "latest_year": year,
+                "latest_value": plan,
+                "registry_value": reg,
+                "difference": plan - reg,
+                "agreement": "nesoulad" if differs else "shoda",
+            }
+        )
+    return pd.DataFrame(rows)

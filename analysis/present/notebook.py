@@ -101,19 +101,22 @@ class Chapter:
         formats: Mapping[str, formatting.Formatter] | None = None,
         total_row: bool = False,
         max_rows: int | None = None,
+        cite_as: str | None = None,
     ) -> None:
         """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML.
 
         An empty table is still written (header only) and shown as a note that the data
-        are not available, so that a partial report says what is missing.
+        are not available, so that a partial report says what is missing. ``cite_as``
+        replaces the source line computed from ``sources`` (e.g. a parameter's source).
         """
+        cite = f"Zdroj: {cite_as}" if cite_as else self.cite(*sources)
         self._write("tables", f"{name}.csv", self._csv(df))
         if df.empty:
             display(
                 HTML(
                     f'<figure class="table missing" id="tab-{name}"><figcaption>'
                     f'{html.escape(caption)}</figcaption><p class="note">Údaje nejsou k '
-                    f"dispozici ({html.escape(self.cite(*sources))}).</p></figure>"
+                    f"dispozici ({html.escape(cite)}).</p></figure>"
                 )
             )
             return
@@ -134,8 +137,7 @@ class Chapter:
         display(
             HTML(
                 f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
-                f'</figcaption>{body}{note}<p class="source">{html.escape(self.cite(*sources))}'
-                f"</p></figure>"
+                f'</figcaption>{body}{note}<p class="source">{html.escape(cite)}</p></figure>'
             )
         )
 

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Point, Polygon, mapping
 
-from analysis.data.demo.names import RIVERS, place_names
+from analysis.demo.names import RIVERS, place_names
 
 REGION_CODE = "CZX00"  # 'X' never occurs in real Czech NUTS codes (CZ010 … CZ080)
 REGION_NAME = "Vzorový kraj"

@@ -7,8 +7,16 @@ indicators with a baseline (2022) and a target (2025), and yearly development in
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
+
+from analysis.methods.network import active_services
+from analysis.methods.plan_evaluation import registry_value
+
+BASELINE_YEAR, TARGET_YEAR = 2022, 2025
+BASE_YEARS = (2022, 2023, 2024)  # baseline and the monitored years
 
 PRIORITIES = [
     ("P1", "Podpora setrvání seniorů v přirozeném prostředí", "seniori"),
@@ -33,7 +41,23 @@ MEASURES = [
     ("M6.2", "P6", "Informovanost veřejnosti o sociálních službách"),
 ]
 
-# (id, measure, name, unit, baseline 2022, target 2025, yearly drift as share of the gap)
+# Registry links of indicators that the registry can count (measure, type, form, unit):
+# their values are the demo registry's own figures, so that the plan and the network
+# chapter of the demo report agree.
+REGISTRY_LINKS = {
+    "I1.1": ("capacity", 4, "ter", "klient"),
+    "I1.2": ("orps_with_service", 3, None, None),
+    "I1.3": ("capacity", 8, "pob", "luzka"),
+    "I2.1": ("capacity", 14, "pob", "luzka"),
+    "I3.2": ("capacity", 15, "pob", "luzka"),
+    "I4.1": ("orps_with_service", 28, None, None),
+    "I4.2": ("capacity", 25, "amb", "klient"),
+    "I5.1": ("capacity", 20, "pob", "luzka"),
+}
+
+# (id, measure, name, unit, baseline 2022, target 2025, yearly drift as share of the gap);
+# for registry-linked indicators baseline and values come from the registry and the
+# target keeps the planned relative change.
 INDICATORS = [
     ("I1.1", "M1.1", "Kapacita pečovatelské služby (terénní forma)", "klienti", 420, 500, 0.35),
     ("I1.2", "M1.1", "Počet ORP s dostupnou osobní asistencí", "ORP", 8, 12, 0.3),
@@ -70,30 +94,62 @@ INTENTIONS = [
 ]
 
 
-def generate_plan(orp_codes: list[str], rng: np.random.Generator) -> dict[str, pd.DataFrame]:
-    """The five plan tables of the canonical data model."""
+def _registry_figure(
+    services: pd.DataFrame, municipalities: pd.DataFrame, link: tuple, year: int
+) -> float:
+    """The registry's figure for an indicator at the end of ``year`` (1 Jan of the next)."""
+    active = active_services(services, dt.date(year + 1, 1, 1))
+    return registry_value(active, municipalities, *link)
+
+
+def generate_plan(
+    services: pd.DataFrame, municipalities: pd.DataFrame, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
+    """The five plan tables of the canonical data model, consistent with the registry."""
+    orp_codes = sorted(municipalities["orp_code"].unique())
+    services = services.assign(
+        active_from=pd.to_datetime(services["active_from"]),
+        active_to=pd.to_datetime(services["active_to"]),
+    )
     priorities = pd.DataFrame(PRIORITIES, columns=["priority_id", "name", "target_group"])
     measures = pd.DataFrame(MEASURES, columns=["measure_id", "priority_id", "name"])
     ind_rows, value_rows = [], []
     for iid, mid, name, unit, base, target, drift in INDICATORS:
+        link = REGISTRY_LINKS.get(iid)
+        if link is not None:
+            figures = {y: _registry_figure(services, municipalities, link, y) for y in BASE_YEARS}
+            ratio = target / base
+            base = figures[BASELINE_YEAR]
+            target = float(round(base * ratio)) if base else float(target)
+            if link[0] == "orps_with_service":
+                target = float(min(len(orp_codes), max(target, base + 1)))
         ind_rows.append(
             {
                 "indicator_id": iid,
                 "measure_id": mid,
                 "name": name,
                 "unit": unit,
-                "baseline_year": 2022,
+                "baseline_year": BASELINE_YEAR,
                 "baseline_value": base,
                 "target_value": target,
-                "target_year": 2025,
-                "source": "monitoring krajského úřadu (smyšlená data)",
+                "target_year": TARGET_YEAR,
+                "source": "monitoring krajského úřadu (smyšlená data)"
+                if link is None
+                else "registr poskytovatelů (smyšlená data), stav k 31. 12.",
+                "registry_measure": None if link is None else link[0],
+                "registry_service_type": None if link is None else link[1],
+                "registry_form": None if link is None else link[2],
+                "registry_unit": None if link is None else link[3],
             }
         )
         value = float(base)
-        for year in (2023, 2024):
-            value += (target - base) * drift * rng.uniform(0.3, 1.6)
-            if unit in ("ORP", "lokality", "osoby", "lůžka", "klienti"):
-                value = float(round(value))
+        for year in BASE_YEARS[1:]:
+            if link is not None:
+                value = figures[year]
+            else:
+                value += (target - base) * drift * rng.uniform(0.3, 1.6)
+                if unit in ("ORP", "lokality", "osoby", "lůžka", "klienti"):
+                    value = float(round(value))
             value_rows.append({"indicator_id": iid, "year": year, "value": round(value, 1)})
     statuses = ["splneno", "castecne", "probiha", "nesplneno", "planovano"]
     intentions = []
@@ -116,7 +172,7 @@ def generate_plan(orp_codes: list[str], rng: np.random.Generator) -> dict[str, p
     return {
         "plan_priorities": priorities,
         "plan_measures": measures,
-        "plan_indicators": pd.DataFrame(ind_rows),
+        "plan_indicators": pd.DataFrame(ind_rows).astype({"registry_service_type": "Int64"}),
         "plan_indicator_values": pd.DataFrame(value_rows),
         "action_plan": pd.DataFrame(intentions).astype({"service_type_code": "Int64"}),
     }

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data.demo.geography import REGION_CODE, REGION_NAME, build_territory
-from analysis.data.demo.plan import generate_plan
-from analysis.data.demo.population import simulate_population
-from analysis.data.demo.services import generate_finance, generate_services
+from analysis.demo.geography import REGION_CODE, REGION_NAME, build_territory
+from analysis.demo.plan import generate_plan
+from analysis.demo.population import simulate_population
+from analysis.demo.services import generate_finance, generate_services
 from analysis.params import DEFAULT_FILES
 
 DEFAULT_SEED = 20250101
@@ -43,7 +43,7 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     latest = population[population["year"] == LAST_YEAR].groupby("area_code")["population"].sum()
     services = generate_services(munis, latest, rng)
     finance = generate_finance(services, FINANCE_YEARS, rng)
-    plan = generate_plan(sorted(munis["orp_code"].unique()), rng)
+    plan = generate_plan(services, munis, rng)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))

@@ -1,0 +1,166 @@
+"""Chapter 90_appendix: every nested parameter table in Czech with units and sources, the
+formulas of the headline numbers, and the abbreviations used in the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES, TARGET_GROUPS
+from analysis.data.dataset import Dataset
+from analysis.methods.demography import age_range_label
+from analysis.params import Methodology
+from analysis.present import formatting as f
+from analysis.present.labels import PLANNING_LEVELS, VARIANTS
+
+ABBREVIATIONS = {
+    "2SFCA": "dvoukrokový index dostupnosti s plovoucí spádovou oblastí (two-step floating "
+    "catchment area)",
+    "E2SFCA": "2SFCA s vahami podle vzdálenosti (enhanced 2SFCA)",
+    "ČSÚ": "Český statistický úřad",
+    "DOZP": "domov pro osoby se zdravotním postižením",
+    "DS": "domov pro seniory",
+    "DZR": "domov se zvláštním režimem",
+    "IS": "interval spolehlivosti",
+    "MPSV": "Ministerstvo práce a sociálních věcí",
+    "NZDM": "nízkoprahové zařízení pro děti a mládež",
+    "ORP": "obec s rozšířenou působností (i její správní obvod)",
+    "OZP": "osoby se zdravotním postižením",
+    "p. b.": "procentní bod",
+    "PnP": "příspěvek na péči",
+    "RPSS": "Registr poskytovatelů sociálních služeb (MPSV)",
+    "RÚIAN": "Registr územní identifikace, adres a nemovitostí (ČÚZK)",
+    "SAS": "sociálně aktivizační služby",
+    "SLDB": "Sčítání lidu, domů a bytů",
+    "SPRSS": "střednědobý plán rozvoje sociálních služeb",
+    "ÚZIS": "Ústav zdravotnických informací a statistiky ČR",
+    "WPP": "World Population Prospects (OSN)",
+}
+
+
+@dataclass
+class AppendixChapter:
+    need_rates: pd.DataFrame
+    service_mix: pd.DataFrame
+    service_types: pd.DataFrame
+    zones: pd.DataFrame
+    rules: pd.DataFrame
+    variants: pd.DataFrame
+    formulas: str
+    abbreviations: pd.DataFrame
+    sources: dict[str, str]  # caption suffix per table: unit and source of the parameter
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter:
+    """The nested parameter tables of the methodology, written out in Czech."""
+    net, dem, proj = methodology.network, methodology.demand, methodology.projection
+    need = pd.DataFrame(
+        [
+            {
+                "group": TARGET_GROUPS[g],
+                "reference_ages": age_range_label(r.ages),
+                "rate": f.percent(100 * r.rate, 2),
+                "uncertainty": f.percent(100 * r.uncertainty, 0),
+            }
+            for g, r in dem.need_rates.value.items()
+        ]
+    )
+    mix = pd.DataFrame(
+        [
+            {
+                "group": TARGET_GROUPS[m.group],
+                "service_type": SERVICE_TYPES[m.service_type].name,
+                "capacity_unit": CAPACITY_UNITS[m.unit],
+                "per_person": f.auto(m.per_person),
+            }
+            for m in dem.service_mix.value
+        ]
+    )
+    types = pd.DataFrame(
+        [
+            {
+                "service_type_code": code,
+                "service_type": SERVICE_TYPES[code].name,
+                "reference_ages": " / ".join(age_range_label(a) for a in rule.ages),
+                "threshold_km": rule.threshold_km,
+                "catchment_km": rule.catchment_km,
+                "planning_level": PLANNING_LEVELS[rule.planning_level],
+            }
+            for code, rule in sorted(net.service_types.value.items())
+        ]
+    )
+    zones = pd.DataFrame(
+        [
+            {
+                "zone": i,
+                "upper_share": f.percent(100 * upper, 0),
+                "weight": f.number(weight, 2),
+            }
+            for i, (upper, weight) in enumerate(net.e2sfca_zones.value, start=1)
+        ]
+    )
+    rules = pd.DataFrame(
+        [
+            {
+                "rule": r.name,
+                "if_any": ", ".join(SERVICE_TYPES[c].short for c in r.if_any),
+                "require_any": ", ".join(SERVICE_TYPES[c].short for c in r.require_any),
+            }
+            for r in net.complementary_rules.value
+        ]
+    )
+    variants = pd.DataFrame(
+        [
+            {
+                "assumption": label,
+                **{VARIANTS[v]: f.auto(q.value[v]) for v in ("low", "middle", "high")},
+                "unit": q.unit,
+            }
+            for label, q in (
+                ("úhrnná plodnost", proj.total_fertility),
+                ("saldo migrace", proj.net_migration),
+                ("roční pokles úmrtnosti", proj.mortality_improvement),
+            )
+        ]
+    )
+    abbreviations = pd.DataFrame(
+        sorted(ABBREVIATIONS.items(), key=lambda kv: kv[0].casefold()),
+        columns=["abbreviation", "meaning"],
+    )
+    per = f.number(net.per_population.value)
+    return AppendixChapter(
+        need_rates=need,
+        service_mix=mix,
+        service_types=types,
+        zones=zones,
+        rules=rules,
+        variants=variants,
+        formulas=(
+            "- **Pokrytí** druhu služby v ORP = registrovaná kapacita v ORP ÷ referenční "
+            f"populace ORP × {per}.\n"
+            "- **Osoby v potřebě** ve skupině = referenční populace skupiny (projekce) × míra "
+            "potřeby (tabulka Míry potřeby); interval z "
+            f"{f.number(dem.draws.value)} simulací log-normální míry.\n"
+            "- **Poptávka** po druhu služby = osoby v potřebě × kapacita na osobu v potřebě "
+            "(tabulka Kapacita na osobu v potřebě), sečtená za území úrovně plánování druhu.\n"
+            "- **Mezera** = registrovaná kapacita − poptávka; *nedostatek*, když celý interval "
+            "mezery leží pod nulou.\n"
+            "- **2SFCA**: každé místo služby dělí svou kapacitu obyvateli referenční skupiny ve "
+            "spádové vzdálenosti; obec sečte podíly všech míst ve spádové vzdálenosti "
+            f"(× {per}); E2SFCA váží obyvatele a místa podle pásem vzdálenosti."
+        ),
+        abbreviations=abbreviations,
+        sources={
+            "need_rates": f"{dem.need_rates.unit}. Zdroj parametru: {dem.need_rates.source}",
+            "service_mix": f"{dem.service_mix.unit}. Zdroj parametru: {dem.service_mix.source}",
+            "service_types": f"Zdroj parametru: {net.service_types.source}",
+            "zones": f"{net.e2sfca_zones.unit}. Zdroj parametru: {net.e2sfca_zones.source}",
+            "rules": f"Zdroj parametru: {net.complementary_rules.source}",
+            "variants": "Zdroj parametrů: "
+            + "; ".join(
+                q.source
+                for q in (proj.total_fertility, proj.net_migration, proj.mortality_improvement)
+            ),
+        },
+    )
