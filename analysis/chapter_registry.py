@@ -24,6 +24,12 @@ class ChapterSpec:
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
+        "00_summary",
+        "analysis.chapters.summary",
+        ("ages", "network", "demand", "plan"),
+        "Hlavní zjištění",
+    ),
+    ChapterSpec(
         "00_data", "analysis.chapters.data", ("ages", "report"), "Vstupní data a jejich kontrola"
     ),
     ChapterSpec(

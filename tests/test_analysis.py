@@ -12,7 +12,7 @@ from analysis.methods.demography import ageing_by_area, pyramid, totals_by_area
 from analysis.methods.network import active_services, capacity_by_type, orp_capacity
 from analysis.methods.plan_evaluation import STATUS_LABELS, indicator_progress
 from analysis.present import formatting as f
-from analysis.present.maps import class_breaks
+from analysis.present.maps import class_breaks, classify, legend_labels
 
 MUNIS = pd.DataFrame(
     {
@@ -157,10 +157,16 @@ def test_indicator_status_against_elapsed_time():
 
 def test_class_breaks_enclose_values_and_are_readable():
     values = np.array([20.74, 21.1, 21.9, 22.4, 23.27, 22.0])
-    breaks, digits = class_breaks(values)
+    breaks, digits, zero_class = class_breaks(values)
     assert breaks[0] <= values.min() and breaks[-1] >= values.max()
     assert np.all(np.diff(breaks) > 0)
-    assert digits == 1
+    assert digits == 1 and not zero_class
+    # Each value falls in the class whose printed bounds hold it (upper bounds inclusive).
+    classes = classify(values, breaks)
+    for v, c in zip(values, classes, strict=True):
+        assert (c == 0 or v > breaks[c]) and v <= breaks[c + 1]
+    labels = legend_labels(breaks, digits, zero_class)
+    assert all(label.startswith("> ") for label in labels[1:])  # bounds never overlap
 
 
 def test_czech_number_formats():
@@ -180,7 +186,12 @@ def test_html_table_formats_whole_floats_without_decimals():
 
 
 def test_class_breaks_give_zero_its_own_class():
+    # 21 of 22 ORPs without capacity: zero is a class of its own, not "0,00 – 0,24".
+    values = np.array([0.0] * 21 + [0.24])
+    breaks, digits, zero_class = class_breaks(values)
+    assert zero_class and breaks[1] == 0
+    assert classify(values, breaks).tolist() == [0] * 21 + [1]
+    assert legend_labels(breaks, digits, zero_class)[0] == "0"
     values = np.array([0, 0, 0, 0, 0, 0, 3.2, 7.5, 12.0, 30.0])
-    breaks, _ = class_breaks(values)
-    assert breaks[0] == 0 and 0 < breaks[1] <= 3.2
-    assert breaks[-1] >= 30.0
+    breaks, _, zero_class = class_breaks(values)
+    assert zero_class and breaks[-1] >= 30.0 and (classify(values, breaks)[:6] == 0).all()

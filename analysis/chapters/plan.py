@@ -37,6 +37,7 @@ ACTION_FORMATS = {"capacity_change": f.fmt_signed(0), "cost_czk": f.fmt(0), "yea
 @dataclass
 class PlanChapter:
     summary: str
+    headline: str
     missing: str
     action_note: str
     indicators: pd.DataFrame
@@ -57,12 +58,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
     tolerance = methodology.plan.on_track_tolerance.value
     has_plan, has_action = ds.is_complete("plan"), ds.is_complete("action_plan")
     indicators = counts = action_summary = action_list = pd.DataFrame()
-    summary = ""
+    summary = headline = ""
     if has_plan:
         progress = pe.indicator_progress(
             ds.plan_indicators, ds.plan_indicator_values, year, tolerance
         )
         summary = summary_text(progress, tolerance)
+        headline = status_sentence(progress)
         indicators, counts = pe.progress_table(progress), pe.status_counts(progress)
     registry = pd.DataFrame()
     registry_text = ""
@@ -81,6 +83,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
         action_list = pe.action_plan_list(ds.action_plan, ds.municipalities, year)
     return PlanChapter(
         summary=summary,
+        headline=headline,
         missing=plan_note(ds),
         action_note=action_plan_note(ds),
         indicators=indicators,
@@ -97,16 +100,15 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
     )
 
 
-def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
-    """One paragraph on how many indicators are achieved, on track or behind."""
+def status_sentence(progress: pd.DataFrame) -> str:
+    """How many indicators are achieved, on track or behind (one sentence, no period)."""
     counts = progress["status"].value_counts()
     labels = pe.STATUS_LABELS
-    behind = progress.loc[progress["status"] == labels["behind"], "name"].tolist()
     n = len(progress)
     achieved = counts.get(labels["achieved"], 0)
     on_track = counts.get(labels["on_track"], 0)
     lagging = counts.get(labels["behind"], 0)
-    text = (
+    return (
         plural(
             n,
             (
@@ -132,7 +134,14 @@ def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
         )
         + " a "
         + plural(lagging, ("{n} zaostává", "{n} zaostávají", "{n} zaostává", "{n} zaostává"))
-        + " (plnění nižší než uplynulý podíl období plánu o více než "
+    )
+
+
+def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
+    """One paragraph on how many indicators are achieved, on track or behind."""
+    behind = progress.loc[progress["status"] == pe.STATUS_LABELS["behind"], "name"].tolist()
+    text = (
+        status_sentence(progress) + " (plnění nižší než uplynulý podíl období plánu o více než "
         f"{f.percent(100 * tolerance, 0)} plánované změny)."
     )
     if behind:

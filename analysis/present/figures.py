@@ -81,13 +81,14 @@ def percent_heatmap(
     table: pd.DataFrame, label: str, diverging: bool = False
 ) -> matplotlib.figure.Figure:
     """Heatmap of percentages, rows = areas, columns = service types: shares 0–100 %
-    (red = low), or with ``diverging`` relative differences −100…100 % around zero."""
+    (dark = low; cividis, readable with colour-vision deficiency), or with ``diverging``
+    relative differences −100…100 % around zero (red–blue)."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 2.2))
     scale = (
         {"cmap": "RdBu", "center": 0, "vmin": -100, "vmax": 100}
         if diverging
-        else {"cmap": "RdYlGn", "vmin": 0, "vmax": 100}
+        else {"cmap": "cividis", "vmin": 0, "vmax": 100}
     )
     sns.heatmap(
         table,

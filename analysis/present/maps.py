@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 
+import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.collections import PatchCollection
-from matplotlib.colors import BoundaryNorm
 from matplotlib.patches import Polygon as MplPolygon
 
 from analysis.present import formatting
@@ -34,13 +34,38 @@ def _flat(geom: shapely.Geometry, kx: float) -> shapely.Geometry:
     return shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
 
 
+KM_PER_DEGREE = 111.32  # length of one degree of latitude (and of scaled longitude)
+SCALE_BAR_KM = (5, 10, 20, 25, 50, 100)
+MISSING_COLOUR = (0.9, 0.9, 0.9, 1)
+
+
+def scale_bar(ax: plt.Axes) -> None:
+    """A scale bar in km in the lower right corner (map units are degrees of latitude)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    width_km = (x1 - x0) * KM_PER_DEGREE
+    km = max([s for s in SCALE_BAR_KM if s <= width_km / 4], default=SCALE_BAR_KM[0])
+    length = km / KM_PER_DEGREE
+    x, y = x1 - (x1 - x0) * 0.04 - length, y0 + (y1 - y0) * 0.04
+    ax.plot([x, x + length], [y, y], color="black", lw=2, solid_capstyle="butt")
+    ax.text(x + length / 2, y + (y1 - y0) * 0.015, f"{km} km", ha="center", va="bottom", fontsize=7)
+
+
 def _finish(
-    fig: plt.Figure, ax: plt.Axes, handles: list, labels: list[str], title: str, legend_title: str
+    fig: plt.Figure,
+    ax: plt.Axes,
+    handles: list,
+    labels: list[str],
+    title: str,
+    legend_title: str,
+    kx: float,
 ) -> plt.Figure:
-    """Equal-aspect map without axes, legend on the right."""
+    """Equal-aspect map without axes, legend on the right, scale bar."""
     ax.autoscale_view()
+    ax.margins(0.05)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    scale_bar(ax)
     ax.set_title(title)
     fig.legend(
         handles,
@@ -55,37 +80,50 @@ def _finish(
     return fig
 
 
-def legend_labels(breaks: np.ndarray, decimals: int, values: np.ndarray) -> list[str]:
-    """``from – to`` per class; a first class that holds only zeros reads ``0``."""
-    labels = [
-        f"{formatting.number(breaks[i], decimals)} – {formatting.number(breaks[i + 1], decimals)}"
-        for i in range(len(breaks) - 1)
-    ]
-    finite = values[np.isfinite(values)]
-    if breaks[0] == 0 and len(breaks) > 2 and not ((finite > 0) & (finite < breaks[1])).any():
-        labels[0] = "0"
+def legend_labels(breaks: np.ndarray, decimals: int, zero_class: bool) -> list[str]:
+    """Non-overlapping class labels: ``≤ b1``, ``> b1 – b2``, …; a zero class reads
+    ``0``. Upper bounds are inclusive, as the classification uses them."""
+    n = formatting.number
+    labels = []
+    for i in range(len(breaks) - 1):
+        lo, hi = breaks[i], breaks[i + 1]
+        if i == 0:
+            labels.append("0" if zero_class else f"{n(lo, decimals)} – {n(hi, decimals)}")
+        else:
+            labels.append(f"> {n(lo, decimals)} – {n(hi, decimals)}")
     return labels
 
 
-def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int]:
-    """Quantile class breaks, rounded to the precision of the data's spread (readable
-    legends); the lowest and highest breaks always enclose every value. Returns the
-    breaks and the number of decimals they are rounded to."""
+def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int, bool]:
+    """Class breaks by quantiles (mapclassify), rounded to the precision of the data's
+    spread for readable legends; zero gets a class of its own when some areas have none
+    (many zeros would otherwise swallow the quantiles and paint everything alike).
+    Returns the breaks (lowest value first, then inclusive upper bounds), the decimals
+    they are rounded to, and whether the first class holds only zeros."""
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return np.array([0.0, 1.0]), 0, False
     positive = values[values > 0]
-    if k > 2 and len(positive) and (values == 0).any() and np.unique(positive).size > 1:
-        # Many areas without any capacity would swallow the quantiles: give zero a class
-        # of its own and split the positive values into the remaining classes.
-        rest, digits = class_breaks(positive, k - 1)
-        return np.unique(np.concatenate([[0.0], rest])), digits
-    qs = np.nanquantile(values, np.linspace(0, 1, k + 1))
-    spread = float(np.nanmax(values) - np.nanmin(values))
+    zero_class = bool((values == 0).any() and positive.size and k > 2)
+    rest = positive if zero_class else values
+    spread = float(rest.max() - rest.min())
     digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
-    breaks = np.unique(np.round(qs, digits))
-    breaks[0] = min(breaks[0], np.nanmin(values))
-    breaks[-1] = max(breaks[-1], np.nanmax(values))
-    if len(breaks) < 2:
-        breaks = np.array([breaks[0], breaks[0] + 1])
-    return breaks, digits
+    classes = min(k - 1 if zero_class else k, np.unique(rest).size)
+    one_class = np.array([rest.max()])
+    uppers = one_class if classes < 2 else mapclassify.Quantiles(rest, k=classes).bins
+    # Rounding must not move a value into another class: round the bounds up.
+    scale = 10.0**digits
+    uppers = np.unique(np.ceil(np.asarray(uppers) * scale - 1e-9) / scale)
+    uppers[-1] = max(uppers[-1], rest.max())
+    lowest = 0.0 if zero_class else np.floor(rest.min() * scale) / scale
+    breaks = np.concatenate([[lowest], [0.0] if zero_class else [], uppers])
+    return np.unique(breaks) if not zero_class else breaks, digits, zero_class
+
+
+def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    """Class index of each value (upper bounds inclusive); -1 for missing values."""
+    idx = np.searchsorted(breaks[1:], values, side="left")
+    return np.where(np.isfinite(values), np.clip(idx, 0, len(breaks) - 2), -1)
 
 
 def choropleth(
@@ -108,16 +146,16 @@ def choropleth(
     kx = _x_scale(polygons)
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     vals = values.reindex(polygons["orp_code"]).to_numpy(dtype=float)
-    breaks, digits = class_breaks(vals[np.isfinite(vals)])
+    breaks, digits, zero_class = class_breaks(vals)
     decimals = max(decimals, digits)
     cm = plt.get_cmap(cmap, len(breaks) - 1)
-    norm = BoundaryNorm(breaks, cm.N, clip=True)
+    classes = classify(vals, breaks)
     patches, colours = [], []
-    for geom, v in zip(polygons["geometry"], vals, strict=True):
+    for geom, c in zip(polygons["geometry"], classes, strict=True):
         g = _flat(geom, kx)
         for p in _patches(g):
             patches.append(p)
-            colours.append(cm(norm(v)) if np.isfinite(v) else (0.9, 0.9, 0.9, 1))
+            colours.append(cm(c) if c >= 0 else MISSING_COLOUR)
     ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", lw=0.8))
     if label_column:
         for geom, name in zip(polygons["geometry"], polygons[label_column], strict=True):
@@ -129,6 +167,7 @@ def choropleth(
                 va="center",
                 fontsize=6.5,
                 color="#222",
+                annotation_clip=False,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6},
             )
     if points is not None and len(points):
@@ -146,8 +185,11 @@ def choropleth(
         )
         ax.legend(loc="lower left", frameon=True, fontsize=7)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
-    labels = legend_labels(breaks, decimals, vals)
-    return _finish(fig, ax, handles, labels, title, legend_title)
+    labels = legend_labels(breaks, decimals, zero_class)
+    if not np.isfinite(vals).all():
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=MISSING_COLOUR))
+        labels.append("údaj chybí")
+    return _finish(fig, ax, handles, labels, title, legend_title, kx)
 
 
 def point_map(
@@ -173,15 +215,14 @@ def point_map(
                 MplPolygon(p.get_xy(), closed=True, facecolor="#f4f4f4", edgecolor="#999", lw=0.6)
             )
     vals = points[value].to_numpy(float)
-    finite = np.isfinite(vals)
-    breaks, digits = class_breaks(vals[finite]) if finite.any() else (np.array([0, 1]), 0)
+    breaks, digits, zero_class = class_breaks(vals)
     decimals = max(decimals, digits)
     cm = plt.get_cmap(cmap, len(breaks) - 1)
-    norm = BoundaryNorm(breaks, cm.N, clip=True)
+    classes = classify(vals, breaks)
     ax.scatter(
         points["lon"] * kx,
         points["lat"],
-        c=cm(norm(np.where(finite, vals, 0))),
+        c=[cm(c) if c >= 0 else MISSING_COLOUR for c in classes],
         s=10,
         edgecolors="white",
         linewidths=0.3,
@@ -191,9 +232,9 @@ def point_map(
         plt.Line2D([], [], marker="o", ls="", color=cm(i), markersize=6)
         for i in range(len(breaks) - 1)
     ]
-    labels = legend_labels(breaks, decimals, vals)
+    labels = legend_labels(breaks, decimals, zero_class)
     if sites is not None and len(sites):
         ax.scatter(sites["lon"] * kx, sites["lat"], marker="x", c="black", s=18, lw=1.0, zorder=3)
         handles.append(plt.Line2D([], [], marker="x", ls="", color="black", markersize=6))
         labels.append(sites_label)
-    return _finish(fig, ax, handles, labels, title, legend_title)
+    return _finish(fig, ax, handles, labels, title, legend_title, kx)

@@ -35,6 +35,10 @@ def _plain_float(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+# Tables of at most this many rows are kept on one page (CSS class "short").
+SHORT_TABLE_ROWS = 25
+
+
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with data-model codes in cells replaced by their Czech labels (for
     display; the CSV keeps the codes)."""
@@ -134,9 +138,10 @@ class Chapter:
             formats,
             total_row=total_row and shown is df,
         )
+        size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
         display(
             HTML(
-                f'<figure class="table" id="tab-{name}"><figcaption>{html.escape(caption)}'
+                f'<figure class="table {size}" id="tab-{name}"><figcaption>{html.escape(caption)}'
                 f'</figcaption>{body}{note}<p class="source">{html.escape(cite)}</p></figure>'
             )
         )

@@ -131,7 +131,9 @@ def _write_pdf(html_file: Path, out: Path) -> None:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out)
+    # A tagged PDF: headings, paragraphs, tables and figures are structure elements that
+    # screen readers and text extraction follow.
+    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out, pdf_tags=True)
 
 
 def render_pdf(html_file: Path, out: Path) -> None:

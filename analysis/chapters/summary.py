@@ -1,0 +1,157 @@
+"""Chapter 00_summary: the main findings (hlavní zjištění), generated from the tables of
+the other chapters, each sentence linked to the table or figure it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.chapters import demand, network, plan
+from analysis.data.dataset import Dataset
+from analysis.params import Methodology
+from analysis.present import formatting as f
+from analysis.present.completeness import data_notes
+from analysis.present.czech import count, plural
+
+
+@dataclass
+class SummaryChapter:
+    findings: str  # markdown list of sentences with links
+    missing: str  # what the report cannot say, and why
+
+
+def _link(text: str, target: str) -> str:
+    return f"([{text}](#{target}))"
+
+
+def _seniors(projection: pd.DataFrame, year: int, min_age: int) -> float:
+    """Persons of one year of the projection table in the age bands (columns ``a–b`` or
+    ``a+``) that start at ``min_age`` or later."""
+    row = projection.set_index("year").loc[year]
+    bands = [c for c in row.index if str(c)[:1].isdigit()]
+    return float(sum(row[c] for c in bands if int(str(c).split("–")[0].rstrip("+")) >= min_age))
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
+    """Five to ten sentences with numbers from the same tables the chapters publish."""
+    seniors = methodology.ages.seniors_min_age.value
+    d = demand.prepare(ds, methodology, year)
+    n = network.prepare(ds, methodology, year)
+    p = plan.prepare(ds, methodology, year)
+    out = []
+
+    region = d.ageing.ageing[d.ageing.ageing["orp_name"] == "kraj celkem"].iloc[0]
+    out.append(
+        f"K 1. 1. {d.ageing.year} žilo v kraji {f.number(region['population'])} obyvatel; "
+        f"lidé ve věku {seniors}+ tvořili {f.percent(region['seniors_share'])} "
+        + _link("tabulka", "tab-demand_ageing_by_orp")
+        + "."
+    )
+
+    needs = d.needs
+    years = set(needs.projection_region["year"])
+    if {needs.base_year, needs.target_year} <= years:
+        base = _seniors(needs.projection_region, needs.base_year, seniors)
+        target = _seniors(needs.projection_region, needs.target_year, seniors)
+        out.append(
+            f"Podle střední varianty projekce bude k 1. 1. {needs.target_year} ve věku "
+            f"{seniors}+ {f.number(target)} obyvatel kraje (k 1. 1. {needs.base_year}: "
+            f"{f.number(base)}; {f.signed(100 * (target / base - 1))} %) "
+            + _link("tabulka", "tab-demand_projection_region")
+            + "."
+        )
+
+    seniors_need = needs.need_region[
+        (needs.need_region["group"] == "seniori") & (needs.need_region["variant"] == "middle")
+    ]
+    rate = needs.rates.set_index("group").loc["seniori", "rate"]
+    if len(seniors_need):
+        s = seniors_need.iloc[0]
+        out.append(
+            f"Služby bude k 1. 1. {needs.target_year} potřebovat odhadem "
+            f"{f.number(s['median'])} seniorů (interval {f.number(s['low'])}–"
+            f"{f.number(s['high'])}): {f.number(s['reference_population'])} obyvatel "
+            f"{seniors}+ × míra potřeby {f.percent(100 * rate, 2)} "
+            + _link("obrázek", "fig-demand_need_figure")
+            + "."
+        )
+
+    if ds.is_complete("services"):
+        services = n.services["service_id"].nunique()
+        beds = n.services.loc[
+            n.services["capacity_unit"].eq("luzka") & n.services["form"].eq("pob"), "capacity"
+        ].sum()
+        out.append(
+            f"K 1. 1. {year} bylo v kraji registrováno {count(services, 'sociální služba')}; "
+            f"pobytové služby mají celkem {count(beds, 'lůžko')} "
+            + _link("tabulka", "tab-network_capacity_by_type")
+            + "."
+        )
+        spots = n.white_spot_orps
+        if len(spots):
+            white = spots[spots["status"] == "bílé místo"]
+            out.append(
+                plural(
+                    len(white),
+                    ("V {n} případě", "Ve {n} případech", "V {n} případu", "V {n} případech"),
+                )
+                + " (ORP a druh služby plánovaný v ORP) nemá nikdo z referenční populace "
+                f"službu v dosahu; týká se to {white['orp_code'].nunique()} ORP "
+                + _link("tabulka", "tab-network_white_spots_orp")
+                + "."
+            )
+        gaps = needs.gaps_shown
+        if len(gaps):
+            short = gaps[gaps["status"] == "nedostatek"]
+            worst = gaps.iloc[0]
+            out.append(
+                plural(
+                    len(short),
+                    (
+                        "{n} kombinace území a druhu služby má",
+                        "{n} kombinace území a druhu služby mají",
+                        "{n} kombinace území a druhu služby má",
+                        "{n} kombinací území a druhu služby má",
+                    ),
+                )
+                + f" k 1. 1. {needs.target_year} prokazatelný nedostatek kapacity; "
+                f"největší mezera je {worst['service_type']} – {worst['area_name']} "
+                f"({f.number(worst['gap_median'], 1)}; poptávka "
+                f"{f.number(worst['demand_median'], 1)} proti kapacitě "
+                f"{f.number(worst['capacity'])}) "
+                + _link("tabulka", "tab-demand_service_gaps")
+                + "."
+            )
+    elif n.facilities_by_type is not None and len(n.facilities_by_type):
+        fac = n.facilities_by_type
+        per = methodology.network.facility_rate_per.value
+        homes = fac[fac["facility_type"] == "Domovy pro seniory"]
+        text = (
+            f"Úplný registr nebyl dodán; podle ČSÚ bylo v kraji na konci roku "
+            f"{count(int(fac['facilities'].sum()), 'zařízení')} sociálních služeb"
+        )
+        if len(homes):
+            h = homes.iloc[0]
+            text += (
+                f", z toho {f.number(h['facilities'])} domovů pro seniory, tj. "
+                f"{f.number(h['rate'], 1)} na {f.number(per)} obyvatel "
+                f"{h['reference_ages']} (Česko {f.number(h['country_rate'], 1)})"
+            )
+        out.append(text + " " + _link("tabulka", "tab-network_facilities_by_type") + ".")
+
+    if ds.is_complete("plan") and len(p.indicators):
+        out.append(f"{p.headline} {_link('tabulka', 'tab-plan_indicators')}.")
+        if p.registry_text:
+            link = _link("tabulka", "tab-plan_registry_check")
+            out.append(f"{p.registry_text.rstrip('.')} {link}.")
+
+    notes = data_notes(ds)
+    missing = ""
+    if notes:
+        missing = "Zpráva neobsahuje, co z dodaných dat nelze spolehlivě spočítat: " + " ".join(
+            notes
+        )
+    plt.close("all")  # the chapters' figures are shown in their own chapters
+    return SummaryChapter(findings="\n".join(f"- {s}" for s in out), missing=missing)
