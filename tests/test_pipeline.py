@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -141,3 +142,45 @@ def test_invalid_data_fails_before_execution(demo_copy, tmp_path):
     with pytest.raises(DataValidationError, match=r"finance\.csv, row 4"):
         pipeline.run(DEMO, data_dir=demo_copy, reports_dir=tmp_path, progress=False)
     assert not (tmp_path / "2025").exists() or not any((tmp_path / "2025").iterdir())
+
+
+RAW_CODES = {
+    "deti_rodiny",
+    "seniori",
+    "ozp",
+    "ohrozeni",
+    "luzka",
+    "klient",
+    "interv",
+    "kontakt",
+    "hovor",
+    "pob",
+    "amb",
+    "ter",
+    "local",
+    "district",
+    "region",
+    "remote",
+    "low",
+    "middle",
+    "high",
+    "Intercept",
+    "share65",
+    "share80",
+    "enforcement",
+    "nan",
+    "None",
+    "<NA>",
+}
+
+
+def test_every_code_in_published_tables_has_a_czech_label(first_run):
+    html = (first_run / "report.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<t[dh] class="(?:num|txt)">([^<]*)</t[dh]>', html)
+    assert len(cells) > 1000
+    raw = sorted({c for c in cells if c in RAW_CODES})
+    assert raw == []
+    # Years are written without a thousands separator, minus signs are true minus signs.
+    assert ">2040<" in html and ">2\u00a0040<" not in html  # demand.long_horizon_to
+    assert ">20250101<" in html  # demand.seed, an identifier
+    assert not re.search(r">-[0-9]", html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -28,3 +29,28 @@ def test_real_region_report_renders(region, raw_dir, tmp_path):
     assert manifest["inputs"]["cr_municipalities"]["sha256"].startswith("51e949e2")
     ageing = (folder / "tables" / "demand_ageing_by_orp.csv").read_text(encoding="utf-8")
     assert "kraj celkem" in ageing
+
+    # A sample of the registry is said to be a sample, on the title page and in the
+    # chapter, and nothing is counted from it: no service counts, coverage, white spots,
+    # gaps or ORP capacity tables.
+    title_page = html.split('<nav class="toc">')[0]
+    assert "jen vzorek" in title_page and "socplan fetch rpss" in title_page
+    for table in (
+        "network_capacity_by_type",
+        "network_capacity_by_orp",
+        "network_coverage_by_type",
+        "network_white_spots_orp",
+        "network_white_spots_municipalities",
+        "demand_service_gaps",
+    ):
+        rows = (folder / "tables" / f"{table}.csv").read_text(encoding="utf-8").splitlines()
+        assert len(rows) <= 1, f"{table} computed from a registry sample"
+    # The real facility counts of ČSÚ stand in, for every ORP of the region.
+    facilities = pd.read_csv(folder / "tables" / "network_facilities_by_type.csv")
+    assert len(facilities) == 20 and facilities["facilities"].sum() > 0
+    # A missing plan is missing, never zero indicators.
+    assert "Plán sleduje 0" not in html and "Střednědobý plán kraje nebyl dodán" in html
+    counts = (folder / "tables" / "plan_status_counts.csv").read_text(encoding="utf-8")
+    assert len(counts.splitlines()) <= 1
+    # The model is national, with the region's ORPs marked, not a model of the region.
+    assert "národní model" in html
