@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
+from analysis.chapter_registry import CHAPTER_NAMES
 from analysis.errors import DataValidationError, PipelineError
 from analysis.publish import pipeline
 from analysis.resources import notebooks_dir
@@ -100,7 +101,7 @@ def test_manifest_lets_a_reviewer_verify(first_run, demo_dir):
         assert hashlib.sha256((first_run / rel).read_bytes()).hexdigest() == digest, rel
     assert manifest["environment"]["packages"]["pandas"]
     assert len(manifest["git"]["commit"]) in (7, 40) or manifest["git"]["commit"] == "unknown"
-    assert set(manifest["notebooks"]) == {"00_data", "01_network", "02_demand", "03_plan"}
+    assert set(manifest["notebooks"]) == set(CHAPTER_NAMES)
 
 
 def test_executed_notebooks_hold_no_volatile_metadata(first_run):
