@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES, TARGET_GROUPS
 from analysis.data.dataset import Dataset
+from analysis.methods.demand import need_rates
 from analysis.methods.demography import age_range_label
 from analysis.params import Methodology
 from analysis.present import formatting as f
@@ -22,18 +23,23 @@ ABBREVIATIONS = {
     "DOZP": "domov pro osoby se zdravotním postižením",
     "DS": "domov pro seniory",
     "DZR": "domov se zvláštním režimem",
+    "AIC": "Akaikeho informační kritérium",
+    "HMD": "Human Mortality Database",
     "IS": "interval spolehlivosti",
+    "JMK": "Jihomoravský kraj",
     "MPSV": "Ministerstvo práce a sociálních věcí",
     "NZDM": "nízkoprahové zařízení pro děti a mládež",
     "ORP": "obec s rozšířenou působností (i její správní obvod)",
     "OZP": "osoby se zdravotním postižením",
     "p. b.": "procentní bod",
     "PnP": "příspěvek na péči",
+    "POPPI": "Projecting Older People Population Information System (Anglie)",
     "RPSS": "Registr poskytovatelů sociálních služeb (MPSV)",
     "RÚIAN": "Registr územní identifikace, adres a nemovitostí (ČÚZK)",
     "SAS": "sociálně aktivizační služby",
     "SLDB": "Sčítání lidu, domů a bytů",
     "SPRSS": "střednědobý plán rozvoje sociálních služeb",
+    "SZB07A1, SZB07C": "výběry z veřejné databáze ČSÚ DataStat (zařízení sociálních služeb)",
     "ÚZIS": "Ústav zdravotnických informací a statistiky ČR",
     "WPP": "World Population Prospects (OSN)",
 }
@@ -49,22 +55,24 @@ class AppendixChapter:
     variants: pd.DataFrame
     formulas: str
     abbreviations: pd.DataFrame
-    sources: dict[str, str]  # caption suffix per table: unit and source of the parameter
+    sources: dict[str, str]  # the source of each parameter table
+    labels: dict[str, str]  # headers of the tables that differ from the report's
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter:
     """The nested parameter tables of the methodology, written out in Czech."""
     net, dem, proj = methodology.network, methodology.demand, methodology.projection
+    # The rates the report used: parameters, or for real regions the care-allowance
+    # rates of the region (the same table as in the demand chapter).
+    rates = need_rates(ds, methodology)
     need = pd.DataFrame(
-        [
-            {
-                "group": TARGET_GROUPS[g],
-                "reference_ages": age_range_label(r.ages),
-                "rate": f.percent(100 * r.rate, 2),
-                "uncertainty": f.percent(100 * r.uncertainty, 0),
-            }
-            for g, r in dem.need_rates.value.items()
-        ]
+        {
+            "group": rates["group"].map(TARGET_GROUPS),
+            "reference_ages": rates["reference_ages"],
+            "rate": [f.percent(100 * r, 2) for r in rates["rate"]],
+            "uncertainty": [f.percent(100 * u, 0) for u in rates["uncertainty"]],
+            "source": rates["source"],
+        }
     )
     mix = pd.DataFrame(
         [
@@ -152,15 +160,20 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter
         ),
         abbreviations=abbreviations,
         sources={
-            "need_rates": f"{dem.need_rates.unit}. Zdroj parametru: {dem.need_rates.source}",
-            "service_mix": f"{dem.service_mix.unit}. Zdroj parametru: {dem.service_mix.source}",
-            "service_types": f"Zdroj parametru: {net.service_types.source}",
-            "zones": f"{net.e2sfca_zones.unit}. Zdroj parametru: {net.e2sfca_zones.source}",
-            "rules": f"Zdroj parametru: {net.complementary_rules.source}",
-            "variants": "Zdroj parametrů: "
-            + "; ".join(
+            "need_rates": dem.need_rates.source,
+            "service_mix": dem.service_mix.source,
+            "service_types": net.service_types.source,
+            "zones": net.e2sfca_zones.source,
+            "rules": net.complementary_rules.source,
+            "variants": "; ".join(
                 q.source
                 for q in (proj.total_fertility, proj.net_migration, proj.mortality_improvement)
             ),
+        },
+        labels={
+            "rate": "míra potřeby",
+            "uncertainty": "relativní nejistota",
+            "source": "zdroj míry",
+            "reference_ages": "referenční věk",
         },
     )

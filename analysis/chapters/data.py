@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.codelists import REGIONS
 from analysis.data.dataset import Dataset
 from analysis.methods import data_overview as ov
 from analysis.params import Methodology
 from analysis.present import formatting as f
+from analysis.present.czech import count
 
 
 @dataclass
@@ -25,11 +27,15 @@ class DataChapter:
     rebasing_text: str
     methodology: pd.DataFrame
     methodology_formats: dict[str, f.Formatter]
+    rebasing_formats: dict[str, f.Formatter]
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
     """Input files with hashes, availability, territory, checks and the parameters."""
     rebasing = ov.quality_table(ds, "rebasing")
+    if len(rebasing):
+        names = {**REGIONS, "CZ": "Česko"}
+        rebasing = rebasing.assign(region_code=rebasing["region_code"].map(names))
     return DataChapter(
         intro=intro_text(ds, year),
         inputs=ov.input_overview(ds),
@@ -42,6 +48,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         rebasing_text=rebasing_text(rebasing),
         methodology=methodology_table(methodology),
         methodology_formats={"value": f.auto},
+        rebasing_formats={"difference_pct": f.significant},
     )
 
 
@@ -49,10 +56,9 @@ def intro_text(ds: Dataset, year: int) -> str:
     """Opening paragraph of the data chapter, with a warning for synthetic data."""
     m = ds.municipalities
     text = (
-        f"Analýza se týká území **{ds.region_name}** ({ds.region_code}) a roku "
-        f"**{year}**. Území tvoří {f.number(m['district_code'].nunique())} okresy, "
-        f"{f.number(m['orp_code'].nunique())} obcí s rozšířenou působností a "
-        f"{f.number(len(m))} obcí."
+        f"Analyzované území: **{ds.region_name}** ({ds.region_code}), rok zprávy **{year}**. "
+        f"Území kraje tvoří {count(m['district_code'].nunique(), 'okres')}, "
+        f"{count(m['orp_code'].nunique(), 'ORP')} a {count(len(m), 'obec')}."
     )
     if ds.synthetic:
         text += (
@@ -63,21 +69,23 @@ def intro_text(ds: Dataset, year: int) -> str:
 
 
 def rebasing_text(rebasing: pd.DataFrame) -> str:
-    """What the cross-checks compare, and where the national series breaks (from the table)."""
+    """What the cross-checks compare, and the largest break of the national series (from
+    the table)."""
     text = (
         "U skutečných otevřených dat se zdroje navzájem porovnávají: obce, které jeden zdroj "
         "má a jiný ne, kódy, které se nespojí, souřadnice mimo území Česka a zlomy časových "
         "řad. U smyšlených dat se tyto kontroly neprovádějí."
     )
-    national = rebasing[rebasing["region_code"] == "CZ"] if len(rebasing) else rebasing
+    national = rebasing[rebasing["region_code"] == "Česko"] if len(rebasing) else rebasing
     if len(national):
         worst = national.loc[national["difference"].abs().idxmax()]
         y = int(worst["year"])
         text += (
-            f" Největší zlom řady ČR leží mezi stavem k 1. 1. {y} a k 1. 1. {y + 1} "
-            f"({f.signed(worst['difference'], 0)} osob): vznikl revizí počtu obyvatel podle "
-            "výsledků sčítání lidu, pohyb obyvatelstva (narození, zemřelí, stěhování) jej "
-            "nevysvětluje."
+            f" Stav ČR k 1. 1. {y} odvozený z pohybu obyvatelstva roku {y} se liší od stavu "
+            f"zveřejněného k 31. 12. {y - 1} o {f.signed(worst['difference'], 0)} osob: řada "
+            "má zlom, který narození, úmrtí ani stěhování nevysvětlují (revize počtu "
+            "obyvatel podle sčítání lidu). Malé rozdíly v krajích (jednotky až desítky osob) "
+            "odpovídají změnám hranic."
         )
     return text
 

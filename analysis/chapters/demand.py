@@ -32,6 +32,7 @@ from analysis.present.figures import (
     population_pyramid,
     projection_lines,
 )
+from analysis.present.labels import MODEL_TERMS
 from analysis.present.maps import choropleth
 
 
@@ -42,6 +43,7 @@ class AgeingSection:
     pyramid: pd.DataFrame
     pyramid_figure: matplotlib.figure.Figure | None
     pyramid_caption: str
+    pyramid_text: str
     ageing: pd.DataFrame
     ageing_caption: str
     ageing_map: matplotlib.figure.Figure
@@ -130,6 +132,12 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
         pyramid=pyr if pyr is not None else pd.DataFrame(),
         pyramid_figure=fig,
         pyramid_caption=pyramid_caption,
+        pyramid_text=(
+            f"Pyramida porovnává věkové složení k {pyramid_caption.split(' k ', 1)[1]}."
+            if base is not None
+            else "Pyramida ukazuje věkové složení kraje v posledním roce, za který data "
+            "uvádějí věk; starší rok pro srovnání data neobsahují."
+        ),
         ageing=table,
         ageing_caption=f"Věková struktura a stárnutí podle ORP k 1. 1. {last}",
         ageing_map=fig_map,
@@ -137,8 +145,15 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
         summary=summary_text(region.iloc[0], by_orp, names, last, first, a),
         ageing_text=(
             f"Index stáří udává počet osob ve věku {seniors_min}+ na 100 dětí ve věku "
-            f"0–{children_max} let. Změna podílu seniorů je uvedena v procentních bodech "
-            "proti prvnímu roku časové řady."
+            f"0–{children_max} let. "
+            + (
+                "Změna podílu seniorů je uvedena v procentních bodech proti prvnímu roku "
+                f"časové řady ({first})."
+                if pd.notna(region.iloc[0]["seniors_share_change"])
+                else "Změnu podílu seniorů, změnu počtu obyvatel ani podíl nejstarších data "
+                "obcí neumožňují určit (věkové skupiny obcí jsou jen za jeden rok); "
+                "příslušné sloupce jsou prázdné."
+            )
         ),
     )
 
@@ -217,6 +232,10 @@ class NeedsSection:
     gap_map_caption: str
     model_level: str
     outliers_caption: str
+    need_sources: tuple[str, ...]
+    interval: str
+    gap_rows: int
+    gap_formats: dict[str, f.Formatter]
     model_sources: tuple[str, ...]
     rate_formats: dict[str, f.Formatter]
 
@@ -268,7 +287,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     persons = ["reference_population", "low", "median", "high"]
     need_region[persons] = need_region[persons].round().astype(int)  # persons are whole
     mid_need = need_region[need_region["variant"] == "middle"]
-    need_fig = interval_bars(mid_need, "group_name")
+    need_fig = interval_bars(mid_need, "group_name", f.percent_adjective(d.interval_level.value))
     need_orp = (
         need[need["variant"] == "middle"]
         .pivot(index="orp_code", columns="group", values="median")
@@ -323,8 +342,10 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
                 "",
                 f"{SERVICE_TYPES[gap_type].short}: kapacita − poptávka ({unit})",
                 decimals=0,
-                cmap="RdBu",
+                diverging=True,
             )
+        # Every area and type of the middle variant (the report shows the first rows, the
+        # CSV all); demand and gaps in whole units of capacity.
         shown = gap_mid[
             [
                 "area_name",
@@ -333,30 +354,30 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
                 "capacity_unit",
                 "capacity",
                 "demand_median",
-                "demand_low",
-                "demand_high",
                 "gap_median",
                 "gap_low",
                 "gap_high",
                 "status",
             ]
-        ].head(methodology.report.gap_table_rows.value)
+        ].reset_index(drop=True)
 
     model_data = demand.capacity_model_data(ds, services, year, methodology)
     coef = diag = outl = pd.DataFrame()
     model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě ani o zařízeních."
     national = False
+    significance = ""
     if model_data is not None:
         data, formula, desc = model_data
         model = fit_count_model(
             data, formula, exposure="pop65", area="area", level=d.model_level.value
         )
         coef, diag = coefficient_table(model.coefficients), model_diagnostics(model)
+        significance = significance_text(model.coefficients, d.model_level.value)
         national = "in_region" in data
         highlight = data["in_region"].to_numpy() if national else None
         if national:
             # The region's ORPs in the national model: where each stands against it.
-            outl = region_fit(model, data, names, d.model_outliers_shown.value)
+            outl = region_fit(model, data, names, int(data["in_region"].sum()))
         else:
             outl = outliers(model, d.model_outliers_shown.value)
             outl.insert(1, "orp_name", outl["area"].map(names))
@@ -401,25 +422,35 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             f"centrální {f.percent_adjective(d.interval_level.value)} intervaly {draws} "
             "simulací Monte Carlo s pevnou počáteční hodnotou."
         ),
-        model_text=f"Model: {desc}.",
+        model_text=f"Model: {desc}. {significance}".strip(),
         need_degree_caption=(
             f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} (podíly příjemců "
-            "příspěvku na péči v kraji, 2018)"
+            "příspěvku na péči v kraji)"
         ),
+        need_sources=("population", "care_allowance_regions")
+        if ds.care_allowance is not None
+        else ("population",),
+        gap_rows=methodology.report.gap_table_rows.value,
+        interval=f.percent_adjective(d.interval_level.value),
+        gap_formats={c: f.fmt(0) for c in ("demand_median", "gap_median", "gap_low", "gap_high")},
         gap_map_caption=(
             f"{SERVICE_TYPES[gap_type].name.capitalize()}: kapacita minus poptávka podle ORP "
             f"({CAPACITY_UNITS.get(gap_unit, '')})"
         ),
         model_level=level,
         outliers_caption=(
-            f"ORP kraje v národním modelu (nejprve ORP mimo {level} predikční interval)"
+            f"ORP kraje v národním modelu a jejich {level} predikční interval (nejprve ORP mimo "
+            "interval, podle velikosti odchylky)"
             if national
             else f"Oblasti mimo {level} predikční interval"
         ),
         model_sources=("facility_counts_orp", "cr_municipalities")
         if national
         else ("services", "population"),
-        rate_formats={"rate": f.fmt_percent_share(RATE_DECIMALS)},
+        rate_formats={
+            "rate": f.fmt_percent_share(RATE_DECIMALS),
+            "uncertainty": f.fmt_percent_share(0),
+        },
     )
 
 
@@ -451,6 +482,22 @@ def coefficient_table(coefficients: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def significance_text(coefficients: pd.DataFrame, level: float) -> str:
+    """Whether the covariates explain anything: a sentence naming the covariates that are
+    not significant at the model's level (their intervals contain zero)."""
+    terms = coefficients[coefficients["term"] != "Intercept"]
+    weak = terms[terms["p_value"] > 1 - level]
+    if weak.empty:
+        return ""
+    names = ", ".join(MODEL_TERMS.get(t, t) for t in weak["term"])
+    p_values = ", ".join(f.p_value(v) for v in weak["p_value"])
+    return (
+        f"Vysvětlující proměnná ({names}) není statisticky významná (p = {p_values}): model "
+        "rozdíly mezi oblastmi nevysvětluje a jeho očekávání je blízké průměru; odchylky "
+        "oblastí od něj je třeba číst jako rozdíly od průměru, ne od potřeby."
+    )
+
+
 def region_fit(model: CountModel, data: pd.DataFrame, names: pd.Series, n: int) -> pd.DataFrame:
     """The region's ORPs in a national model: observed, expected and the prediction
     interval, those outside it first (by Pearson residual)."""
@@ -474,7 +521,7 @@ def model_diagnostics(model: CountModel) -> pd.DataFrame:
             ("model (rozdělení)", family),
             ("počet pozorování", f.number(s["observations"])),
             ("nadměrný rozptyl alfa (Cameron–Trivedi)", f.number(s["alpha"], 4)),
-            ("p-hodnota testu nadměrného rozptylu", f.number(s["dispersion_pvalue"], 4)),
+            ("p-hodnota testu nadměrného rozptylu", f.p_value(s["dispersion_pvalue"])),
             ("Pearsonovo chí² / stupně volnosti", f.number(s["pearson_chi2_per_df"], 3)),
             ("deviance / stupně volnosti", f.number(s["deviance_per_df"], 3)),
             ("AIC", f.number(s["aic"], 1)),

@@ -20,6 +20,7 @@ from analysis.methods.network import (
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import services_note
+from analysis.present.czech import count
 from analysis.present.figures import percent_heatmap
 from analysis.present.maps import choropleth, point_map
 
@@ -67,8 +68,9 @@ class NetworkChapter:
     facilities_by_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     facilities_by_orp: pd.DataFrame = field(default_factory=pd.DataFrame)
     facilities_map: matplotlib.figure.Figure | None = None
-    facilities_map_caption: str = ""
-    facilities_caption: str = ""
+    facilities_map_caption: str = "Zařízení sociálních služeb na obyvatele podle ORP (ČSÚ)"
+    facilities_caption: str = "Zařízení sociálních služeb podle druhu (ČSÚ)"
+    facilities_year: int | None = None
     facility_labels: dict[str, str] = field(default_factory=dict)
     facility_orp_labels: dict[str, str] = field(default_factory=dict)
     missing: str = ""
@@ -158,9 +160,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             "service_type",
             ws_munis["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short),
         )
-        matrix = access_orp.pivot(
-            index="orp_code", columns="service_type_code", values="covered_share"
-        )
+        # Reach within the ORP matters only for the types planned locally.
+        local = access_orp[access_orp["service_type_code"].isin(na.local_types(rules))]
+        matrix = local.pivot(index="orp_code", columns="service_type_code", values="covered_share")
         matrix.index = [names[o] for o in matrix.index]
         matrix.columns = [SERVICE_TYPES[int(c)].short for c in matrix.columns]
         heat = percent_heatmap(matrix, "podíl referenční populace v dosahu (%)")
@@ -227,6 +229,11 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             access_orp["service_type_code"].isin(net.map_types.value)
         ].copy()
         access_orp_named.insert(1, "orp_name", access_orp_named["orp_code"].map(names))
+        access_orp_named.insert(
+            3,
+            "service_type",
+            access_orp_named["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short),
+        )
 
     senior_types = net.senior_residential_types.value
     by_orp, senior_ages = pd.DataFrame(), ""
@@ -331,9 +338,9 @@ def intro_text(services: pd.DataFrame, year: int) -> str:
         else "příslušnost ke krajské síti data neuvádějí"
     )
     return (
-        f"K 1. 1. {year} bylo v kraji registrováno **{f.number(n)}** sociálních služeb "
-        f"{f.number(providers)} poskytovatelů; {network}. Pobytové služby mají "
-        f"celkem {f.number(beds)} lůžek."
+        f"K 1. 1. {year} bylo v kraji registrováno **{count(n, 'sociální služba')}** od "
+        f"{count(providers, 'poskytovatel')}; {network}. Pobytové služby mají celkem "
+        f"{count(beds, 'lůžko')}."
     )
 
 
@@ -388,7 +395,14 @@ def facility_sections(ds: Dataset, methodology: Methodology) -> dict:
     map, with their limits stated; empty when the dataset has no facility counts."""
     counts = ds.facility_counts
     if counts is None or ds.national_orps is None:
-        return {}
+        return {
+            "facilities_text": "Smyšlený kraj nemá statistiku zařízení ČSÚ; u skutečných krajů "
+            "tato část uvádí počty zařízení podle druhu za každou ORP."
+            if ds.synthetic
+            else "Výběry ČSÚ o zařízeních sociálních služeb (SZB07C a SZB07A1) nejsou ve "
+            "složce dat; stáhne je příkaz `socplan fetch facility_counts_orp "
+            "facility_counts_regions --to DIR`."
+        }
     net = methodology.network
     rules = net.service_types.value
     per = net.facility_rate_per.value
@@ -433,13 +447,14 @@ def facility_sections(ds: Dataset, methodology: Methodology) -> dict:
         "facilities_map_caption": f"{ftype}: zařízení na {f.number(per)} obyvatel podle ORP"
         f" ({year})",
         "facilities_caption": f"Zařízení sociálních služeb podle druhu k 31. 12. {year}",
+        "facilities_year": year,
         "facility_labels": {
             "facility_type": "druh zařízení",
             "facilities": "zařízení v kraji",
             "rate": f"na {f.number(per)} obyv. (kraj)",
             "country_facilities": "zařízení v Česku",
             "country_rate": f"na {f.number(per)} obyv. (Česko)",
-            "orps_without": "ORP kraje bez zařízení",
+            "orps_without": "ORP kraje bez zařízení (jen druhy plánované v ORP)",
         },
         "facility_orp_labels": {
             "facility_type": "druh zařízení",

@@ -20,11 +20,16 @@ def _pct(v: object) -> str:
     return f.percent(100 * v, 0) if isinstance(v, float) and not np.isnan(v) else "–"
 
 
+def _pct_progress(v: object) -> str:
+    """Progress with one decimal: 99,7 % must not read as 100 % (achieved)."""
+    return f.percent(100 * v, 1) if isinstance(v, float) and not np.isnan(v) else "–"
+
+
 PROGRESS_FORMATS = {
-    "baseline_value": f.fmt(1),
-    "target_value": f.fmt(1),
-    "latest_value": f.fmt(1),
-    "progress": _pct,
+    "baseline_value": f.auto,
+    "target_value": f.auto,
+    "latest_value": f.auto,
+    "progress": _pct_progress,
     "expected_progress": _pct,
     "baseline_year": str,
     "target_year": str,

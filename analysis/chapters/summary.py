@@ -22,8 +22,9 @@ class SummaryChapter:
     missing: str  # what the report cannot say, and why
 
 
-def _link(text: str, target: str) -> str:
-    return f"([{text}](#{target}))"
+def _link(kind: str, target: str, caption: str) -> str:
+    """A reference to a table or figure by its caption (numbers are set only in print)."""
+    return f"({kind} [{caption}](#{target}))"
 
 
 def _seniors(projection: pd.DataFrame, year: int, min_age: int) -> float:
@@ -46,7 +47,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
     out.append(
         f"K 1. 1. {d.ageing.year} žilo v kraji {f.number(region['population'])} obyvatel; "
         f"lidé ve věku {seniors}+ tvořili {f.percent(region['seniors_share'])} "
-        + _link("tabulka", "tab-demand_ageing_by_orp")
+        + _link("tabulka", "tab-demand_ageing_by_orp", d.ageing.ageing_caption)
         + "."
     )
 
@@ -59,7 +60,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             f"Podle střední varianty projekce bude k 1. 1. {needs.target_year} ve věku "
             f"{seniors}+ {f.number(target)} obyvatel kraje (k 1. 1. {needs.base_year}: "
             f"{f.number(base)}; {f.signed(100 * (target / base - 1))} %) "
-            + _link("tabulka", "tab-demand_projection_region")
+            + _link("tabulka", "tab-demand_projection_region", "Projekce obyvatel kraje")
             + "."
         )
 
@@ -71,10 +72,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         s = seniors_need.iloc[0]
         out.append(
             f"Služby bude k 1. 1. {needs.target_year} potřebovat odhadem "
-            f"{f.number(s['median'])} seniorů (interval {f.number(s['low'])}–"
+            f"{f.number(s['median'])} seniorů ({needs.interval} interval {f.number(s['low'])}–"
             f"{f.number(s['high'])}): {f.number(s['reference_population'])} obyvatel "
             f"{seniors}+ × míra potřeby {f.percent(100 * rate, 2)} "
-            + _link("obrázek", "fig-demand_need_figure")
+            + _link("obrázek", "fig-demand_need_figure", "Osoby v potřebě v kraji")
             + "."
         )
 
@@ -86,7 +87,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         out.append(
             f"K 1. 1. {year} bylo v kraji registrováno {count(services, 'sociální služba')}; "
             f"pobytové služby mají celkem {count(beds, 'lůžko')} "
-            + _link("tabulka", "tab-network_capacity_by_type")
+            + _link("tabulka", "tab-network_capacity_by_type", "Registrované služby a kapacita")
             + "."
         )
         spots = n.white_spot_orps
@@ -99,7 +100,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
                 )
                 + " (ORP a druh služby plánovaný v ORP) nemá nikdo z referenční populace "
                 f"službu v dosahu; týká se to {white['orp_code'].nunique()} ORP "
-                + _link("tabulka", "tab-network_white_spots_orp")
+                + _link("tabulka", "tab-network_white_spots_orp", "ORP s bílými místy")
                 + "."
             )
         gaps = needs.gaps_shown
@@ -121,7 +122,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
                 f"({f.number(worst['gap_median'], 1)}; poptávka "
                 f"{f.number(worst['demand_median'], 1)} proti kapacitě "
                 f"{f.number(worst['capacity'])}) "
-                + _link("tabulka", "tab-demand_service_gaps")
+                + _link("tabulka", "tab-demand_service_gaps", "Mezery v kapacitě")
                 + "."
             )
     elif n.facilities_by_type is not None and len(n.facilities_by_type):
@@ -129,8 +130,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         per = methodology.network.facility_rate_per.value
         homes = fac[fac["facility_type"] == "Domovy pro seniory"]
         text = (
-            f"Úplný registr nebyl dodán; podle ČSÚ bylo v kraji na konci roku "
-            f"{count(int(fac['facilities'].sum()), 'zařízení')} sociálních služeb"
+            f"Úplný registr nebyl dodán; podle ČSÚ bylo v kraji k 31. 12. "
+            f"{n.facilities_year} {count(int(fac['facilities'].sum()), 'zařízení')} "
+            f"sociálních služeb ({count(fac['facility_type'].nunique(), 'druh')} zařízení "
+            "statistiky ČSÚ, bez terénních služeb)"
         )
         if len(homes):
             h = homes.iloc[0]
@@ -139,12 +142,18 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
                 f"{f.number(h['rate'], 1)} na {f.number(per)} obyvatel "
                 f"{h['reference_ages']} (Česko {f.number(h['country_rate'], 1)})"
             )
-        out.append(text + " " + _link("tabulka", "tab-network_facilities_by_type") + ".")
+        out.append(
+            text
+            + " "
+            + _link("tabulka", "tab-network_facilities_by_type", n.facilities_caption)
+            + "."
+        )
 
     if ds.is_complete("plan") and len(p.indicators):
-        out.append(f"{p.headline} {_link('tabulka', 'tab-plan_indicators')}.")
+        link = _link("tabulka", "tab-plan_indicators", "Indikátory střednědobého plánu")
+        out.append(f"{p.headline} {link}.")
         if p.registry_text:
-            link = _link("tabulka", "tab-plan_registry_check")
+            link = _link("tabulka", "tab-plan_registry_check", p.registry_caption)
             out.append(f"{p.registry_text.rstrip('.')} {link}.")
 
     notes = data_notes(ds)

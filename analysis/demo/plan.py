@@ -51,7 +51,7 @@ REGISTRY_LINKS = {
     "I2.1": ("capacity", 14, "pob", "luzka"),
     "I3.2": ("capacity", 15, "pob", "luzka"),
     "I4.1": ("orps_with_service", 28, None, None),
-    "I4.2": ("capacity", 25, "amb", "klient"),
+    "I4.2": ("capacity", 25, None, "klient"),
     "I5.1": ("capacity", 20, "pob", "luzka"),
 }
 
@@ -60,12 +60,12 @@ REGISTRY_LINKS = {
 # target keeps the planned relative change.
 INDICATORS = [
     ("I1.1", "M1.1", "Kapacita pečovatelské služby (terénní forma)", "klienti", 420, 500, 0.35),
-    ("I1.2", "M1.1", "Počet ORP s dostupnou osobní asistencí", "ORP", 8, 12, 0.3),
+    ("I1.2", "M1.1", "Počet ORP s místem poskytování osobní asistence", "ORP", 8, 12, 0.3),
     ("I1.3", "M1.2", "Kapacita pobytových odlehčovacích služeb", "lůžka", 95, 130, 0.25),
     ("I2.1", "M2.1", "Kapacita domovů se zvláštním režimem", "lůžka", 760, 880, 0.4),
     ("I3.1", "M3.1", "Uživatelé v zařízeních nad 30 lůžek (DOZP)", "osoby", 410, 300, 0.2),
     ("I3.2", "M3.2", "Kapacita chráněného bydlení", "lůžka", 96, 140, 0.3),
-    ("I4.1", "M4.1", "Počet ORP se sociálně aktivizační službou pro rodiny", "ORP", 9, 12, 0.4),
+    ("I4.1", "M4.1", "Počet ORP s místem poskytování SAS pro rodiny", "ORP", 9, 12, 0.4),
     ("I4.2", "M4.2", "Kapacita NZDM", "klienti", 260, 300, 0.3),
     ("I5.1", "M5.1", "Kapacita azylových domů", "lůžka", 170, 190, 0.2),
     ("I5.2", "M5.2", "Počet lokalit pokrytých terénními programy", "lokality", 14, 20, 0.35),

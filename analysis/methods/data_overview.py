@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.data.dataset import (
     ABSENT,
+    COMPLETE,
     CONTENTS,
     INPUT_LABELS,
     STATE_LABELS,
@@ -78,7 +79,11 @@ def territory_by_district(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
-    """The checks made on the inputs, with their results, for the reader of the report."""
+    """The checks made on the inputs, with their results, for the reader of the report.
+
+    Counts of a kind of content that is not complete are not given: a check of a sample
+    or of an absent table says so instead of reporting zeros.
+    """
     s = ds.services
     years = population_years(ds.population)
     out_of_network = s.loc[s["in_regional_network"].eq(False), "service_id"].nunique()
@@ -87,18 +92,32 @@ def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
     def listing(values: pd.Series) -> str:
         return ", ".join(str(v) for v in sorted(values.unique())) or "žádné"
 
+    def state(content: str) -> str | None:
+        kind = ds.completeness.get(content, ABSENT)
+        return None if kind == COMPLETE else f"nekontroluje se: {STATE_LABELS[kind]}"
+
+    services = state("services")
     rows = [
         ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)", "v pořádku"),
         ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
-        ("roky údajů o obyvatelstvu", f"{years[0]}–{years[-1]} ({len(years)} let)"),
+        ("roky údajů o obyvatelstvu", ", ".join(str(y) for y in years)),
         (
             "obce bez údajů o obyvatelstvu",
             str(len(set(ds.municipalities["municipality_code"]) - set(ds.population["area_code"]))),
         ),
-        ("registrované služby / řádky služba × forma", f"{s['service_id'].nunique()} / {len(s)}"),
-        ("služby mimo krajskou síť / bez údaje o síti", f"{out_of_network} / {unknown_network}"),
-        ("služby bez souřadnic místa (umístěny do bodu obce)", str(int(s["coords_imputed"].sum()))),
-        ("roky finančních výkazů", listing(ds.finance["year"])),
-        ("rok akčního plánu", listing(ds.action_plan["year"])),
+        (
+            "registrované služby v souboru (i ukončené) / řádky služba × forma",
+            services or f"{s['service_id'].nunique()} / {len(s)}",
+        ),
+        (
+            "služby v souboru mimo krajskou síť / bez údaje o síti",
+            services or f"{out_of_network} / {unknown_network}",
+        ),
+        (
+            "služby bez souřadnic místa (umístěny do bodu obce)",
+            services or str(int(s["coords_imputed"].sum())),
+        ),
+        ("roky finančních výkazů", state("finance") or listing(ds.finance["year"])),
+        ("rok akčního plánu", state("action_plan") or listing(ds.action_plan["year"])),
     ]
     return pd.DataFrame(rows, columns=["check", "result"])

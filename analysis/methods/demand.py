@@ -131,7 +131,10 @@ def reference_projection(
                 y: arr.loc[y].reindex(["M", "F"]).to_numpy() for y in sorted(long["year"].unique())
             }
             out[v] = _band_shares(single, bands)
-        return out, "národní projekce (kohortově-komponentní, ČSÚ/OSN)"
+        return out, (
+            "národní projekce socplan (kohortově-komponentní; výchozí stav ČSÚ, úmrtnost a "
+            "plodnost OSN WPP 2024, předpoklady v příloze)"
+        )
     pop = municipal_population(ds.population, ds.municipalities)
     pop = pop[
         pop["sex"].isin(["M", "F"]) & pop["age_to"].eq(pop["age_from"]) | (pop["age_from"] == 100)

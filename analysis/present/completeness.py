@@ -22,13 +22,14 @@ def services_note(ds: Dataset) -> str:
         if n == 0:
             return (
                 "Dodaný registr je jen vzorek a neobsahuje žádnou službu kraje: počty služeb, "
-                "kapacity, pokrytí, dostupnost, bílá místa, mezery v kapacitě ani model "
-                f"kapacity nelze určit. {HOW_TO_REGISTRY}"
+                "kapacity, pokrytí, dostupnost, bílá místa ani mezery v kapacitě nelze určit "
+                f"a model kapacity je jen národní (počty zařízení ČSÚ). {HOW_TO_REGISTRY}"
             )
         return (
             f"Registr služeb je jen vzorek ({count(n, 'služba')} v kraji), ne úplný registr: "
-            "počty služeb, kapacity, pokrytí, dostupnost, bílá místa, mezery v kapacitě ani "
-            f"model kapacity se z něj nepočítají. {HOW_TO_REGISTRY}"
+            "počty služeb, kapacity, pokrytí, dostupnost, bílá místa ani mezery v kapacitě "
+            "se z něj nepočítají a model kapacity je jen národní (počty zařízení ČSÚ). "
+            f"{HOW_TO_REGISTRY}"
         )
     if state == ABSENT:
         return (

@@ -132,9 +132,10 @@ def projection_lines(table: pd.DataFrame, title: str = "") -> matplotlib.figure.
 
 
 def interval_bars(
-    table: pd.DataFrame, label: str, value: str = "median", title: str = ""
+    table: pd.DataFrame, label: str, interval: str, value: str = "median", title: str = ""
 ) -> matplotlib.figure.Figure:
-    """Horizontal bars with interval whiskers (``low``/``high``) per row of ``table``."""
+    """Horizontal bars with interval whiskers (``low``/``high``) per row of ``table``;
+    ``interval`` names the interval's level (e.g. ``90%``)."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.2, 0.45 * len(table) + 1.4))
     y = np.arange(len(table))
@@ -150,9 +151,13 @@ def interval_bars(
     )
     ax.set_yticks(y, table[label])
     czech_axis(ax.xaxis)
-    ax.set_xlabel("osob (medián a interval simulací)")
+    ax.set_xlabel(f"osob (medián a {interval} interval simulací)")
     ax.set_title(title)
     return fig
+
+
+# Axes turn logarithmic when the largest value exceeds the median this many times.
+SKEW_FOR_LOG_AXES = 20
 
 
 def observed_expected(
@@ -200,8 +205,15 @@ def observed_expected(
         ax.legend(loc="upper left", frameon=False)
     top = float(max(pred["expected"].max(), pred["observed"].max())) * 1.05
     ax.plot([0, top], [0, top], color="black", lw=0.8, ls="--")
-    czech_axis(ax.xaxis)
-    czech_axis(ax.yaxis)
-    ax.set_xlabel("očekávaná hodnota modelu")
+    typical = float(np.median(pred["expected"]))
+    if typical > 0 and top / typical > SKEW_FOR_LOG_AXES:
+        # One large area (e.g. Prague) would squeeze the others into a corner.
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_yscale("symlog", linthresh=1)
+        ax.set_xlabel("očekávaná hodnota modelu (logaritmická osa)")
+    else:
+        czech_axis(ax.xaxis)
+        czech_axis(ax.yaxis)
+        ax.set_xlabel("očekávaná hodnota modelu")
     ax.set_ylabel(f"skutečnost: {label}")
     return fig

@@ -198,9 +198,9 @@ PLANNING_LEVELS = {
 VARIANTS = {"low": "nízká", "middle": "střední", "high": "vysoká"}
 MODEL_TERMS = {
     "Intercept": "absolutní člen",
-    "share65": "podíl obyvatel 65+ (p. b.)",
-    "share80": "podíl obyvatel 80+ (p. b.)",
-    "enforcement": "podíl osob v exekuci (p. b.)",
+    "share65": "podíl obyvatel 65+ (na 1 p. b.)",
+    "share80": "podíl obyvatel 80+ (na 1 p. b.)",
+    "enforcement": "podíl osob v exekuci (na 1 p. b.)",
 }
 
 # Cell values shown by their Czech label (column → code → label).

@@ -30,6 +30,15 @@ def _x_scale(polygons: pd.DataFrame) -> float:
     return math.cos(math.radians(np.mean([g.centroid.y for g in polygons["geometry"]])))
 
 
+def _diverging_colours(n_neg: int, n_pos: int):
+    """Colours of classes below and above zero: reds for negative, blues for positive
+    (RdBu, readable with red–green colour-vision deficiency), deeper further from 0."""
+    base = plt.get_cmap("RdBu")
+    colours = [base(0.5 - 0.45 * (n_neg - i) / n_neg) for i in range(n_neg)]
+    colours += [base(0.5 + 0.45 * (i + 1) / n_pos) for i in range(n_pos)]
+    return lambda i: colours[i]
+
+
 def _flat(geom: shapely.Geometry, kx: float) -> shapely.Geometry:
     return shapely.transform(geom, lambda c: np.c_[c[:, 0] * kx, c[:, 1]])
 
@@ -120,6 +129,30 @@ def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int, bool]
     return np.unique(breaks) if not zero_class else breaks, digits, zero_class
 
 
+def diverging_breaks(values: np.ndarray, k: int = 6) -> tuple[np.ndarray, int, int]:
+    """Classes that never mix signs: quantile classes of the negative values up to 0 and
+    of the positive values above it. Returns the breaks, the decimals and the number of
+    negative classes."""
+    values = values[np.isfinite(values)]
+    neg, pos = -values[values < 0], values[values > 0]
+    spread = float(values.max() - values.min()) if values.size else 0.0
+    digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
+    scale = 10.0**digits
+
+    def uppers(side: np.ndarray) -> np.ndarray:
+        classes = min(k // 2, np.unique(side).size)
+        if classes < 2:
+            return np.array([side.max()])
+        return np.asarray(mapclassify.Quantiles(side, k=classes).bins)
+
+    # Negative side: bounds of |value|, largest first, turned into ascending breaks.
+    neg_bounds = -np.ceil(uppers(neg)[::-1] * scale) / scale if neg.size else np.array([])
+    pos_bounds = np.ceil(uppers(pos) * scale) / scale if pos.size else np.array([])
+    breaks = np.unique(np.concatenate([neg_bounds, [0.0], pos_bounds]))
+    n_neg = int((breaks < 0).sum())
+    return breaks, digits, n_neg
+
+
 def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     """Class index of each value (upper bounds inclusive); -1 for missing values."""
     idx = np.searchsorted(breaks[1:], values, side="left")
@@ -136,19 +169,29 @@ def choropleth(
     points_label: str = "",
     cmap: str = "YlGnBu",
     label_column: str | None = "orp_name",
+    diverging: bool = False,
 ) -> plt.Figure:
     """ORP choropleth with quantile classes; ``values`` is indexed by ``orp_code``.
 
     ``points`` (columns ``lat, lon`` and optional ``size``) are drawn on top, e.g. the
-    places of services.
+    places of services. ``diverging`` maps negative values in reds and positive ones in
+    blues, with no class spanning zero.
     """
     apply_style()
     kx = _x_scale(polygons)
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     vals = values.reindex(polygons["orp_code"]).to_numpy(dtype=float)
-    breaks, digits, zero_class = class_breaks(vals)
+    if diverging:
+        inner, digits, n_neg = diverging_breaks(vals)
+        lowest = np.floor(np.nanmin(vals) * 10.0**digits) / 10.0**digits
+        breaks = np.unique(np.concatenate([[min(lowest, inner[0])], inner]))
+        n_neg = int((breaks[1:] <= 0).sum())
+        zero_class = False
+        cm = _diverging_colours(n_neg, len(breaks) - 1 - n_neg)
+    else:
+        breaks, digits, zero_class = class_breaks(vals)
+        cm = plt.get_cmap(cmap, len(breaks) - 1)
     decimals = max(decimals, digits)
-    cm = plt.get_cmap(cmap, len(breaks) - 1)
     classes = classify(vals, breaks)
     patches, colours = [], []
     for geom, c in zip(polygons["geometry"], classes, strict=True):

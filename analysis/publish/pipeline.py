@@ -111,7 +111,7 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         # The network is described as registered on 1 January of the report year.
         "network_date": formatting.date(dt.date(config.year, 1, 1))
         if dataset.is_complete("services")
-        else "úplný registr nebyl dodán (viz níže)",
+        else "úplný registr nebyl dodán (viz výše)",
         "population_date": f"poslední údaje k 1. 1. {years[-1]}" if years else "chybí",
     }
 
