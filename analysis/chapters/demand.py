@@ -235,6 +235,7 @@ class NeedsSection:
     need_sources: tuple[str, ...]
     interval: str
     gap_rows: int
+    gaps_caption: str
     gap_formats: dict[str, f.Formatter]
     model_sources: tuple[str, ...]
     rate_formats: dict[str, f.Formatter]
@@ -385,7 +386,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             model.predictions,
             "počet zařízení" if national else "lůžka",
             highlight=highlight,
-            highlight_label=f"ORP kraje {ds.region_name}" if national else "",
+            highlight_label=f"ORP kraje ({ds.region_name})" if national else "",
         )
     note = "" if complete else services_note(ds)
     level = f.percent_adjective(d.model_level.value)
@@ -422,7 +423,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             f"centrální {f.percent_adjective(d.interval_level.value)} intervaly {draws} "
             "simulací Monte Carlo s pevnou počáteční hodnotou."
         ),
-        model_text=f"Model: {desc}. {significance}".strip(),
+        model_text=f"{desc[:1].upper()}{desc[1:]}. {significance}".strip(),
         need_degree_caption=(
             f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} (podíly příjemců "
             "příspěvku na péči v kraji)"
@@ -431,6 +432,15 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         if ds.care_allowance is not None
         else ("population",),
         gap_rows=methodology.report.gap_table_rows.value,
+        gaps_caption=(
+            f"Území a druhy služeb podle mezery v kapacitě k 1. 1. {target} (střední varianta, "
+            "od největšího nedostatku"
+            + (
+                "; všechny varianty v datech obrázku tables/demand_gap_heatmap.csv)"
+                if len(gap_all)
+                else ")"
+            )
+        ),
         interval=f.percent_adjective(d.interval_level.value),
         gap_formats={c: f.fmt(0) for c in ("demand_median", "gap_median", "gap_low", "gap_high")},
         gap_map_caption=(
@@ -476,6 +486,8 @@ def coefficient_table(coefficients: pd.DataFrame) -> pd.DataFrame:
     """Coefficients with three significant digits and p-values as reported in papers
     (``< 0,001`` below a thousandth), as text so that small values never print as 0."""
     out = coefficients.copy()
+    # The intercept's exponent is a base rate, not a ratio of rates.
+    out["rate_ratio"] = out["rate_ratio"].where(out["term"] != "Intercept")
     for col in ("estimate", "std_error", "ci_low", "ci_high", "rate_ratio"):
         out[col] = out[col].map(f.significant)
     out["p_value"] = out["p_value"].map(f.p_value)
@@ -489,7 +501,7 @@ def significance_text(coefficients: pd.DataFrame, level: float) -> str:
     weak = terms[terms["p_value"] > 1 - level]
     if weak.empty:
         return ""
-    names = ", ".join(MODEL_TERMS.get(t, t) for t in weak["term"])
+    names = ", ".join(MODEL_TERMS.get(t, t).split(" (")[0] for t in weak["term"])
     p_values = ", ".join(f.p_value(v) for v in weak["p_value"])
     return (
         f"Vysvětlující proměnná ({names}) není statisticky významná (p = {p_values}): model "

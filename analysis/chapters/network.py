@@ -218,7 +218,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             cov_orp["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short),
         )
         cov_orp["capacity_unit"] = cov_orp["capacity_unit"].map(CAPACITY_UNITS)
-    cov_sum = na.coverage_summary(cov)
+    cov_sum = na.coverage_summary(cov, rules)
     if not cov_sum.empty:
         cov_sum["capacity_unit"] = cov_sum["capacity_unit"].map(CAPACITY_UNITS)
     if not access_summary.empty:

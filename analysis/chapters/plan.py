@@ -124,8 +124,12 @@ def status_sentence(progress: pd.DataFrame) -> str:
             ),
         )
         + ": "
-        + plural(
-            achieved, ("{n} je splněn", "{n} jsou splněny", "{n} je splněno", "{n} je splněno")
+        + (
+            "žádný není splněn"
+            if achieved == 0
+            else plural(
+                achieved, ("{n} je splněn", "{n} jsou splněny", "{n} je splněno", "{n} je splněno")
+            )
         )
         + ", "
         + plural(

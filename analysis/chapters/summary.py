@@ -3,12 +3,14 @@ the other chapters, each sentence linked to the table or figure it comes from.""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.chapters import demand, network, plan
+from analysis.codelists import CAPACITY_UNITS
 from analysis.data.dataset import Dataset
 from analysis.params import Methodology
 from analysis.present import formatting as f
@@ -27,12 +29,21 @@ def _link(kind: str, target: str, caption: str) -> str:
     return f"({kind} [{caption}](#{target}))"
 
 
-def _seniors(projection: pd.DataFrame, year: int, min_age: int) -> float:
+def _seniors(projection: pd.DataFrame, year: int, min_age: int) -> tuple[float, list[str]]:
     """Persons of one year of the projection table in the age bands (columns ``a–b`` or
-    ``a+``) that start at ``min_age`` or later."""
+    ``a+``) that start at ``min_age`` or later, and those bands' names."""
     row = projection.set_index("year").loc[year]
-    bands = [c for c in row.index if str(c)[:1].isdigit()]
-    return float(sum(row[c] for c in bands if int(str(c).split("–")[0].rstrip("+")) >= min_age))
+    bands = [
+        c
+        for c in row.index
+        if str(c)[:1].isdigit() and int(str(c).split("–")[0].rstrip("+")) >= min_age
+    ]
+    return float(sum(row[c] for c in bands)), [str(c) for c in bands]
+
+
+def jan1(year: int) -> str:
+    """``1. 1. 2025`` with non-breaking spaces (a date never breaks across lines)."""
+    return f.date(dt.date(year, 1, 1))
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
@@ -45,7 +56,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
 
     region = d.ageing.ageing[d.ageing.ageing["orp_name"] == "kraj celkem"].iloc[0]
     out.append(
-        f"K 1. 1. {d.ageing.year} žilo v kraji {f.number(region['population'])} obyvatel; "
+        f"K {jan1(d.ageing.year)} žilo v kraji {f.number(region['population'])} obyvatel; "
         f"lidé ve věku {seniors}+ tvořili {f.percent(region['seniors_share'])} "
         + _link("tabulka", "tab-demand_ageing_by_orp", d.ageing.ageing_caption)
         + "."
@@ -54,12 +65,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
     needs = d.needs
     years = set(needs.projection_region["year"])
     if {needs.base_year, needs.target_year} <= years:
-        base = _seniors(needs.projection_region, needs.base_year, seniors)
-        target = _seniors(needs.projection_region, needs.target_year, seniors)
+        base, bands = _seniors(needs.projection_region, needs.base_year, seniors)
+        target, _ = _seniors(needs.projection_region, needs.target_year, seniors)
         out.append(
-            f"Podle střední varianty projekce bude k 1. 1. {needs.target_year} ve věku "
-            f"{seniors}+ {f.number(target)} obyvatel kraje (k 1. 1. {needs.base_year}: "
-            f"{f.number(base)}; {f.signed(100 * (target / base - 1))} %) "
+            f"Podle střední varianty projekce bude k {jan1(needs.target_year)} ve věku "
+            f"{seniors}+ ({' a '.join(bands)}) {f.number(target)} obyvatel kraje "
+            f"(k {jan1(needs.base_year)}: {f.number(base)}; "
+            f"{f.signed(100 * (target / base - 1))} %) "
             + _link("tabulka", "tab-demand_projection_region", "Projekce obyvatel kraje")
             + "."
         )
@@ -67,14 +79,15 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
     seniors_need = needs.need_region[
         (needs.need_region["group"] == "seniori") & (needs.need_region["variant"] == "middle")
     ]
-    rate = needs.rates.set_index("group").loc["seniori", "rate"]
+    rate, rate_source = needs.rates.set_index("group").loc["seniori", ["rate", "source"]]
     if len(seniors_need):
         s = seniors_need.iloc[0]
         out.append(
-            f"Služby bude k 1. 1. {needs.target_year} potřebovat odhadem "
-            f"{f.number(s['median'])} seniorů ({needs.interval} interval {f.number(s['low'])}–"
-            f"{f.number(s['high'])}): {f.number(s['reference_population'])} obyvatel "
-            f"{seniors}+ × míra potřeby {f.percent(100 * rate, 2)} "
+            f"Služby bude k {jan1(needs.target_year)} potřebovat odhadem "
+            f"{f.number(s['median'])} seniorů (medián simulací; {needs.interval} interval "
+            f"{f.number(s['low'])}\u00a0až\u00a0{f.number(s['high'])}). Výchozí odhad je "
+            f"{f.number(s['reference_population'])} obyvatel {seniors}+ × míra potřeby "
+            f"{f.percent(100 * rate, 2)} (zdroj míry: {rate_source}) "
             + _link("obrázek", "fig-demand_need_figure", "Osoby v potřebě v kraji")
             + "."
         )
@@ -85,9 +98,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             n.services["capacity_unit"].eq("luzka") & n.services["form"].eq("pob"), "capacity"
         ].sum()
         out.append(
-            f"K 1. 1. {year} bylo v kraji registrováno {count(services, 'sociální služba')}; "
+            f"K {jan1(year)} bylo v kraji registrováno {count(services, 'sociální služba')}; "
             f"pobytové služby mají celkem {count(beds, 'lůžko')} "
-            + _link("tabulka", "tab-network_capacity_by_type", "Registrované služby a kapacita")
+            + _link("tabulka", "tab-network_capacity_by_orp", "Služby a kapacita podle ORP")
             + "."
         )
         spots = n.white_spot_orps
@@ -107,21 +120,22 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         if len(gaps):
             short = gaps[gaps["status"] == "nedostatek"]
             worst = gaps.iloc[0]
+            unit = CAPACITY_UNITS[worst["capacity_unit"]]
             out.append(
                 plural(
                     len(short),
                     (
-                        "{n} kombinace území a druhu služby má",
-                        "{n} kombinace území a druhu služby mají",
-                        "{n} kombinace území a druhu služby má",
-                        "{n} kombinací území a druhu služby má",
+                        "U {n} kombinace území a druhu služby vychází",
+                        "U {n} kombinací území a druhu služby vychází",
+                        "U {n} kombinace území a druhu služby vychází",
+                        "U {n} kombinací území a druhu služby vychází",
                     ),
                 )
-                + f" k 1. 1. {needs.target_year} prokazatelný nedostatek kapacity; "
-                f"největší mezera je {worst['service_type']} – {worst['area_name']} "
-                f"({f.number(worst['gap_median'], 1)}; poptávka "
-                f"{f.number(worst['demand_median'], 1)} proti kapacitě "
-                f"{f.number(worst['capacity'])}) "
+                + f" k {jan1(needs.target_year)} nedostatek kapacity i při horní mezi "
+                "intervalu (nejistota míry potřeby; normativy kapacity na osobu jsou výchozí "
+                f"odhad). Největší mezeru má {worst['area_name']} u druhu "
+                f"{worst['service_type']}: kapacita {f.number(worst['capacity'])} proti "
+                f"poptávce {f.number(worst['demand_median'])} ({unit}) "
                 + _link("tabulka", "tab-demand_service_gaps", "Mezery v kapacitě")
                 + "."
             )
@@ -130,8 +144,8 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         per = methodology.network.facility_rate_per.value
         homes = fac[fac["facility_type"] == "Domovy pro seniory"]
         text = (
-            f"Úplný registr nebyl dodán; podle ČSÚ bylo v kraji k 31. 12. "
-            f"{n.facilities_year} {count(int(fac['facilities'].sum()), 'zařízení')} "
+            f"Úplný registr nebyl dodán; podle ČSÚ bylo v kraji ke konci roku "
+            f"{n.facilities_year} celkem {count(int(fac['facilities'].sum()), 'zařízení')} "
             f"sociálních služeb ({count(fac['facility_type'].nunique(), 'druh')} zařízení "
             "statistiky ČSÚ, bez terénních služeb)"
         )

@@ -153,7 +153,17 @@ def generate_plan(
             value_rows.append({"indicator_id": iid, "year": year, "value": round(value, 1)})
     statuses = ["splneno", "castecne", "probiha", "nesplneno", "planovano"]
     intentions = []
+    registry_then = active_services(services, dt.date(TARGET_YEAR, 1, 1)).merge(
+        municipalities[["municipality_code", "orp_code"]], on="municipality_code"
+    )
+    present = set(zip(registry_then["orp_code"], registry_then["service_type_code"], strict=True))
     for k, (mid, name, stype, form, change, unit, cost) in enumerate(INTENTIONS, start=1):
+        orp = None if stype is None else orp_codes[int(rng.integers(len(orp_codes)))]
+        status = statuses[int(rng.choice(5, p=[0.3, 0.2, 0.3, 0.1, 0.1]))]
+        if status == "splneno" and change and change > 0 and (orp, stype) not in present:
+            # New capacity reported as done must be in the registry: otherwise it is
+            # still under way, so that the plan chapter agrees with the network chapter.
+            status = "probiha"
         intentions.append(
             {
                 "intention_id": f"Z{k:02d}",
@@ -162,11 +172,11 @@ def generate_plan(
                 "name": name,
                 "service_type_code": stype,
                 "form": form,
-                "orp_code": None if stype is None else orp_codes[int(rng.integers(len(orp_codes)))],
+                "orp_code": orp,
                 "capacity_change": change,
                 "capacity_unit": unit,
                 "cost_czk": cost,
-                "status": statuses[int(rng.choice(5, p=[0.3, 0.2, 0.3, 0.1, 0.1]))],
+                "status": status,
             }
         )
     return {

@@ -299,8 +299,9 @@ def coverage(
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def coverage_summary(cov: pd.DataFrame) -> pd.DataFrame:
-    """Per type and unit: the region's rate, the lowest and highest ORP, ORPs with none."""
+def coverage_summary(cov: pd.DataFrame, rules: dict[int, TypeRule]) -> pd.DataFrame:
+    """Per type and unit: the region's rate, the lowest and highest ORP, and the ORPs with
+    none (only for types planned in the ORP: others are planned for a larger area)."""
     if cov.empty:
         return pd.DataFrame()
     g = cov.groupby(["service_type_code", "capacity_unit"], sort=True)
@@ -315,6 +316,8 @@ def coverage_summary(cov: pd.DataFrame) -> pd.DataFrame:
     out.insert(
         1, "service_type", out["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
     )
+    local = out["service_type_code"].isin(local_types(rules))
+    out["orps_without"] = out["orps_without"].astype("Int64").where(local)
     return out
 
 

@@ -109,7 +109,7 @@ def projection_lines(table: pd.DataFrame, title: str = "") -> matplotlib.figure.
     ``table`` has ``year, variant, band, population``."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7.2, 4.2))
-    palette = sns.color_palette("deep", table["band"].nunique())
+    palette = sns.color_palette("colorblind", table["band"].nunique())
     for colour, (band, g) in zip(palette, table.groupby("band", sort=False), strict=True):
         wide = g.pivot(index="year", columns="variant", values="population")
         ax.plot(wide.index, wide["middle"], color=colour, lw=1.8, label=band)
@@ -153,6 +153,7 @@ def interval_bars(
     czech_axis(ax.xaxis)
     ax.set_xlabel(f"osob (medián a {interval} interval simulací)")
     ax.set_title(title)
+    fig.tight_layout()  # long group names stay readable
     return fig
 
 

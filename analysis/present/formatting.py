@@ -26,8 +26,11 @@ def number(value: object, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(value, format=pattern, locale=LOCALE)
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # a value that rounds to zero has no sign ("0", not "−0")
     # Typographic minus, as in signed(): never a hyphen beside a true minus.
-    return format_decimal(value, format=pattern, locale=LOCALE).replace("-", MINUS)
+    return text.replace("-", MINUS)
 
 
 def auto(value: object) -> str:

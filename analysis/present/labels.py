@@ -62,8 +62,8 @@ COLUMN_LABELS: dict[str, str] = {
     "target_value": "cílová hodnota",
     "latest_year": "rok poslední hodnoty",
     "latest_value": "poslední hodnota",
-    "progress": "plnění (%)",
-    "expected_progress": "očekávané plnění (%)",
+    "progress": "plnění",
+    "expected_progress": "očekávané plnění",
     "status": "stav",
     "indicators": "indikátorů",
     "intentions": "záměrů",
@@ -126,7 +126,7 @@ COLUMN_LABELS.update(
         "a2sfca": "2SFCA na 1 000",
         "ae2sfca": "E2SFCA na 1 000",
         "rule": "pravidlo",
-        "missing": "chybí některá z",
+        "missing": "chybí (žádná z)",
         "population_in_white_spots": "obyvatel bez dosahu",
     }
 )

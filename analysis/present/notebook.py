@@ -120,7 +120,7 @@ class Chapter:
                 HTML(
                     f'<figure class="table missing" id="tab-{name}"><figcaption>'
                     f'{html.escape(caption)}</figcaption><p class="note">Údaje nejsou k '
-                    f"dispozici ({html.escape(cite)}).</p></figure>"
+                    f"dispozici.</p></figure>"
                 )
             )
             return
