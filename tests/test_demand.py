@@ -118,3 +118,23 @@ def test_seniors_need_split_by_degree_of_dependency(real_region):
     fictional = dataclasses.replace(ds, region_code="CZX00")
     assert demand.need_by_degree(need_region, fictional).empty
     assert demand.need_by_degree(need_region, dataclasses.replace(ds, care_allowance=None)).empty
+
+
+def test_need_does_not_depend_on_how_the_methodology_was_read(demo):
+    """The pipeline hands kernels the methodology as JSON with sorted keys; a notebook
+    opened by hand reads the YAML. Both must draw the same Monte Carlo numbers."""
+    from analysis.params import RunConfig
+
+    config, ds = demo
+    via_json = RunConfig.model_validate_json(config.to_json())
+    assert list(via_json.methodology.demand.need_rates.value) != list(
+        config.methodology.demand.need_rates.value
+    )  # the key order really differs
+    proj, _, base = demand.project_orps(ds, config.methodology, config.year)
+    d = config.methodology.demand
+    results = []
+    for m in (config.methodology, via_json.methodology):
+        rates = demand.need_rates(ds, m)
+        need, _ = demand.need(proj, rates, [base + 3], 2_000, d.seed.value, 0.9)
+        results.append(need.sort_values(["group", "orp_code", "variant"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(results[0], results[1])

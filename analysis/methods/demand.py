@@ -320,7 +320,9 @@ def need(
     """Persons in need per ORP, group, year and variant with Monte Carlo intervals.
     Returns the summary and the draws per (group, year, variant) for the gap step."""
     rows, kept = [], {}
-    for k, r in enumerate(rates.itertuples()):
+    # Each group's draws get a seed by the group's place in name order, so that the same
+    # parameters give the same draws however the methodology was read (YAML or JSON).
+    for k, r in enumerate(rates.sort_values("group").itertuples()):
         lo, hi = (
             int(x) if x.isdigit() else None
             for x in r.reference_ages.replace("+", "–").split("–")[:2]

@@ -7,6 +7,7 @@ scaled by the cosine of the mean latitude) so shapes are not stretched.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import mapclassify
 import matplotlib.pyplot as plt
@@ -46,6 +47,7 @@ def _flat(geom: shapely.Geometry, kx: float) -> shapely.Geometry:
 KM_PER_DEGREE = 111.32  # length of one degree of latitude (and of scaled longitude)
 SCALE_BAR_KM = (5, 10, 20, 25, 50, 100)
 MISSING_COLOUR = (0.9, 0.9, 0.9, 1)
+LEGEND_TITLE_WIDTH = 24  # characters per line of a legend title
 
 
 def scale_bar(ax: plt.Axes) -> None:
@@ -79,7 +81,8 @@ def _finish(
     fig.legend(
         handles,
         labels,
-        title=legend_title,
+        # A long title wraps so that it stays beside the map, not over it.
+        title="\n".join(textwrap.wrap(legend_title, LEGEND_TITLE_WIDTH)),
         loc="center right",
         frameon=False,
         fontsize=7,
