@@ -53,4 +53,4 @@ def test_real_region_report_renders(region, raw_dir, tmp_path):
     counts = (folder / "tables" / "plan_status_counts.csv").read_text(encoding="utf-8")
     assert len(counts.splitlines()) <= 1
     # The model is national, with the region's ORPs marked, not a model of the region.
-    assert "národní model" in html
+    assert "Národní model: počet zařízení" in html
