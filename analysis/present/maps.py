@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import textwrap
 
-import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -121,6 +120,8 @@ def class_breaks(values: np.ndarray, k: int = 5) -> tuple[np.ndarray, int, bool]
     spread = float(rest.max() - rest.min())
     digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
     classes = min(k - 1 if zero_class else k, np.unique(rest).size)
+    import mapclassify  # imported on first use: it pulls in scikit-learn (slow to import)
+
     one_class = np.array([rest.max()])
     uppers = one_class if classes < 2 else mapclassify.Quantiles(rest, k=classes).bins
     # Rounding must not move a value into another class: round the bounds up.
@@ -141,6 +142,8 @@ def diverging_breaks(values: np.ndarray, k: int = 6) -> tuple[np.ndarray, int, i
     spread = float(values.max() - values.min()) if values.size else 0.0
     digits = 0 if spread == 0 else max(0, -math.floor(math.log10(spread / k)))
     scale = 10.0**digits
+
+    import mapclassify  # imported on first use, as in class_breaks
 
     def uppers(side: np.ndarray) -> np.ndarray:
         classes = min(k // 2, np.unique(side).size)

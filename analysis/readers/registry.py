@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jsonschema import Draft7Validator
 
 from analysis.codelists import DEFAULT_TARGET_GROUPS, SENIOR_TARGET_CODES
 from analysis.errors import CellProblem, DataValidationError
@@ -151,6 +150,10 @@ def read_rpss(path: Path | str) -> pd.DataFrame:
 
 def validate_catalogue(doc: Any, schema_path: Path | str, file: str) -> None:
     """Validate a catalogue document against its JSON schema; list every violation."""
+    # Imported here: jsonschema takes over a second to import (every chapter kernel
+    # imports the data layer, only catalogue validation needs it).
+    from jsonschema import Draft7Validator
+
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
     errors = sorted(Draft7Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
     problems = []
