@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
+from analysis.data.open_data import NATIONAL_SOURCES
 from analysis.methods import demand
 from analysis.methods.count_model import CountModel, fit_count_model, outliers
 from analysis.methods.demography import (
@@ -233,6 +234,7 @@ class NeedsSection:
     model_level: str
     outliers_caption: str
     need_sources: tuple[str, ...]
+    projection_sources: tuple[str, ...]
     interval: str
     gap_rows: int
     gaps_caption: str
@@ -428,6 +430,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} (podíly příjemců "
             "příspěvku na péči v kraji)"
         ),
+        projection_sources=("population", "municipalities", *NATIONAL_SOURCES)
+        if ds.national is not None
+        else ("population", "municipalities"),
         need_sources=("population", "care_allowance_regions")
         if ds.care_allowance is not None
         else ("population",),

@@ -74,6 +74,7 @@ class NetworkChapter:
     facility_labels: dict[str, str] = field(default_factory=dict)
     facility_orp_labels: dict[str, str] = field(default_factory=dict)
     missing: str = ""
+    missing_short: str = ""  # the same, once more at each section, without the how-to
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
@@ -247,6 +248,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
         population_year=pop_year,
         intro=intro_text(services, year) if complete else "",
         missing=missing,
+        missing_short=""
+        if complete
+        else "Chybí úplný registr poskytovatelů: tato část se nepočítá (jak registr doplnit, "
+        "uvádí upozornění na začátku kapitoly a titulní strana).",
         **facility_sections(ds, methodology),
         capacity_by_type=capacity_by_type(services),
         capacity_by_orp=by_orp,

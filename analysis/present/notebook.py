@@ -37,6 +37,8 @@ def _plain_float(value: float) -> str:
 
 # Tables of at most this many rows are kept on one page (CSS class "short").
 SHORT_TABLE_ROWS = 25
+# Tables with more columns than this are set in smaller type (CSS class "wide").
+WIDE_TABLE_COLUMNS = 9
 
 
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -140,6 +142,8 @@ class Chapter:
             total_row=total_row and shown is df,
         )
         size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
+        if len(shown.columns) > WIDE_TABLE_COLUMNS:
+            size += " wide"
         display(
             HTML(
                 f'<figure class="table {size}" id="tab-{name}"><figcaption>{html.escape(caption)}'
