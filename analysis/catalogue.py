@@ -8,6 +8,7 @@ encoded and which reader turns it into a data frame.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import yaml
@@ -41,8 +42,19 @@ class Catalogue(BaseModel):
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
-    """Read and validate the source catalogue (default: the packaged one)."""
-    path = Path(path) if path is not None else catalogue_file()
+    """Read and validate the source catalogue (default: the packaged one, read once per
+    process: chapters cite sources table by table)."""
+    if path is None:
+        return _packaged_catalogue()
+    return _read_catalogue(Path(path))
+
+
+@functools.cache
+def _packaged_catalogue() -> Catalogue:
+    return _read_catalogue(catalogue_file())
+
+
+def _read_catalogue(path: Path) -> Catalogue:
     try:
         return Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as exc:

@@ -185,16 +185,7 @@ def registry_summary(check: pd.DataFrame, tolerance: float) -> str:
             f"{f.percent(100 * tolerance, 0)})."
         )
     return text + (
-        plural(
-            len(off),
-            (
-                "{n} se od registru liší",
-                "{n} se od registru liší",
-                "{n} se od registru liší",
-                "{n} se od registru liší",
-            ),
-        )
-        + f" o více než {f.percent(100 * tolerance, 0)}: "
+        f"{len(off)} se od registru liší o více než {f.percent(100 * tolerance, 0)}: "
         + "; ".join(off["name"])
         + ". Hodnoty je třeba sjednotit, než se plnění vyhodnotí."
     )

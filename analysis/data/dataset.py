@@ -152,10 +152,6 @@ class Dataset:
         """Whether a kind of content (``services``, ``plan``, …) may be used as complete."""
         return self.completeness.get(content) == COMPLETE
 
-    @property
-    def services_complete(self) -> bool:
-        return self.is_complete("services")
-
     def summary(self) -> pd.DataFrame:
         """One row per input file: name, records read and SHA-256 prefix."""
         rows = []

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis.catalogue import Source, load_catalogue
-from analysis.data.dataset import hash_path
 
 T = TypeVar("T")
 
@@ -64,7 +63,3 @@ class SourceFiles:
     ) -> T | None:
         """:meth:`read` when the source is in the folder, else None."""
         return self.read(source_id, reader, *args, **kwargs) if self.exists(source_id) else None
-
-    def hashes(self) -> dict[str, str]:
-        """SHA-256 of every source read (of the file list for a folder source)."""
-        return {k: hash_path(p) for k, p in self.read_paths.items()}
