@@ -39,6 +39,7 @@ format: $(TEST)
 
 bench: $(BASE)
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_finance.py
 
 # Reading every real source and rendering all 14 regions (needs ../shared/data/raw).
 bench-open-data: $(BASE)

@@ -46,9 +46,15 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ),
     ChapterSpec("03_plan", "analysis.chapters.plan", ("plan",), "Plnění střednědobého plánu"),
     ChapterSpec(
+        "04_finance",
+        "analysis.chapters.finance",
+        ("ages", "network", "projection", "demand", "finance", "report"),
+        "Financování a hodnocení služeb",
+    ),
+    ChapterSpec(
         "90_appendix",
         "analysis.chapters.appendix",
-        ("network", "projection", "demand"),
+        ("network", "projection", "demand", "finance"),
         "Příloha: parametry metodiky a zkratky",
     ),
 )

@@ -35,7 +35,12 @@ DEFAULT_FILES: dict[str, str] = {
     "plan_indicators": "plan_indicators.csv",
     "plan_indicator_values": "plan_indicator_values.csv",
     "action_plan": "action_plan.csv",
+    "finance_national": "finance_national.csv",
+    "subsidy_requests": "subsidy_requests.csv",
 }
+# Tables a data folder may leave out: the content is then absent (chapters say so), and
+# their citation is needed only when the file is there.
+OPTIONAL_TABLES: frozenset[str] = frozenset({"finance_national", "subsidy_requests"})
 
 
 class _Strict(BaseModel):
@@ -177,6 +182,84 @@ class DemandParams(_Strict):
     model_outliers_shown: Int
 
 
+class OutlierRule(_Strict):
+    method: Literal["iqr", "band"]
+    k: Annotated[float, Field(gt=0)]
+    min_services: Annotated[int, Field(ge=2)]
+
+
+class Allocation(_Strict):
+    """The state subsidy a region receives for a year (CZK), with its source."""
+
+    region: Annotated[str, Field(pattern=r"^CZ[0-9A-Z]{3}$")]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    czk: Annotated[float, Field(gt=0)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class CofinancingRule(_Strict):
+    form: Literal["pob", "amb", "ter"]
+    share: Annotated[float, Field(ge=0, le=1)]
+    types: list[int] | None = None  # None: every type of the form
+
+
+class Criterion(_Strict):
+    weight: Annotated[float, Field(ge=0)]
+    breakpoints: Annotated[list[float], Field(min_length=1)]
+    higher_is_better: bool
+
+
+class Band(_Strict):
+    band: Literal["keep", "review", "remove"]
+    min_score: Annotated[float, Field(ge=0, le=100)]
+
+
+CostColumn = Literal["cost_depreciation", "cost_health_care", "cost_outside_basic"]
+RevenueColumn = Literal[
+    "revenue_users",
+    "revenue_health_insurance",
+    "revenue_state_subsidy",
+    "revenue_region",
+    "revenue_municipalities",
+    "revenue_other",
+]
+CriterionName = Literal["need", "availability", "cost", "quality", "interconnection"]
+
+
+class FinanceParams(_Strict):
+    fte_per_capacity: Int
+    direct_care_norm: Num
+    outlier_rule: Quantity[OutlierRule]
+    max_revenue_to_cost: Num
+    reference_statistic: Quantity[Literal["median", "mean", "trimmed_mean"]]
+    reference_trim: Num
+    reference_min_providers: Int
+    ineligible_costs: Quantity[list[CostColumn]]
+    public_revenues: Quantity[list[RevenueColumn]]
+    reasonable_profit: Num
+    carry_over_share: Num
+    score_adjustment: Num
+    price_level_factor: Num
+    allocations: Quantity[list[Allocation]]
+    what_if: Quantity[list[StrictFloat | StrictInt]]
+    cofinancing: Quantity[list[CofinancingRule]]
+    criteria: Quantity[dict[CriterionName, Criterion]]
+    min_criteria: Int
+    bands: Quantity[list[Band]]
+    weight_change: Num
+    weight_draws: Int
+    weight_concentration: Num
+    band_certainty: Num
+    weight_seed: Int
+
+    def allocation(self, region: str, year: int) -> Allocation | None:
+        """The region's allocation for the year, if the parameters hold one."""
+        for a in self.allocations.value:
+            if a.region == region and a.year == year:
+                return a
+        return None
+
+
 class PlanParams(_Strict):
     registry_tolerance: Num
     on_track_tolerance: Num
@@ -196,6 +279,7 @@ class Methodology(_Strict):
     network: NetworkParams
     projection: ProjectionParams
     demand: DemandParams
+    finance: FinanceParams
     plan: PlanParams
     report: ReportParams
 
@@ -205,7 +289,7 @@ class Methodology(_Strict):
         for section, model in self:
             for key, q in model:
                 value = q.value
-                if isinstance(value, dict | list):
+                if isinstance(value, dict | list | BaseModel):
                     value = json.loads(q.model_dump_json())["value"]
                 out[f"{section}.{key}"] = value
         return out
@@ -361,14 +445,15 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         if run.data.registry:
             required.append(run.data.registry)
     else:
-        defaults, required = DEFAULT_FILES, list(DEFAULT_FILES)
+        defaults = DEFAULT_FILES
+        required = [t for t in DEFAULT_FILES if t not in OPTIONAL_TABLES]
     unknown_tables = sorted(set(run.data.files) - set(defaults))
     if unknown_tables:
         problems.append(
             f"unknown key(s) {['data.files.' + t for t in unknown_tables]}, "
             f"expected some of {sorted(defaults)}"
         )
-    missing_sources = sorted(set(DEFAULT_FILES) - set(run.data.sources))
+    missing_sources = sorted(set(DEFAULT_FILES) - OPTIONAL_TABLES - set(run.data.sources))
     extra_sources = sorted(set(run.data.sources) - set(DEFAULT_FILES))
     if missing_sources:
         problems.append(
@@ -396,6 +481,12 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         for t in required
         if not (root / files[t]).exists()
     ]
+    if run.data.format == "canonical":
+        missing += [
+            f"key 'data.sources.{t}': {root / files[t]} is there and needs its citation"
+            for t in sorted(OPTIONAL_TABLES)
+            if (root / files[t]).exists() and t not in run.data.sources
+        ]
     if missing:
         raise ParameterError(path, missing)
 

@@ -59,10 +59,84 @@ class AppendixChapter:
     zones: pd.DataFrame
     rules: pd.DataFrame
     variants: pd.DataFrame
+    finance: pd.DataFrame
     formulas: str
     abbreviations: pd.DataFrame
     sources: dict[str, str]  # the source of each parameter table
     labels: dict[str, str]  # headers of the tables that differ from the report's
+
+
+FORM_NAMES = {"pob": "pobytová", "amb": "ambulantní", "ter": "terénní"}
+BAND_NAMES = {"keep": "ponechat", "review": "přezkoumat", "remove": "kandidát na vyřazení"}
+
+
+def finance_parameters(methodology: Methodology) -> pd.DataFrame:
+    """The finance chapter's table-valued parameters written out in Czech, with sources."""
+    fin = methodology.finance
+    rule = fin.outlier_rule.value
+    rows = [
+        (
+            "pravidlo odlehlých hodnot",
+            (
+                f"Q1 − {f.auto(rule.k)} × IQR až Q3 + {f.auto(rule.k)} × IQR"
+                if rule.method == "iqr"
+                else f"medián ± {f.percent(100 * rule.k, 0)}"
+            )
+            + f"; skupina alespoň {f.number(rule.min_services)} služeb",
+            fin.outlier_rule.source,
+        ),
+        (
+            "neuznatelné části nákladů",
+            ", ".join(fin.ineligible_costs.value),
+            fin.ineligible_costs.source,
+        ),
+        (
+            "veřejné zdroje (vyrovnávací platba)",
+            ", ".join(fin.public_revenues.value),
+            fin.public_revenues.source,
+        ),
+        (
+            "alokace státní dotace",
+            "; ".join(
+                f"{a.region} {a.year}: {f.number(a.czk)} Kč ({a.source})"
+                for a in fin.allocations.value
+            ),
+            fin.allocations.source,
+        ),
+        (
+            "modelové změny alokace",
+            ", ".join(f.signed(100 * c, 0) + " %" for c in fin.what_if.value),
+            fin.what_if.source,
+        ),
+        (
+            "spolufinancování obcí",
+            "; ".join(
+                f"{FORM_NAMES[r.form]}"
+                + (f" (druhy {', '.join(str(t) for t in r.types)})" if r.types else "")
+                + f": {f.percent(100 * r.share, 0)}"
+                for r in fin.cofinancing.value
+            ),
+            fin.cofinancing.source,
+        ),
+        (
+            "pásma rozhodnutí",
+            "; ".join(
+                f"{BAND_NAMES[b.band]} od {f.auto(b.min_score)}"
+                for b in sorted(fin.bands.value, key=lambda b: -b.min_score)
+            ),
+            fin.bands.source,
+        ),
+        (
+            "kritéria sítě (váha; hranice bodů; směr)",
+            "; ".join(
+                f"{name}: {f.auto(c.weight)}; {' / '.join(f.auto(b) for b in c.breakpoints)}; "
+                + ("vyšší je lepší" if c.higher_is_better else "nižší je lepší")
+                for name, c in fin.criteria.value.items()
+            ),
+            fin.criteria.source,
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["parameter", "value", "source"])
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter:
@@ -138,6 +212,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter
             )
         ]
     )
+    finance = finance_parameters(methodology)
     abbreviations = pd.DataFrame(
         sorted(ABBREVIATIONS.items(), key=lambda kv: kv[0].casefold()),
         columns=["abbreviation", "meaning"],
@@ -150,6 +225,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter
         zones=zones,
         rules=rules,
         variants=variants,
+        finance=finance,
         formulas=(
             "- **Pokrytí** druhu služby v ORP = registrovaná kapacita v ORP ÷ referenční "
             f"populace ORP × {per}.\n"
@@ -162,7 +238,17 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter
             "mezery leží pod nulou.\n"
             "- **2SFCA**: každé místo služby dělí svou kapacitu obyvateli referenční skupiny ve "
             "spádové vzdálenosti; obec sečte podíly všech míst ve spádové vzdálenosti "
-            f"(× {per}); E2SFCA váží obyvatele a místa podle pásem vzdálenosti."
+            f"(× {per}); E2SFCA váží obyvatele a místa podle pásem vzdálenosti.\n"
+            "- **Náklad na jednotku kapacity** = (osobní + provozní náklady) ÷ registrovaná "
+            "kapacita hlavní formy služby.\n"
+            "- **Odůvodněná vyrovnávací platba** = uznatelné náklady − vlastní výnosy + "
+            "přiměřený zisk; **překompenzace** = veřejné zdroje − odůvodněná platba (nejméně "
+            "nula); převod nejvýše podílem průměrné roční platby, zbytek je vratka.\n"
+            "- **Optimální dotace** = (cenová hladina × kapacita − úhrady − platby pojišťoven) "
+            "× (1 + úprava podle skóre); **reálná dotace** = alokace v poměru optimálních "
+            "dotací, nejvýše do výše žádosti, na celé koruny metodou největších zbytků.\n"
+            "- **Skóre služby** = vážený průměr bodů hodnocených kritérií ÷ největší počet bodů "
+            "× 100."
         ),
         abbreviations=abbreviations,
         sources={

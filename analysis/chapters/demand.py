@@ -302,28 +302,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
 
     services = active_services(ds.services, reference_date(year))
     complete = ds.is_complete("services")
-    rules = methodology.network.service_types.value
-    levels = {code: rule.planning_level for code, rule in rules.items()}
-    areas = demand.planning_areas(ds.municipalities)
     gap_all = pd.DataFrame()
     if complete and not services.empty:
-        capacity = demand.capacity_by_orp_type(services, ds.municipalities)
-        gap_all = pd.concat(
-            [
-                demand.gaps(
-                    kept,
-                    capacity,
-                    d.service_mix.value,
-                    target,
-                    d.interval_level.value,
-                    levels,
-                    areas,
-                    v,
-                ).assign(variant=v)
-                for v in demand.VARIANTS
-            ],
-            ignore_index=True,
-        )
+        gap_all = demand.gap_table(ds, methodology, kept, target, services)
         gap_all.insert(1, "area_name", gap_all["area_code"].map(area_names(ds)))
     gap_mid = gap_all[gap_all["variant"] == "middle"] if len(gap_all) else gap_all
     heat = gap_map = None

@@ -22,9 +22,9 @@ from analysis.data.dataset import (
     place_at_municipality,
     sha256_file,
 )
-from analysis.data.schemas import validate_table
+from analysis.data.schemas import SCHEMAS, validate_table
 from analysis.errors import CellProblem, DataValidationError
-from analysis.params import RunConfig
+from analysis.params import OPTIONAL_TABLES, RunConfig
 
 
 def read_csv_text(path: Path | str) -> pd.DataFrame:
@@ -126,6 +126,14 @@ def load_canonical(config: RunConfig) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     problems: list[CellProblem] = []
     files = {name: config.path(name) for name in (*CSV_TABLES, "orp_polygons")}
+    for name in OPTIONAL_TABLES:
+        if not files[name].exists():  # left out: an empty table, the content is absent
+            del files[name]
+            tables[name] = validate_table(
+                pd.DataFrame({c: pd.Series(dtype="str") for c in SCHEMAS[name].columns}),
+                name,
+                name,
+            )
     for name, path in files.items():
         try:
             if name == "orp_polygons":

@@ -27,6 +27,8 @@ CONTENTS: dict[str, tuple[str, ...]] = {
     "finance": ("finance",),
     "plan": ("plan_priorities", "plan_measures", "plan_indicators", "plan_indicator_values"),
     "action_plan": ("action_plan",),
+    "finance_national": ("finance_national",),
+    "subsidy_requests": ("subsidy_requests",),
 }
 
 # Czech titles of the canonical tables (inputs of a run, as listed in reports).
@@ -41,6 +43,8 @@ TABLE_LABELS = {
     "plan_indicators": "indikátory střednědobého plánu",
     "plan_indicator_values": "hodnoty indikátorů",
     "action_plan": "záměry akčního plánu",
+    "finance_national": "celostátní obvyklé náklady a výnosy služeb",
+    "subsidy_requests": "žádosti služeb o dotaci",
 }
 INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
@@ -55,6 +59,8 @@ CSV_TABLES = (
     "plan_indicators",
     "plan_indicator_values",
     "action_plan",
+    "finance_national",
+    "subsidy_requests",
 )
 
 
@@ -126,6 +132,8 @@ class Dataset:
     plan_indicators: pd.DataFrame
     plan_indicator_values: pd.DataFrame
     action_plan: pd.DataFrame
+    finance_national: pd.DataFrame
+    subsidy_requests: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
@@ -224,6 +232,13 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
         "service_id",
         set(ds.services["service_id"]),
         f["finance"],
+        "a service_id of the services table",
+    )
+    problems += _missing_refs(
+        ds.subsidy_requests,
+        "service_id",
+        set(ds.services["service_id"]),
+        f.get("subsidy_requests", "subsidy_requests.csv"),
         "a service_id of the services table",
     )
     problems += _missing_refs(

@@ -359,6 +359,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         plan_indicators=_empty("plan_indicators"),
         plan_indicator_values=_empty("plan_indicator_values"),
         action_plan=_empty("action_plan"),
+        finance_national=_empty("finance_national"),
+        subsidy_requests=_empty("subsidy_requests"),
         completeness={
             "territory": COMPLETE,
             "population": COMPLETE,
@@ -366,6 +368,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             "finance": ABSENT,
             "plan": ABSENT,
             "action_plan": ABSENT,
+            "finance_national": ABSENT,
+            "subsidy_requests": ABSENT,
         },
         region_code=region,
         region_name=config.region.name,

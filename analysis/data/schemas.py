@@ -62,7 +62,14 @@ UNIT_ERROR = "a capacity unit that the registry allows for this service type and
 DATES_ERROR = "active_to on or after active_from"
 AGE_ERROR = "age_to ≥ age_from"
 TARGET_YEAR_ERROR = "target_year after baseline_year"
+COST_PARTS_ERROR = (
+    "cost_depreciation + cost_health_care + cost_outside_basic at most the total cost "
+    "(cost_personnel + cost_operating)"
+)
+STAFF_ERROR = "fte_direct + fte_other above 0 where cost_personnel is above 0"
 WIDE_CHECK_COLUMNS = {
+    COST_PARTS_ERROR: "cost_depreciation, cost_health_care, cost_outside_basic",
+    STAFF_ERROR: "fte_direct, fte_other",
     UNIT_ERROR: "service_type_code, form, capacity_unit",
     DATES_ERROR: "active_from, active_to",
     AGE_ERROR: "age_from, age_to",
@@ -83,6 +90,19 @@ def _unit_allowed(df: pd.DataFrame) -> pd.Series:
     return pd.Series(
         [unit in ALLOWED_UNITS.get((int(t), f), ()) for t, f, unit in keys], index=df.index
     )
+
+
+# Parts of the total cost ("of which") that a methodology may treat as ineligible.
+COST_PARTS = ("cost_depreciation", "cost_health_care", "cost_outside_basic")
+
+
+def _cost_parts_within_total(df: pd.DataFrame) -> pd.Series:
+    parts = df[[c for c in COST_PARTS if c in df.columns]].fillna(0).sum(axis=1)
+    return parts <= df["cost_personnel"] + df["cost_operating"] + 0.5
+
+
+def _staff_for_personnel_cost(df: pd.DataFrame) -> pd.Series:
+    return (df["cost_personnel"] <= 0) | (df["fte_direct"] + df["fte_other"] > 0)
 
 
 def _active_dates_ordered(df: pd.DataFrame) -> pd.Series:
@@ -191,6 +211,43 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "fte_other": pa.Column(float, pa.Check.ge(0), coerce=True),
             "units_delivered": pa.Column(float, pa.Check.ge(0), coerce=True),
             "occupancy": pa.Column(float, pa.Check.in_range(0, 1.5), nullable=True, coerce=True),
+            # Optional parts of the total cost (empty or absent: not reported).
+            **{
+                c: pa.Column(float, pa.Check.ge(0), nullable=True, required=False, coerce=True)
+                for c in COST_PARTS
+            },
+        },
+        checks=[
+            pa.Check(_cost_parts_within_total, error=COST_PARTS_ERROR),
+            pa.Check(_staff_for_personnel_cost, error=STAFF_ERROR),
+        ],
+        unique=["service_id", "year"],
+        strict=True,
+        ordered=False,
+    ),
+    "finance_national": pa.DataFrameSchema(
+        {
+            "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "service_type_code": pa.Column(int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True),
+            "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), coerce=True),
+            "capacity_unit": pa.Column(str, pa.Check.isin(sorted(CAPACITY_UNITS)), coerce=True),
+            "services": pa.Column(int, pa.Check.ge(1), coerce=True),
+            "providers": pa.Column(int, pa.Check.ge(1), coerce=True),
+            "cost_per_unit": _money(),
+            "own_revenue_per_unit": _money(),
+            "cost_per_unit_q1": _money(),
+            "cost_per_unit_median": _money(),
+            "cost_per_unit_q3": _money(),
+        },
+        unique=["year", "service_type_code", "form", "capacity_unit"],
+        strict=True,
+        ordered=False,
+    ),
+    "subsidy_requests": pa.DataFrameSchema(
+        {
+            "service_id": _text(),
+            "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "requested_czk": _money(),
         },
         unique=["service_id", "year"],
         strict=True,

@@ -16,15 +16,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.demo.finance import cost_parts, national_reference, subsidy_requests
 from analysis.demo.geography import REGION_CODE, REGION_NAME, build_territory
 from analysis.demo.plan import generate_plan
 from analysis.demo.population import simulate_population
 from analysis.demo.services import generate_finance, generate_services
-from analysis.params import DEFAULT_FILES
+from analysis.params import DEFAULT_FILES, load_methodology
+from analysis.resources import defaults_dir
 
 DEFAULT_SEED = 20250101
 FIRST_YEAR, LAST_YEAR = 2020, 2025  # population on 1 Jan of each year
 FINANCE_YEARS = [2022, 2023, 2024]
+SUBSIDY_YEAR = 2025  # the year of the subsidy requests (the demo report's year)
+NATIONAL_SERVICES = 7000  # services of the synthetic country behind national values
 
 __all__ = ["DEFAULT_SEED", "REGION_CODE", "REGION_NAME", "generate_demo"]
 
@@ -44,6 +48,12 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     services = generate_services(munis, latest, rng)
     finance = generate_finance(services, FINANCE_YEARS, rng)
     plan = generate_plan(services, munis, rng)
+    # A second stream, so that adding finance inputs leaves the tables above unchanged.
+    rng_finance = np.random.default_rng([seed, 1])
+    finance = cost_parts(finance, services, rng_finance)
+    requests = subsidy_requests(finance, SUBSIDY_YEAR, rng_finance)
+    public = load_methodology(defaults_dir() / "methodology.yaml").finance.public_revenues.value
+    national = national_reference(NATIONAL_SERVICES, FINANCE_YEARS, rng_finance, list(public))
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -53,6 +63,8 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
         _write_csv(population, tmp / files["population"])
         _write_csv(services, tmp / files["services"])
         _write_csv(finance, tmp / files["finance"])
+        _write_csv(requests, tmp / files["subsidy_requests"])
+        _write_csv(national, tmp / files["finance_national"])
         for name, df in plan.items():
             _write_csv(df, tmp / files[name])
         geo = {"type": "FeatureCollection", "features": territory.orp_polygons}

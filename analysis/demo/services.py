@@ -235,11 +235,22 @@ def generate_services(
 _RESIDENTIAL = {12, 13, 14, 11, 15, 16}
 _SHARES = {
     "residential": (0.42, 0.05, 0.30, 0.05, 0.07, 0.04),
-    "care": (0.15, 0.0, 0.55, 0.08, 0.12, 0.05),
-    "prevention": (0.02, 0.0, 0.65, 0.10, 0.10, 0.08),
+    "care": (0.15, 0.0, 0.49, 0.08, 0.18, 0.05),
+    "prevention": (0.02, 0.0, 0.59, 0.10, 0.16, 0.08),
 }
 _WAGE_COST = {2022: 505e3, 2023: 545e3, 2024: 585e3}  # CZK per FTE per year incl. levies
 _TURNOVER = {"klient": 3.0, "interv": 900.0, "kontakt": 1400.0, "hovor": 2500.0}
+
+
+def _kind(code: int) -> str:
+    if code in _RESIDENTIAL:
+        return "residential"
+    return "care" if SERVICE_TYPES[code].group == "pece" else "prevention"
+
+
+def revenue_shares(codes: np.ndarray) -> np.ndarray:
+    """Typical revenue shares (users … other) of each service type code: rows × 6."""
+    return np.array([_SHARES[_kind(int(c))] for c in codes])
 
 
 def generate_finance(
@@ -251,13 +262,7 @@ def generate_finance(
         code = int(svc["service_type_code"].iloc[0])
         spec = SPECS[code]
         main = svc.iloc[0]
-        kind = (
-            "residential"
-            if code in _RESIDENTIAL
-            else "care"
-            if SERVICE_TYPES[code].group == "pece"
-            else "prevention"
-        )
+        kind = _kind(code)
         base_cost = float((svc["capacity"] * spec.unit_cost).sum()) * rng.lognormal(0, 0.18)
         direct_share = rng.uniform(0.72, 0.88)
         shares = np.array(_SHARES[kind]) * rng.uniform(0.85, 1.15, size=6)

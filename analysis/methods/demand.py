@@ -433,6 +433,48 @@ def gaps(
     return out.sort_values(["gap_median", "area_code"]).reset_index(drop=True)
 
 
+def gap_table(
+    ds: Dataset, methodology: Methodology, kept: dict, target: int, services: pd.DataFrame
+) -> pd.DataFrame:
+    """Gaps of every service type of the mix in every variant, for the target year, from
+    the need draws ``kept`` by :func:`need` and the capacity of ``services``."""
+    d = methodology.demand
+    levels = {
+        code: rule.planning_level for code, rule in methodology.network.service_types.value.items()
+    }
+    areas = planning_areas(ds.municipalities)
+    capacity = capacity_by_orp_type(services, ds.municipalities)
+    return pd.concat(
+        [
+            gaps(
+                kept,
+                capacity,
+                d.service_mix.value,
+                target,
+                d.interval_level.value,
+                levels,
+                areas,
+                v,
+            ).assign(variant=v)
+            for v in VARIANTS
+        ],
+        ignore_index=True,
+    )
+
+
+def plan_target_gaps(
+    ds: Dataset, methodology: Methodology, year: int, services: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """The gap table of the demand chapter (all variants, end of the plan horizon) and
+    its target year: the same projection, draws and seed give the same numbers."""
+    d = methodology.demand
+    proj, _method, base = project_orps(ds, methodology, year)
+    target = max(year, base) + d.plan_horizon.value
+    rates = need_rates(ds, methodology)
+    _need, kept = need(proj, rates, [target], d.draws.value, d.seed.value, d.interval_level.value)
+    return gap_table(ds, methodology, kept, target, services), target
+
+
 def capacity_by_orp_type(services: pd.DataFrame, municipalities: pd.DataFrame) -> pd.Series:
     """Registered capacity per (ORP, service type, unit) at the services' places."""
     placed = services.merge(

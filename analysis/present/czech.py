@@ -43,6 +43,7 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "rok": ("rok", "roky", "roku", "let"),
     "místo": ("místo", "místa", "místa", "míst"),
     "simulace": ("simulace", "simulace", "simulace", "simulací"),
+    "skupina": ("skupina", "skupiny", "skupiny", "skupin"),
 }
 
 _CATEGORIES = ("one", "few", "many", "other")

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from analysis.present import formatting
 
@@ -217,4 +217,87 @@ def observed_expected(
         czech_axis(ax.yaxis)
         ax.set_xlabel("očekávaná hodnota modelu")
     ax.set_ylabel(f"skutečnost: {label}")
+    return fig
+
+
+def unit_cost_strips(
+    services: pd.DataFrame, groups: pd.DataFrame, label: str
+) -> matplotlib.figure.Figure:
+    """Unit cost per group (row): the region's services as dots, the national quartiles
+    (``q1``–``q3``) as a bar with the national median as a tick where they exist.
+
+    ``services``: ``group, value, flag`` (flag ``low``/``high`` draws the dot in red);
+    ``groups``: ``group`` (in row order) and optional ``q1, median, q3``. Log scale.
+    """
+    apply_style()
+    order = list(groups["group"])
+    fig, ax = plt.subplots(figsize=(7.2, 0.22 * len(order) + 1.6))
+    y = {g: i for i, g in enumerate(order)}
+    national = groups.dropna(subset=["median"])
+    ax.barh(
+        [y[g] for g in national["group"]],
+        national["q3"] - national["q1"],
+        left=national["q1"],
+        height=0.6,
+        color="#d9d9d9",
+        label="ČR: mezikvartilové rozpětí",
+    )
+    ax.scatter(
+        national["median"],
+        [y[g] for g in national["group"]],
+        marker="|",
+        s=140,
+        color="black",
+        label="ČR: medián",
+        zorder=3,
+    )
+    flagged = services["flag"].isin(["low", "high"])
+    for subset, colour, name in (
+        (services[~flagged], PALETTE["M"], "služba kraje"),
+        (services[flagged], PALETTE["F"], "služba kraje – odlehlá hodnota"),
+    ):
+        if len(subset):
+            ax.scatter(
+                subset["value"],
+                subset["group"].map(y),
+                s=14,
+                color=colour,
+                alpha=0.8,
+                label=name,
+                zorder=4,
+            )
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    czech_axis(ax.xaxis)
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
+    ax.set_xlabel(label)
+    ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def stacked_shares(
+    table: pd.DataFrame, label: str, colours: dict[str, str] | None = None
+) -> matplotlib.figure.Figure:
+    """Horizontal 100% bars: rows of ``table`` (index = labels) split by its columns
+    (shares 0–1, named by their legend labels); ``colours`` by column, else a
+    colour-blind palette."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.22 * len(table) + 1.6))
+    left = np.zeros(len(table))
+    palette = sns.color_palette("colorblind", len(table.columns))
+    y = np.arange(len(table))
+    for i, col in enumerate(table.columns):
+        values = table[col].fillna(0).to_numpy(float)
+        colour = colours[col] if colours else palette[i]
+        ax.barh(y, 100 * values, left=100 * left, color=colour, label=col, height=0.75)
+        left += values
+    ax.set_yticks(y, table.index)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(label)
+    ax.legend(frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout()
     return fig

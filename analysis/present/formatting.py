@@ -38,7 +38,7 @@ def auto(value: object) -> str:
     if isinstance(value, Number) and not isinstance(value, bool):
         if float(value).is_integer():
             return number(value, 0)
-        return format_decimal(value, format="#,##0.######", locale=LOCALE)
+        return format_decimal(value, format="#,##0.######", locale=LOCALE).replace("-", MINUS)
     return "–" if value is None else str(value)
 
 
@@ -158,3 +158,15 @@ def html_table(
     return (
         f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     )
+
+
+def millions(value: object, decimals: int = 1) -> str:
+    """An amount in CZK as millions for text: ``12_345_678`` → ``12,3 mil. Kč``."""
+    text = number(value / 1e6 if isinstance(value, Number) else value, decimals)
+    return text if text == "–" else f"{text}{NBSP}mil.{NBSP}Kč"
+
+
+def crowns(value: object) -> str:
+    """An amount in whole CZK for text: ``1234567`` → ``1 234 567 Kč``."""
+    text = number(value, 0)
+    return text if text == "–" else f"{text}{NBSP}Kč"

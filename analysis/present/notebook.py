@@ -24,6 +24,7 @@ from analysis.data.dataset import Dataset
 from analysis.data.loading import load_dataset
 from analysis.params import RunConfig, load_run_config, read_run_config_json
 from analysis.present import formatting
+from analysis.present.czech import count
 from analysis.present.figures import png_bytes
 from analysis.present.labels import COLUMN_LABELS, VALUE_LABELS, column_labels
 
@@ -148,6 +149,19 @@ class Chapter:
             HTML(
                 f'<figure class="table {size}" id="tab-{name}"><figcaption>{html.escape(caption)}'
                 f'</figcaption>{body}{note}<p class="source">{html.escape(cite)}</p></figure>'
+            )
+        )
+
+    def attach(self, df: pd.DataFrame, name: str, caption: str) -> None:
+        """Publish a long table only as ``tables/<name>.csv`` (every row, raw values) and
+        say in the report where it is; for per-service detail a reviewer needs but a
+        reader does not."""
+        self._write("tables", f"{name}.csv", self._csv(df))
+        rows = count(len(df), "řádek")
+        display(
+            HTML(
+                f'<p class="attachment">{html.escape(caption)}: soubor '
+                f"<code>tables/{html.escape(name)}.csv</code> ({rows}).</p>"
             )
         )
 

@@ -1,0 +1,860 @@
+"""Chapter 04_finance: benchmarking, reference values, the compensation payment check,
+subsidy allocation and scoring of services against the network criteria.
+
+Everything rests on the services' finance reports (``finance.csv``). Without them (every
+real region read from open data: no public source holds per-service finance) the chapter
+says so and computes nothing; it never shows invented numbers as real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import matplotlib.figure
+import numpy as np
+import pandas as pd
+
+from analysis.codelists import FORMS, SERVICE_TYPES
+from analysis.data.dataset import Dataset
+from analysis.methods import compensation as comp
+from analysis.methods import finance_benchmark as fb
+from analysis.methods import network_indicators as na
+from analysis.methods import network_scoring as ns
+from analysis.methods import reference_values as rv
+from analysis.methods import subsidy as sb
+from analysis.methods.demand import plan_target_gaps, planning_areas
+from analysis.methods.demography import latest_year_with_ages
+from analysis.methods.network import active_services, reference_date
+from analysis.params import Methodology
+from analysis.present import formatting as f
+from analysis.present.completeness import finance_note
+from analysis.present.czech import count, plural
+from analysis.present.figures import stacked_shares, unit_cost_strips
+
+REVENUE_NAMES = {
+    "revenue_users": "úhrady uživatelů",
+    "revenue_health_insurance": "zdravotní pojišťovny",
+    "revenue_state_subsidy": "státní dotace",
+    "revenue_region": "kraj",
+    "revenue_municipalities": "obce",
+    "revenue_other": "ostatní",
+}
+BAND_COLOURS = {"ponechat": "#2a7f62", "přezkoumat": "#e0a030", "kandidát na vyřazení": "#c8553d"}
+
+
+def _czk(decimals: int = 0) -> f.Formatter:
+    return f.fmt(decimals)
+
+
+def _share(v: object) -> str:
+    return f.percent(100 * v, 1) if isinstance(v, float) and not np.isnan(v) else "–"
+
+
+def _signed_share(v: object) -> str:
+    return f.signed(100 * v, 1) + " %" if isinstance(v, float) and not np.isnan(v) else "–"
+
+
+def _flag(v: object) -> str:
+    return fb.OUTLIER_LABELS.get(v, "–") if isinstance(v, str) else "–"
+
+
+def group_labels(df: pd.DataFrame, ambiguous: set[int]) -> list[str]:
+    """Short type name per row, with the form where the type appears in several forms."""
+    return [
+        f"{SERVICE_TYPES[int(c)].short} ({FORMS[form]})"
+        if int(c) in ambiguous
+        else SERVICE_TYPES[int(c)].short
+        for c, form in zip(df["service_type_code"], df["form"], strict=True)
+    ]
+
+
+@dataclass
+class FinanceChapter:
+    has_finance: bool
+    missing: str
+    finance_year: int | None = None
+    intro: str = ""
+    benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
+    benchmark_caption: str = ""
+    staffing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    staffing_caption: str = ""
+    benchmark_text: str = ""
+    cost_figure: matplotlib.figure.Figure | None = None
+    cost_figure_data: pd.DataFrame | None = None
+    cost_figure_caption: str = ""
+    revenue_figure: matplotlib.figure.Figure | None = None
+    revenue_figure_data: pd.DataFrame | None = None
+    revenue_figure_caption: str = ""
+    outliers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outliers_caption: str = ""
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded_text: str = ""
+    service_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference_caption: str = ""
+    reference_text: str = ""
+    compensation_text: str = ""
+    compensation_types: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compensation_services: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compensation_returns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compensation_caption: str = ""
+    subsidy_text: str = ""
+    subsidy_types: pd.DataFrame = field(default_factory=pd.DataFrame)
+    subsidy_services: pd.DataFrame = field(default_factory=pd.DataFrame)
+    subsidy_caption: str = ""
+    what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cofinancing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cofinancing_text: str = ""
+    scoring_text: str = ""
+    criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
+    band_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    random_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    band_probabilities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity_text: str = ""
+    uncertain_figure: matplotlib.figure.Figure | None = None
+    uncertain_caption: str = ""
+    formats: dict = field(default_factory=dict)
+    allocation_source: str = ""
+    rows: int = 0  # rows of the long per-service tables shown (all in CSV)
+    what_if_caption: str = ""
+    cofinancing_caption: str = ""
+    criteria_caption: str = "Kritéria sítě, jejich váhy a bodové stupnice"
+    criteria_source: str = ""
+    bands_caption: str = ""
+    decisions_caption: str = ""
+    sensitivity_caption: str = "Citlivost na změnu jediné váhy"
+    random_caption: str = "Citlivost na náhodné váhy"
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
+    """All sections of the chapter for the report year: benchmarking and compensation for
+    the last reported year up to it, the subsidy and the scoring for the report year."""
+    m = methodology.finance
+    years = sorted(y for y in ds.finance["year"].unique() if y <= year)
+    if not ds.is_complete("finance") or not years or not ds.is_complete("services"):
+        return FinanceChapter(has_finance=False, missing=finance_note(ds))
+    latest = int(years[-1])
+    public = list(m.public_revenues.value)
+    units_all = fb.service_units(ds.services)
+    ind = fb.indicators(
+        ds.finance, units_all, m.fte_per_capacity.value, public, m.max_revenue_to_cost.value
+    )
+    ind["service_name"] = ind["service_id"].map(
+        ds.services.drop_duplicates("service_id").set_index("service_id")["service_name"]
+    )
+    forms = units_all.groupby("service_type_code")["form"].nunique()
+    ambiguous = set(forms[forms > 1].index.astype(int))
+    ch = FinanceChapter(has_finance=True, missing=finance_note(ds), finance_year=latest)
+    ch.formats = FORMATS
+    ch.rows = methodology.report.gap_table_rows.value
+    ch.criteria_source = m.criteria.source
+    ch.what_if_caption = f"Modelové propočty alokace státní dotace, {year}"
+    ch.cofinancing_caption = f"Spolufinancování obcí podle formy služby, {latest}"
+    ch.bands_caption = f"Služby podle pásma hodnocení, {year}"
+    ch.decisions_caption = f"Služby k přezkoumání a kandidáti na vyřazení, {year}"
+    ch.intro = intro_text(ind, years, ds)
+    _benchmark(ch, ind, ds, m, latest, ambiguous)
+    region_usual = rv.usual_values(ind, m.reference_statistic.value, m.reference_trim.value)
+    ref = rv.reference_values(region_usual, ds.finance_national, m.reference_min_providers.value)
+    _reference(ch, ref, m, latest, ambiguous, ds)
+    comp_all = comp.compensation(
+        ind, list(m.ineligible_costs.value), m.reasonable_profit.value, m.carry_over_share.value
+    )
+    _compensation(ch, comp_all, ind, m, latest, ds)
+    _scoring(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest)
+    _subsidy(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest)
+    return ch
+
+
+FORMATS: dict[str, f.Formatter] = {
+    "cost_q1": _czk(),
+    "cost_median": _czk(),
+    "cost_q3": _czk(),
+    "cost_per_delivered": _czk(),
+    "fte_per_capacity": f.fmt(1),
+    "direct_share": _share,
+    "occupancy": _share,
+    "outliers": f.fmt(0),
+    "cost_change": _signed_share,
+    "national_median": _czk(),
+    "ratio_to_national": f.fmt(2),
+    "cost_per_unit": _czk(),
+    "own_revenue_per_unit": _czk(),
+    "national_cost_per_unit": _czk(),
+    "national_own_revenue_per_unit": _czk(),
+    "reference_cost": _czk(),
+    "reference_own_revenue": _czk(),
+    "group_median": _czk(),
+    "cost_flag": _flag,
+    "revenue_to_cost": f.fmt(2),
+    "total_cost": _czk(),
+    "eligible_cost": _czk(),
+    "own_revenue": _czk(),
+    "justified": _czk(),
+    "public_revenue": _czk(),
+    "overcompensation": _czk(),
+    "carry_over": _czk(),
+    "to_return": _czk(),
+    "uncovered": _czk(),
+    "average_payment": _czk(),
+    "price_level": _czk(),
+    "capacity": f.fmt(0),
+    "expected_users": _czk(),
+    "expected_health_insurance": _czk(),
+    "base": _czk(),
+    "adjustment": _signed_share,
+    "optimal": _czk(),
+    "real": _czk(),
+    "requested": _czk(),
+    "deficit": _czk(),
+    "allocation_change": _signed_share,
+    "allocation": _czk(),
+    "distributed": _czk(),
+    "undistributed": _czk(),
+    "services_full_request": f.fmt(0),
+    "required_share": _share,
+    "actual_share": _share,
+    "below_required": f.fmt(0),
+    "required": _czk(),
+    "municipal": _czk(),
+    "score": f.fmt(1),
+    "rank": f.fmt(0),
+    "weight": _share,
+    "weight_change": _signed_share,
+    "rank_correlation": f.fmt(3),
+    "band_changed_share": _share,
+    "mean": f.fmt(3),
+    "low": f.fmt(3),
+    "high": f.fmt(3),
+    "band_probability": _share,
+    "year": str,
+}
+
+
+def intro_text(ind: pd.DataFrame, years: list[int], ds: Dataset) -> str:
+    services = ind["service_id"].nunique()
+    per_service = ind.groupby("service_id")["year"].agg(["min", "max", "count"])
+    gaps = int((per_service["max"] - per_service["min"] + 1 > per_service["count"]).sum())
+    text = (
+        "Výkazy hospodaření jsou k dispozici za "
+        + plural(services, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
+        + " a "
+        + plural(len(years), ("rok ", "roky ", "roku ", "let "))
+        + ", ".join(str(y) for y in years)
+        + ". Náklady na jednotku kapacity vycházejí z kapacity registrované v hlavní formě "
+        "služby (první řádek služby v registru) a registr uvádí jen současnou kapacitu, proto "
+        "se používá i pro dřívější roky."
+    )
+    if gaps:
+        text += (
+            " "
+            + plural(
+                gaps,
+                (
+                    "U {n} služby chybí výkaz za rok mezi prvním a posledním výkazem",
+                    "U {n} služeb chybí výkaz za některý rok mezi prvním a posledním výkazem",
+                    "U {n} služby chybí výkaz za některý rok mezi prvním a posledním výkazem",
+                    "U {n} služeb chybí výkaz za některý rok mezi prvním a posledním výkazem",
+                ),
+            )
+            + "; meziroční změna se u nich pro následující rok neuvádí."
+        )
+    if ds.synthetic:
+        text += " Jde o smyšlená data ukázkového kraje."
+    return text
+
+
+def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
+    bench = fb.type_benchmark(ind, latest, m.outlier_rule.value)
+    bench = fb.with_national(bench, ds.finance_national, latest)
+    bench.insert(
+        0,
+        "service_type",
+        group_labels(bench, ambiguous),
+    )
+    ch.benchmark = bench[
+        [
+            "service_type",
+            "capacity_unit",
+            "services",
+            "cost_q1",
+            "cost_median",
+            "cost_q3",
+            "national_median",
+            "ratio_to_national",
+            "outliers",
+            "cost_change",
+        ]
+    ]
+    ch.benchmark_caption = f"Náklady na jednotku kapacity podle druhu a formy služby, {latest}"
+    ch.staffing = bench[
+        [
+            "service_type",
+            "capacity_unit",
+            "cost_per_delivered",
+            "fte_per_capacity",
+            "direct_share",
+            "occupancy",
+        ]
+    ]
+    ch.staffing_caption = f"Výkon, personál a využití kapacity podle druhu a formy služby, {latest}"
+    rule = m.outlier_rule.value
+    cur = ind[(ind["year"] == latest) & ind["comparable"]].copy()
+    cur["cost_flag"] = fb.outlier_flags(
+        cur["cost_per_unit"], cur[fb.GROUP], rule.method, rule.k, rule.min_services
+    )
+    cur["group_median"] = cur.groupby(fb.GROUP)["cost_per_unit"].transform("median")
+    cur["service_type"] = group_labels(cur, ambiguous)
+    flagged = cur[cur["cost_flag"].isin(["low", "high"])]
+    ch.outliers = flagged[
+        ["service_id", "service_name", "service_type", "cost_per_unit", "group_median", "cost_flag"]
+    ].sort_values(["service_type", "cost_per_unit"])
+    ch.outliers_caption = f"Služby s odlehlými náklady na jednotku kapacity, {latest}"
+    rule_text = (
+        f"mimo rozpětí Q1 − {f.auto(rule.k)} × IQR až Q3 + {f.auto(rule.k)} × IQR"
+        if rule.method == "iqr"
+        else f"o více než {f.percent(100 * rule.k, 0)} od mediánu"
+    )
+    flagged_n = len(flagged)
+    ch.benchmark_text = (
+        f"Srovnání za rok {latest} zahrnuje "
+        + plural(len(cur), ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
+        + f" ve skupinách podle druhu, formy a jednotky kapacity ({count(len(bench), 'skupina')}). "
+        f"Odlehlá hodnota je náklad na jednotku kapacity {rule_text} své skupiny; posuzují se "
+        f"jen skupiny, které mají alespoň {count(rule.min_services, 'služba')}. "
+        + (
+            "Odlehlé náklady nemá žádná služba."
+            if flagged_n == 0
+            else plural(
+                flagged_n,
+                (
+                    "Odlehlé náklady má {n} služba.",
+                    "Odlehlé náklady mají {n} služby.",
+                    "Odlehlé náklady má {n} služby.",
+                    "Odlehlé náklady má {n} služeb.",
+                ),
+            )
+        )
+        + " Celostátní medián pochází z tabulky celostátních obvyklých hodnot; poměr nad 1 "
+        "znamená dražší službu v kraji."
+    )
+    order = bench.sort_values("cost_median", ascending=False)
+    nat = order.rename(columns={"national_median": "median", "service_type": "group"}).set_index(
+        fb.GROUP
+    )
+    q = ds.finance_national[ds.finance_national["year"] == latest].set_index(fb.GROUP)
+    nat["q1"] = q["cost_per_unit_q1"].reindex(nat.index)
+    nat["q3"] = q["cost_per_unit_q3"].reindex(nat.index)
+    points = cur.rename(columns={"service_type": "group", "cost_per_unit": "value"})
+    points = points.assign(flag=points["cost_flag"])
+    ch.cost_figure = unit_cost_strips(
+        points, nat.reset_index(), "náklady na jednotku kapacity za rok (Kč, logaritmická osa)"
+    )
+    ch.cost_figure_data = points[["service_id", "group", "value", "flag"]].rename(
+        columns={"group": "service_type", "value": "cost_per_unit", "flag": "cost_flag"}
+    )
+    ch.cost_figure_caption = (
+        f"Náklady na jednotku kapacity podle druhu služby, {latest}: služby kraje a "
+        "celostátní rozpětí"
+    )
+    structure = fb.revenue_structure(ind, latest)
+    structure.index = [SERVICE_TYPES[int(c)].short for c in structure.index]
+    structure = structure.rename(columns=REVENUE_NAMES)
+    ch.revenue_figure = stacked_shares(structure, "podíl na výnosech (%)")
+    ch.revenue_figure_data = structure.rename_axis("service_type").reset_index()
+    ch.revenue_figure_caption = f"Struktura výnosů podle druhu služby, {latest}"
+    excluded = ind[~ind["comparable"]].copy()
+    excluded["reason"] = np.select(
+        [
+            excluded["capacity"].isna() | (excluded["capacity"] <= 0),
+            excluded["occupancy_over_capacity"],
+        ],
+        ["bez registrované kapacity", "obložnost lůžek nad 100 %"],
+        f"výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek nákladů",
+    )
+    ch.excluded = excluded[["service_id", "service_name", "year", "revenue_to_cost", "reason"]]
+    ch.excluded_text = (
+        "Do srovnání a referenčních hodnot nevstupují řádky výkazů, které nejsou věrohodné: "
+        f"výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek nákladů, obložnost "
+        "lůžek nad 100 % nebo služba bez registrované kapacity. Kontrola vyrovnávací platby je "
+        "posuzuje vždy. "
+        + (
+            "Takový řádek výkazy neobsahují."
+            if excluded.empty
+            else plural(
+                len(excluded),
+                (
+                    "Vyřazen je {n} řádek.",
+                    "Vyřazeny jsou {n} řádky.",
+                    "Vyřazeno je {n} řádku.",
+                    "Vyřazeno je {n} řádků.",
+                ),
+            )
+        )
+    )
+    shown = ind[ind["year"] == latest]
+    ch.service_indicators = shown[
+        [
+            "service_id",
+            "service_name",
+            "service_type_code",
+            "form",
+            "capacity_unit",
+            "capacity",
+            "total_cost",
+            "cost_per_unit",
+            "cost_per_delivered",
+            "fte_per_capacity",
+            "direct_share",
+            "occupancy",
+            "cost_change",
+            "revenue_to_cost",
+            "comparable",
+        ]
+    ]
+
+
+def _reference(ch, ref, m, latest, ambiguous, ds) -> None:
+    cur = ref[ref["year"] == latest].copy()
+    cur.insert(
+        0,
+        "service_type",
+        group_labels(cur, ambiguous),
+    )
+    ch.reference = cur[
+        [
+            "service_type",
+            "service_type_code",
+            "form",
+            "capacity_unit",
+            "providers",
+            "cost_per_unit",
+            "national_cost_per_unit",
+            "reference_cost",
+            "cost_source",
+            "own_revenue_per_unit",
+            "national_own_revenue_per_unit",
+            "reference_own_revenue",
+            "own_revenue_source",
+        ]
+    ]
+    ch.reference_caption = f"Referenční hodnoty na jednotku kapacity a rok, {latest}"
+    statistic = {"median": "medián", "mean": "průměr", "trimmed_mean": "useknutý průměr"}[
+        m.reference_statistic.value
+    ]
+    regional = int((cur["cost_source"] == rv.SOURCE_REGION).sum())
+    none = int(cur["reference_cost"].isna().sum())
+    ch.reference_text = (
+        f"Obvyklá hodnota kraje je {statistic} nákladů (a vlastních výnosů) na jednotku "
+        "kapacity srovnatelných služeb skupiny. Referenční hodnotou je hodnota kraje, pokud "
+        "počet poskytovatelů skupiny v kraji je alespoň "
+        f"{f.number(m.reference_min_providers.value)} a hodnota kraje je vyšší než celostátní; "
+        "jinak platí celostátní hodnota. Hodnota kraje platí pro "
+        + plural(regional, ("{n} skupinu", "{n} skupiny", "{n} skupiny", "{n} skupin"))
+        + f" z {len(cur)}"
+        + (
+            "."
+            if none == 0
+            else "; "
+            + plural(
+                none,
+                ("{n} skupina nemá", "{n} skupiny nemají", "{n} skupiny nemá", "{n} skupin nemá"),
+            )
+            + " celostátní hodnotu ani dost poskytovatelů v kraji, a referenční hodnotu proto "
+            "nemá."
+        )
+    )
+    ch.allocation_source = ds.region_name
+
+
+def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
+    cur = comp_all[comp_all["year"] == latest].copy()
+    cur.insert(
+        1,
+        "service_name",
+        cur["service_id"].map(
+            ind.drop_duplicates("service_id").set_index("service_id")["service_name"]
+        ),
+    )
+    ch.compensation_services = comp_all
+    types = comp.totals(comp_all, latest, ["service_type_code"])
+    types.insert(
+        0, "service_type", types["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
+    )
+    money = ["justified", "public_revenue", "overcompensation", "carry_over", "to_return"]
+    ch.compensation_types = fb.with_total(
+        types.drop(columns=["service_type_code"]),
+        "service_type",
+        ["services", *money, "services_returning"],
+    )
+    ch.compensation_caption = f"Kontrola vyrovnávací platby podle druhu služby, {latest}"
+    returns = cur[cur["overcompensation"] > 0].sort_values("to_return", ascending=False)
+    ch.compensation_returns = returns[
+        [
+            "service_id",
+            "service_name",
+            "justified",
+            "public_revenue",
+            "overcompensation",
+            "carry_over",
+            "to_return",
+            "status",
+        ]
+    ]
+    total = cur[
+        ["justified", "public_revenue", "overcompensation", "carry_over", "to_return"]
+    ].sum()
+    n_over = int((cur["overcompensation"] > 0).sum())
+    n_return = int((cur["to_return"] > 0).sum())
+    ineligible = ", ".join(COST_PART_NAMES[c] for c in m.ineligible_costs.value)
+    reported = [c for c in m.ineligible_costs.value if ind[c].notna().any()]
+    profit = m.reasonable_profit.value
+    carry = f.percent(100 * m.carry_over_share.value, 0)
+    ch.compensation_text = (
+        f"Za rok {latest} přijaly služby z veřejných zdrojů {f.millions(total['public_revenue'])}; "
+        f"odůvodněná výše vyrovnávací platby (uznatelné náklady bez vlastních výnosů"
+        + (
+            f" a s přiměřeným ziskem {f.percent(100 * profit, 1)} uznatelných nákladů"
+            if profit
+            else ""
+        )
+        + f") činí {f.millions(total['justified'])}. "
+        + (
+            "Žádná služba nebyla překompenzována."
+            if n_over == 0
+            else plural(
+                n_over,
+                (
+                    "Překompenzována byla {n} služba",
+                    "Překompenzovány byly {n} služby",
+                    "Překompenzováno bylo {n} služby",
+                    "Překompenzováno bylo {n} služeb",
+                ),
+            )
+            + f" o celkem {f.millions(total['overcompensation'])}; do dalšího roku lze převést "
+            f"{f.millions(total['carry_over'])} (nejvýše {carry} průměrné roční platby, jen "
+            "služby krajské sítě s víceletým pověřením) a vrátit je třeba "
+            f"{f.millions(total['to_return'])} "
+            + plural(n_return, ("({n} služba).", "({n} služby).", "({n} služby).", "({n} služeb)."))
+        )
+        + f" Neuznatelné náklady: {ineligible}"
+        + (
+            "."
+            if len(reported) == len(m.ineligible_costs.value)
+            else "; výkazy některé z těchto položek neuvádějí a počítají se jako uznatelné."
+        )
+        + " Platba se posuzuje za každou službu zvlášť: přebytek jedné služby nekryje schodek jiné."
+    )
+
+
+def price_text(factor: float) -> str:
+    """How the price level follows from the reference cost."""
+    if factor == 1:
+        return "se rovná referenčním nákladům na jednotku kapacity"
+    return f"je {f.auto(factor)}násobkem referenčních nákladů na jednotku kapacity"
+
+
+COST_PART_NAMES = {
+    "cost_depreciation": "odpisy",
+    "cost_health_care": "zdravotní péče podle § 36 zákona o sociálních službách",
+    "cost_outside_basic": "náklady mimo základní činnosti druhu služby",
+}
+
+
+def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
+    m = methodology.finance
+    net = methodology.network
+    rules = net.service_types.value
+    services = active_services(ds.services, reference_date(year))
+    units = fb.service_units(services)
+    units["service_name"] = units["service_id"].map(
+        services.drop_duplicates("service_id").set_index("service_id")["service_name"]
+    )
+    orp = ds.municipalities.set_index("municipality_code")["orp_code"]
+    orp_of = units.set_index("service_id")["municipality_code"].map(orp)
+    gaps_all, _target = plan_target_gaps(ds, methodology, year, services)
+    gaps_mid = gaps_all[gaps_all["variant"] == "middle"]
+    pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0) or year
+    acc = na.accessibility(
+        services,
+        ds.municipalities,
+        ds.population,
+        pop_year,
+        rules,
+        net.detour_factor.value,
+        net.e2sfca_zones.value,
+        net.per_population.value,
+        ds.road_distances,
+    )
+    access_orp = na.orp_accessibility(acc, ds.municipalities)
+    access_region = na.accessibility_summary(acc, services, rules).set_index("service_type_code")[
+        "ae2sfca"
+    ]
+    ref_latest = ref[ref["year"] == latest].set_index(fb.GROUP)["reference_cost"]
+    values = ns.criterion_values(
+        units,
+        orp_of,
+        gaps_mid,
+        planning_areas(ds.municipalities),
+        {c: r.planning_level for c, r in rules.items()},
+        access_orp,
+        access_region,
+        latest_ind,
+        ref_latest,
+    )
+    values.insert(
+        1, "service_name", values["service_id"].map(units.set_index("service_id")["service_name"])
+    )
+    criteria = m.criteria.value
+    cuts = m.bands.value
+    sc = ns.score_services(values, criteria, cuts, m.min_criteria.value)
+    table = sc.table
+    table["band"] = table["band"].map(ns.BAND_LABELS)
+    table["driver"] = table["driver"].map(ns.CRITERION_LABELS)
+    probs, per_draw = ns.random_weights(
+        sc,
+        cuts,
+        m.weight_draws.value,
+        m.weight_concentration.value,
+        m.weight_seed.value,
+        m.min_criteria.value,
+    )
+    probs.columns = [
+        "service_id",
+        *[ns.BAND_LABELS[c.removeprefix("p_")] for c in probs.columns[1:]],
+    ]
+    own = probs.set_index("service_id")
+    table["band_probability"] = [
+        own.at[s, b] if isinstance(b, str) and s in own.index else np.nan
+        for s, b in zip(table["service_id"], table["band"], strict=True)
+    ]
+    ch.scores = table
+    ch.band_probabilities = probs
+    ch.criteria = pd.DataFrame(
+        [
+            {
+                "criterion": ns.CRITERION_LABELS[name],
+                "weight": c.weight / sum(x.weight for x in criteria.values()),
+                "breakpoints": " / ".join(f.auto(b) for b in c.breakpoints),
+                "direction": "vyšší je lepší" if c.higher_is_better else "nižší je lepší",
+                "scored": int(table[f"points_{name}"].notna().sum()),
+            }
+            for name, c in ((n, criteria[n]) for n in sc.criteria)
+        ]
+    )
+    labels = [ns.BAND_LABELS[b] for b in ns.band_names(cuts)]
+    counts = table["band"].value_counts().reindex(labels, fill_value=0)
+    ch.band_counts = fb.with_total(
+        pd.DataFrame({"band": counts.index, "services": counts.to_numpy()}), "band", ["services"]
+    )
+    unscored = int(table["score"].isna().sum())
+    decisions = table[table["band"].isin(labels[1:])].sort_values("score")
+    ch.decisions = decisions[
+        [
+            "service_id",
+            "service_name",
+            "score",
+            "band",
+            "driver",
+            "band_probability",
+        ]
+    ]
+    bands_text = ", ".join(
+        f"{ns.BAND_LABELS[b.band]} od {f.auto(b.min_score)} bodů"
+        for b in sorted(cuts, key=lambda b: -b.min_score)
+    )
+    ch.scoring_text = (
+        f"Hodnotí se {count(len(table), 'služba')} registru k {f.date(reference_date(year))} podle "
+        + plural(len(criteria), ("{n} kritéria", "{n} kritérií", "{n} kritéria", "{n} kritérií"))
+        + ". Skóre 0–100 je vážený průměr bodů "
+        "hodnocených kritérií (podíl největšího možného počtu bodů); kritérium bez hodnoty "
+        "z průměru vypadne a váhy ostatních se přepočtou. "
+        "Skóre dostane služba s nejméně "
+        + plural(
+            m.min_criteria.value,
+            ("{n} kritériem", "{n} kritérii", "{n} kritéria", "{n} kritérii"),
+        )
+        + " s hodnotou. "
+        f"Pásma: {bands_text}. Počet služeb v pásmech: "
+        + ", ".join(f"{lab} {f.number(int(n))}" for lab, n in counts.items())
+        + (
+            "."
+            if unscored == 0
+            else "; "
+            + plural(
+                unscored,
+                ("{n} služba nemá", "{n} služby nemají", "{n} služby nemá", "{n} služeb nemá"),
+            )
+            + " dost hodnocených kritérií a skóre nedostane."
+        )
+        + " Potřebnost vychází z mezery kapacity kapitoly o potřebách (střední varianta, konec "
+        "horizontu plánu), dostupnost z indexu E2SFCA kapitoly o síti, nákladovost "
+        "z referenčních hodnot a kvalita z podílu přímé péče; u každé služby je uvedeno "
+        "kritérium, které o jejím pásmu rozhodlo nejvíc."
+    )
+    oat = ns.one_at_a_time(sc, cuts, m.weight_change.value, m.min_criteria.value)
+    oat["criterion"] = oat["criterion"].map(ns.CRITERION_LABELS)
+    ch.sensitivity = oat
+    level = methodology.demand.interval_level.value
+    summary = ns.draw_summary(per_draw, level)
+    summary["measure"] = summary["measure"].map(
+        {
+            "rank_correlation": "Spearmanova korelace pořadí",
+            "band_changed_share": "podíl služeb, které mění pásmo",
+        }
+    )
+    ch.random_summary = summary
+    certainty = m.band_certainty.value
+    uncertain = table[table["band_probability"] < certainty].sort_values("band_probability")
+    worst = oat["band_changed_share"].max()
+    ch.sensitivity_text = (
+        f"Změna jediné váhy o ±{f.percent(100 * m.weight_change.value, 0)} změní pásmo "
+        f"nejvýše {f.percent(100 * worst, 1)} služeb. Při {f.number(m.weight_draws.value)} "
+        "náhodných vektorech vah (Dirichletovo rozdělení se středem ve výchozích vahách, "
+        f"koncentrace {f.auto(m.weight_concentration.value)}, pevné semínko) je průměrná "
+        f"Spearmanova korelace pořadí {f.number(summary.at[0, 'mean'], 3)} a pásmo mění v průměru "
+        f"{f.percent(100 * summary.at[1, 'mean'], 1)} služeb. "
+        + (
+            "Všechny služby zůstávají ve svém pásmu s pravděpodobností alespoň "
+            f"{f.percent(100 * certainty, 0)}."
+            if uncertain.empty
+            else plural(
+                len(uncertain),
+                (
+                    "Zařazení {n} služby je nejisté",
+                    "Zařazení {n} služeb je nejisté",
+                    "Zařazení {n} služby je nejisté",
+                    "Zařazení {n} služeb je nejisté",
+                ),
+            )
+            + f" (vlastní pásmo s pravděpodobností pod {f.percent(100 * certainty, 0)}); "
+            "nejméně jisté ukazuje obrázek."
+        )
+    )
+    if not uncertain.empty:
+        shown = uncertain.head(methodology.report.gap_table_rows.value)
+        fig_data = probs.set_index("service_id").loc[shown["service_id"]]
+        fig_data.index = [
+            f"{sid} {SERVICE_TYPES[int(c)].short}"
+            for sid, c in zip(shown["service_id"], shown["service_type_code"], strict=True)
+        ]
+        ch.uncertain_caption = (
+            "Služby s nejméně jistým pásmem ("
+            + plural(len(shown), ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+            + f" z {len(uncertain)}): pravděpodobnost pásem při náhodných vahách"
+        )
+        ch.uncertain_figure = stacked_shares(
+            fig_data[labels], "pravděpodobnost pásma při náhodných vahách (%)", BAND_COLOURS
+        )
+
+
+def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
+    m = methodology.finance
+    alloc = m.allocation(ds.region_code, year)
+    services = active_services(ds.services, reference_date(year))
+    units = fb.service_units(services)
+    in_network = units["in_regional_network"].fillna(False).astype(bool)
+    units = units[in_network]
+    price = (
+        ref[ref["year"] == latest].set_index(fb.GROUP)["reference_cost"]
+        * m.price_level_factor.value
+    )
+    reported = latest_ind.set_index("service_id")
+    users = reported["revenue_users"]
+    health = reported["revenue_health_insurance"]
+    units = units[units["service_id"].isin(reported.index)]
+    scores = (
+        ch.scores.set_index("service_id")["score"] if len(ch.scores) else pd.Series(dtype=float)
+    )
+    adjustment = sb.score_adjustment(scores, m.score_adjustment.value)
+    optimal = sb.optimal_subsidy(units, price, users, health, adjustment)
+    optimal = optimal[optimal["optimal"].notna()]
+    req = ds.subsidy_requests
+    requests = (
+        req[req["year"] == year].set_index("service_id")["requested_czk"]
+        if ds.is_complete("subsidy_requests")
+        else None
+    )
+    base_text = (
+        f"Optimální dotace služby krajské sítě na rok {year} = cenová hladina × kapacita − "
+        f"očekávané úhrady uživatelů − platby zdravotních pojišťoven (podle výkazu {latest}); "
+        "cenová hladina "
+        + price_text(m.price_level_factor.value)
+        + ". Bodové hodnocení podle kritérií sítě ji upraví nejvýše o "
+        f"±{f.percent(100 * m.score_adjustment.value, 0)} (skóre 50 bez úpravy). "
+    )
+    check = sb.cofinancing_check(optimal, reported["revenue_municipalities"], m.cofinancing.value)
+    cof = sb.cofinancing_summary(check)
+    ch.cofinancing = cof
+    below = int(cof["below_required"].sum())
+    ch.cofinancing_text = (
+        "Obce mají službu spolufinancovat nejméně stanoveným podílem její optimální dotace "
+        f"podle formy služby; porovnává se s tím, co obce službě zaplatily v roce {latest}. "
+        + (
+            "Požadavek splňují všechny služby."
+            if below == 0
+            else plural(
+                below,
+                (
+                    "Požadavku nedosahuje {n} služba.",
+                    "Požadavku nedosahují {n} služby.",
+                    "Požadavku nedosahuje {n} služby.",
+                    "Požadavku nedosahuje {n} služeb.",
+                ),
+            )
+        )
+    )
+    if alloc is None:
+        ch.subsidy_text = base_text + (
+            f"Parametry metodiky neobsahují alokaci státní dotace kraje na rok {year}; reálná "
+            "dotace se proto nepočítá."
+        )
+        ch.subsidy_services = optimal
+        return
+    real = sb.allocate(optimal, alloc.czk, requests)
+    real.insert(
+        1,
+        "service_name",
+        real["service_id"].map(ch.scores.set_index("service_id")["service_name"])
+        if len(ch.scores)
+        else None,
+    )
+    ch.subsidy_services = real
+    group = real.groupby("service_type_code")
+    money = ["optimal", "real"] + (["requested", "deficit"] if requests is not None else [])
+    types = group[money].sum()
+    types.insert(0, "services", group["service_id"].nunique())
+    types = types.reset_index()
+    types.insert(
+        0, "service_type", types["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
+    )
+    ch.subsidy_types = fb.with_total(
+        types.drop(columns=["service_type_code"]), "service_type", ["services", *money]
+    )
+    ch.subsidy_caption = f"Optimální a reálná dotace podle druhu služby, {year}"
+    ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value))
+    ch.allocation_source = alloc.source
+    total_opt = float(real["optimal"].sum())
+    ch.subsidy_text = base_text + (
+        f"Alokace kraje {f.crowns(alloc.czk)} (zdroj: {alloc.source}) se rozdělí v poměru "
+        f"optimálních dotací ({f.millions(total_opt)} celkem)"
+        + (", nejvýše do výše žádosti služby" if requests is not None else "")
+        + "; částky se zaokrouhlí na celé koruny metodou největších zbytků (nejprve dolů, "
+        "zbývající koruny dostanou služby s největší odříznutou částí, při shodě podle "
+        "identifikátoru), takže součet se rovná alokaci přesně"
+        + (
+            "."
+            if real.attrs["undistributed"] == 0
+            else "; žádosti nestačí k rozdělení celé alokace a "
+            f"{f.crowns(real.attrs['undistributed'])} zůstává nerozděleno."
+        )
+        + (
+            f" Služby žádaly o {f.millions(real['requested'].sum())}; schodek proti žádostem je "
+            f"{f.millions(real['deficit'].sum())}."
+            if requests is not None
+            else " Žádosti služeb o dotaci nejsou k dispozici."
+        )
+    )

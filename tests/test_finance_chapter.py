@@ -1,0 +1,182 @@
+"""The finance chapter on the demo (its text follows its tables, one number per
+indicator), on a real region (nothing invented), and bad finance input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.chapters import demand, finance
+from analysis.data.loading import load_dataset
+from analysis.errors import DataValidationError, ParameterError
+from analysis.methods import network_scoring as ns
+from analysis.methods.demand import planning_areas
+from analysis.params import load_methodology, load_run_config
+from analysis.present import formatting as f
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO = REPO_ROOT / "params" / "demo.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_finance(demo_config):
+    ds = load_dataset(demo_config)
+    return ds, finance.prepare(ds, demo_config.methodology, demo_config.year)
+
+
+def test_demo_chapter_text_states_the_numbers_of_its_tables(demo_finance, demo_config):
+    _, ch = demo_finance
+    assert ch.has_finance and ch.finance_year == 2024
+    latest = ch.compensation_services[ch.compensation_services["year"] == ch.finance_year]
+    assert f.millions(latest["public_revenue"].sum()) in ch.compensation_text
+    assert f.millions(latest["to_return"].sum()) in ch.compensation_text
+    total = ch.compensation_types.iloc[-1]
+    assert total["service_type"] == "celkem"
+    assert total["to_return"] == pytest.approx(latest["to_return"].sum())
+    # The allocation is distributed to the crown.
+    allocation = demo_config.methodology.finance.allocation("CZX00", 2025)
+    assert ch.subsidy_services["real"].sum() == allocation.czk
+    assert ch.subsidy_types.iloc[-1]["real"] == allocation.czk
+    assert (ch.subsidy_services["real"] <= ch.subsidy_services["requested"]).all()
+    # Band counts add up to the scored services, and the text gives each count.
+    counts = ch.band_counts.iloc[:-1]
+    assert counts["services"].sum() == ch.scores["score"].notna().sum()
+    for band, n in zip(counts["band"], counts["services"], strict=True):
+        assert f"{band} {n}" in ch.scoring_text
+    assert ch.what_if["distributed"].iloc[0] == allocation.czk
+
+
+def test_need_criterion_is_the_demand_chapter_gap(demo_finance, demo_config):
+    ds, ch = demo_finance
+    needs = demand.prepare_needs(ds, demo_config.methodology, demo_config.year)
+    gaps = needs.gaps[needs.gaps["variant"] == "middle"].set_index(
+        ["area_code", "service_type_code", "capacity_unit"]
+    )
+    areas = planning_areas(ds.municipalities)
+    rules = demo_config.methodology.network.service_types.value
+    scored = ch.scores.dropna(subset=["need"])
+    assert len(scored) > 50
+    for row in scored.itertuples():
+        area = areas[rules[int(row.service_type_code)].planning_level][row.orp_code]
+        gap = gaps.loc[(area, row.service_type_code, row.capacity_unit)]
+        assert row.need == pytest.approx(gap["gap_median"] / gap["demand_median"])
+
+
+def test_every_finance_table_has_czech_labels(demo_finance):
+    from analysis.present.labels import COLUMN_LABELS, column_labels
+
+    _, ch = demo_finance
+    methodology = load_methodology(REPO_ROOT / "params" / "methodology.yaml")
+    labels = {**COLUMN_LABELS, **column_labels(methodology)}
+    shown = [
+        ch.benchmark,
+        ch.staffing,
+        ch.outliers,
+        ch.reference,
+        ch.compensation_types,
+        ch.compensation_returns,
+        ch.subsidy_types,
+        ch.what_if,
+        ch.cofinancing,
+        ch.criteria,
+        ch.band_counts,
+        ch.decisions,
+        ch.sensitivity,
+        ch.random_summary,
+    ]
+    missing = {c for t in shown for c in t.columns if c not in labels}
+    assert missing == set()
+
+
+def test_real_region_gets_no_invented_finance(real_region):
+    config, ds = real_region
+    ch = finance.prepare(ds, config.methodology, config.year)
+    assert not ch.has_finance
+    assert "nebyly dodány" in ch.missing
+    assert ch.benchmark.empty and ch.subsidy_services.empty and ch.scores.empty
+
+
+def _edit(path: Path, row: int, column: str, value: str) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row - 2, column] = value
+    df.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("cost_operating", "-5", "a number ≥ 0"),
+        ("revenue_users", "-1", "a number ≥ 0"),
+        ("cost_depreciation", "99999999999", "at most the total cost"),
+        ("fte_direct", "0", "fte_direct + fte_other above 0"),
+        ("occupancy", "1.7", "a value in [0, 1.5]"),
+    ],
+)
+def test_bad_finance_cell_names_file_row_and_column(demo_copy, column, value, expected):
+    path = demo_copy / "finance.csv"
+    if column == "fte_direct":
+        _edit(path, 5, "fte_other", "0")
+    _edit(path, 5, column, value)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    problems = [p for p in err.value.problems if p.file == "finance.csv" and p.row == 5]
+    assert problems, err.value
+    assert any(expected in str(p) for p in problems)
+    assert any(column in (p.column or "") for p in problems)
+
+
+def test_finance_or_request_of_an_unknown_service_is_rejected(demo_copy):
+    _edit(demo_copy / "finance.csv", 3, "service_id", "S9999")
+    _edit(demo_copy / "subsidy_requests.csv", 4, "service_id", "S9998")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    found = {(p.file, p.row, p.column) for p in err.value.problems}
+    assert ("finance.csv", 3, "service_id") in found
+    assert ("subsidy_requests.csv", 4, "service_id") in found
+
+
+def test_optional_finance_tables_may_be_left_out(demo_copy, demo_config):
+    (demo_copy / "finance_national.csv").unlink()
+    (demo_copy / "subsidy_requests.csv").unlink()
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    ds = load_dataset(config)
+    assert ds.completeness["finance_national"] == "absent"
+    assert "finance_national" not in ds.files
+    ch = finance.prepare(ds, config.methodology, config.year)
+    # Without national values only groups with enough providers get a reference value.
+    ref = ch.reference.dropna(subset=["reference_cost"])
+    assert (ref["providers"] >= config.methodology.finance.reference_min_providers.value).all()
+    assert "Žádosti služeb o dotaci nejsou k dispozici" in ch.subsidy_text
+    assert ch.subsidy_services["real"].sum() == 1_000_000_000
+
+
+def test_optional_table_present_needs_its_citation(tmp_path, demo_dir):
+    doc = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    doc["data"]["dir"] = str(demo_dir)
+    del doc["data"]["sources"]["subsidy_requests"]
+    (tmp_path / "methodology.yaml").write_bytes((DEMO.parent / "methodology.yaml").read_bytes())
+    run = tmp_path / "run.yaml"
+    run.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"data\.sources\.subsidy_requests"):
+        load_run_config(run)
+
+
+@pytest.mark.parametrize("czk", [0, -5])
+def test_allocation_that_is_zero_or_negative_is_rejected(tmp_path, czk):
+    doc = yaml.safe_load((REPO_ROOT / "params" / "methodology.yaml").read_text("utf-8"))
+    doc["finance"]["allocations"]["value"][0]["czk"] = czk
+    path = tmp_path / "methodology.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"finance\.allocations\.value\.0\.czk"):
+        load_methodology(path)
+
+
+def test_band_probabilities_sum_to_one(demo_finance):
+    _, ch = demo_finance
+    probs = ch.band_probabilities.drop(columns="service_id")
+    assert np.allclose(probs.sum(axis=1), 1)
+    assert set(ch.scores["band"].dropna()) <= set(ns.BAND_LABELS.values())
