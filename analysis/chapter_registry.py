@@ -26,7 +26,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "00_summary",
         "analysis.chapters.summary",
-        ("ages", "network", "demand", "plan"),
+        ("ages", "network", "demand", "finance", "plan"),
         "Hlavní zjištění",
     ),
     ChapterSpec(

@@ -77,6 +77,7 @@ def test_every_finance_table_has_czech_labels(demo_finance):
         ch.staffing,
         ch.outliers,
         ch.reference,
+        ch.reference_revenue,
         ch.compensation_types,
         ch.compensation_returns,
         ch.subsidy_types,
@@ -180,3 +181,12 @@ def test_band_probabilities_sum_to_one(demo_finance):
     probs = ch.band_probabilities.drop(columns="service_id")
     assert np.allclose(probs.sum(axis=1), 1)
     assert set(ch.scores["band"].dropna()) <= set(ns.BAND_LABELS.values())
+
+
+def test_summary_states_the_chapter_compensation_numbers(demo_finance, demo_config):
+    ds, ch = demo_finance
+    headline = finance.compensation_headline(ds, demo_config.methodology, demo_config.year)
+    total = ch.compensation_types.iloc[-1]
+    assert f.millions(total["to_return"]) in headline
+    assert f.millions(total["public_revenue"]) in headline
+    assert f.millions(total["to_return"]) in ch.compensation_text

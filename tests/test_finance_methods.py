@@ -366,3 +366,55 @@ def test_year_on_year_change_only_between_consecutive_years():
 def test_outlier_rule_model_rejects_unknown_method():
     with pytest.raises(ValueError):
         OutlierRule(method="zscore", k=2, min_services=5)
+
+
+def test_service_with_capacity_in_two_units_is_not_compared():
+    services = pd.DataFrame(
+        {
+            "service_id": ["A", "A", "B", "B"],
+            "service_type_code": [33, 33, 4, 4],
+            "form": ["amb", "pob", "ter", "amb"],
+            "capacity": [16.0, 10.0, 18.0, 6.0],
+            "capacity_unit": ["klient", "luzka", "klient", "klient"],
+            "provider_ico": ["1", "1", "2", "2"],
+            "municipality_code": ["500001"] * 4,
+            "in_regional_network": pd.array([True, True, None, None], dtype="boolean"),
+        }
+    )
+    units = fb.service_units(services).set_index("service_id")
+    # B's two forms share a unit: capacity 24; A mixes clients and beds.
+    assert units.at["B", "capacity"] == 24 and not units.at["B", "mixed_units"]
+    assert units.at["A", "capacity"] == 16 and units.at["A", "mixed_units"]
+    assert units.at["A", "in_regional_network"] == True  # noqa: E712
+    assert pd.isna(units.at["B", "in_regional_network"])
+    rows = [
+        {"service_id": "A", "year": 2024, "cost_personnel": 100.0},
+        {"service_id": "B", "year": 2024, "cost_personnel": 100.0},
+    ]
+    ind = fb.indicators(_finance(rows), units.reset_index(), 10, PUBLIC, 1.5)
+    assert ind.set_index("service_id")["comparable"].to_dict() == {"A": False, "B": True}
+
+
+def test_reference_maximum_by_hand():
+    comp_rows = pd.DataFrame(
+        {
+            "service_id": ["A", "B"],
+            "year": 2024,
+            "service_type_code": [13, 14],
+            "form": "pob",
+            "capacity_unit": "luzka",
+        }
+    )
+    ref = pd.DataFrame(
+        {
+            "year": [2024],
+            "service_type_code": [13],
+            "form": ["pob"],
+            "capacity_unit": ["luzka"],
+            "reference_cost": [600.0],
+            "reference_own_revenue": [250.0],
+        }
+    )
+    out = comp.reference_maximum(comp_rows, pd.Series({"A": 10.0, "B": 5.0}), ref)
+    assert out.iloc[0] == 3500
+    assert np.isnan(out.iloc[1])

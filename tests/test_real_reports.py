@@ -52,5 +52,8 @@ def test_real_region_report_renders(region, raw_dir, tmp_path):
     assert "Plán sleduje 0" not in html and "Střednědobý plán kraje nebyl dodán" in html
     counts = (folder / "tables" / "plan_status_counts.csv").read_text(encoding="utf-8")
     assert len(counts.splitlines()) <= 1
+    # No per-service finance in open data: the finance chapter says so and computes nothing.
+    assert "Výkazy služeb (náklady, výnosy, personál) nebyly dodány" in html
+    assert not list((folder / "tables").glob("finance_*.csv"))
     # The model is national, with the region's ORPs marked, not a model of the region.
     assert "Národní model: počet zařízení" in html

@@ -27,6 +27,9 @@ ABBREVIATIONS = {
     "DZR": "domov se zvláštním režimem",
     "AIC": "Akaikeho informační kritérium",
     "HMD": "Human Mortality Database",
+    "IQR": "mezikvartilové rozpětí (Q3 − Q1)",
+    "Q1, Q3": "dolní a horní kvartil",
+    "ZSS": "zákon č. 108/2006 Sb., o sociálních službách",
     "IS": "interval spolehlivosti",
     "JMK": "Jihomoravský kraj",
     "MOS": "Městská a obecní statistika (ČSÚ)",
@@ -66,6 +69,25 @@ class AppendixChapter:
     labels: dict[str, str]  # headers of the tables that differ from the report's
 
 
+# Czech names of the finance.csv columns and of the network criteria named in parameters.
+COLUMN_NAMES = {
+    "cost_depreciation": "odpisy",
+    "cost_health_care": "zdravotní péče (§ 36 ZSS)",
+    "cost_outside_basic": "náklady mimo základní činnosti",
+    "revenue_users": "úhrady uživatelů",
+    "revenue_health_insurance": "zdravotní pojišťovny",
+    "revenue_state_subsidy": "státní dotace",
+    "revenue_region": "kraj",
+    "revenue_municipalities": "obce",
+    "revenue_other": "ostatní výnosy",
+}
+CRITERION_NAMES = {
+    "need": "potřebnost",
+    "availability": "dostupnost",
+    "cost": "nákladovost",
+    "quality": "kvalita",
+    "interconnection": "provázanost",
+}
 FORM_NAMES = {"pob": "pobytová", "amb": "ambulantní", "ter": "terénní"}
 BAND_NAMES = {"keep": "ponechat", "review": "přezkoumat", "remove": "kandidát na vyřazení"}
 
@@ -87,12 +109,12 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
         ),
         (
             "neuznatelné části nákladů",
-            ", ".join(fin.ineligible_costs.value),
+            ", ".join(COLUMN_NAMES[c] for c in fin.ineligible_costs.value),
             fin.ineligible_costs.source,
         ),
         (
             "veřejné zdroje (vyrovnávací platba)",
-            ", ".join(fin.public_revenues.value),
+            ", ".join(COLUMN_NAMES[c] for c in fin.public_revenues.value),
             fin.public_revenues.source,
         ),
         (
@@ -129,9 +151,16 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
         (
             "kritéria sítě (váha; hranice bodů; směr)",
             "; ".join(
-                f"{name}: {f.auto(c.weight)}; {' / '.join(f.auto(b) for b in c.breakpoints)}; "
-                + ("vyšší je lepší" if c.higher_is_better else "nižší je lepší")
-                for name, c in fin.criteria.value.items()
+                f"{label}: {f.auto(fin.criteria.value[name].weight)}; "
+                + " / ".join(f.auto(b) for b in fin.criteria.value[name].breakpoints)
+                + "; "
+                + (
+                    "více bodů za vyšší hodnotu"
+                    if fin.criteria.value[name].higher_is_better
+                    else "více bodů za nižší hodnotu"
+                )
+                for name, label in CRITERION_NAMES.items()
+                if name in fin.criteria.value
             ),
             fin.criteria.source,
         ),

@@ -39,6 +39,22 @@ REVENUE_NAMES = {
     "revenue_municipalities": "obce",
     "revenue_other": "ostatní",
 }
+# What each criterion measures (the raw value its breakpoints cut).
+CRITERION_MEASURES = {
+    "need": "(kapacita − poptávka) ÷ poptávka v oblasti plánování",
+    "availability": "E2SFCA v ORP ÷ E2SFCA kraje",
+    "cost": "náklad na jednotku ÷ referenční náklad",
+    "quality": "podíl úvazků v přímé péči",
+    "interconnection": "počet jiných druhů služeb v ORP",
+}
+# The unit of ``units_delivered`` by capacity unit (docs/data-model.md).
+DELIVERED_UNITS = {
+    "luzka": "lůžkoden",
+    "klient": "klient za rok",
+    "interv": "intervence",
+    "kontakt": "kontakt",
+    "hovor": "hovor",
+}
 BAND_COLOURS = {"ponechat": "#2a7f62", "přezkoumat": "#e0a030", "kandidát na vyřazení": "#c8553d"}
 
 
@@ -52,6 +68,10 @@ def _share(v: object) -> str:
 
 def _signed_share(v: object) -> str:
     return f.signed(100 * v, 1) + " %" if isinstance(v, float) and not np.isnan(v) else "–"
+
+
+def _yes_no(v: object) -> str:
+    return "–" if v is None or pd.isna(v) else "ano" if bool(v) else "ne"
 
 
 def _flag(v: object) -> str:
@@ -87,11 +107,14 @@ class FinanceChapter:
     revenue_figure_caption: str = ""
     outliers: pd.DataFrame = field(default_factory=pd.DataFrame)
     outliers_caption: str = ""
-    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded: pd.DataFrame | None = None
     excluded_text: str = ""
+    excluded_caption: str = "Řádky výkazů mimo srovnání"
     service_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     reference: pd.DataFrame = field(default_factory=pd.DataFrame)
     reference_caption: str = ""
+    reference_revenue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference_revenue_caption: str = ""
     reference_text: str = ""
     compensation_text: str = ""
     compensation_types: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -129,22 +152,73 @@ class FinanceChapter:
     random_caption: str = "Citlivost na náhodné váhy"
 
 
-def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
-    """All sections of the chapter for the report year: benchmarking and compensation for
-    the last reported year up to it, the subsidy and the scoring for the report year."""
+def finance_years(ds: Dataset, year: int) -> list[int]:
+    """Years of the finance reports up to the report year; empty when nothing may be
+    computed (no complete finance reports or no complete registry)."""
+    if not ds.is_complete("finance") or not ds.is_complete("services"):
+        return []
+    return sorted(int(y) for y in ds.finance["year"].unique() if y <= year)
+
+
+def service_indicators(ds: Dataset, methodology: Methodology) -> pd.DataFrame:
+    """Indicators of every service and year (with the service's name)."""
     m = methodology.finance
-    years = sorted(y for y in ds.finance["year"].unique() if y <= year)
-    if not ds.is_complete("finance") or not years or not ds.is_complete("services"):
-        return FinanceChapter(has_finance=False, missing=finance_note(ds))
-    latest = int(years[-1])
-    public = list(m.public_revenues.value)
-    units_all = fb.service_units(ds.services)
     ind = fb.indicators(
-        ds.finance, units_all, m.fte_per_capacity.value, public, m.max_revenue_to_cost.value
+        ds.finance,
+        fb.service_units(ds.services),
+        m.fte_per_capacity.value,
+        list(m.public_revenues.value),
+        m.max_revenue_to_cost.value,
     )
     ind["service_name"] = ind["service_id"].map(
         ds.services.drop_duplicates("service_id").set_index("service_id")["service_name"]
     )
+    return ind
+
+
+def compensation_check(ind: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
+    """The compensation check of every service and year, by the methodology."""
+    m = methodology.finance
+    return comp.compensation(
+        ind, list(m.ineligible_costs.value), m.reasonable_profit.value, m.carry_over_share.value
+    )
+
+
+def compensation_headline(ds: Dataset, methodology: Methodology, year: int) -> str:
+    """One sentence (no period) on the last year's compensation check, for the summary;
+    empty without finance reports."""
+    years = finance_years(ds, year)
+    if not years:
+        return ""
+    checked = compensation_check(service_indicators(ds, methodology), methodology)
+    cur = checked[checked["year"] == years[-1]]
+    returning = int((cur["to_return"] > 0).sum())
+    return (
+        f"Kontrola vyrovnávací platby za rok {years[-1]}: služby přijaly z veřejných zdrojů "
+        f"{f.millions(cur['public_revenue'].sum())}, "
+        + plural(
+            returning,
+            (
+                "vratka se týká {n} služby",
+                "vratka se týká {n} služeb",
+                "vratka se týká {n} služby",
+                "vratka se týká {n} služeb",
+            ),
+        )
+        + f" a činí {f.millions(cur['to_return'].sum())}"
+    )
+
+
+def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
+    """All sections of the chapter for the report year: benchmarking and compensation for
+    the last reported year up to it, the subsidy and the scoring for the report year."""
+    m = methodology.finance
+    years = finance_years(ds, year)
+    if not years:
+        return FinanceChapter(has_finance=False, missing=finance_note(ds))
+    latest = years[-1]
+    units_all = fb.service_units(ds.services)
+    ind = service_indicators(ds, methodology)
     forms = units_all.groupby("service_type_code")["form"].nunique()
     ambiguous = set(forms[forms > 1].index.astype(int))
     ch = FinanceChapter(has_finance=True, missing=finance_note(ds), finance_year=latest)
@@ -152,7 +226,6 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     ch.rows = methodology.report.gap_table_rows.value
     ch.criteria_source = m.criteria.source
     ch.what_if_caption = f"Modelové propočty alokace státní dotace, {year}"
-    ch.cofinancing_caption = f"Spolufinancování obcí podle formy služby, {latest}"
     ch.bands_caption = f"Služby podle pásma hodnocení, {year}"
     ch.decisions_caption = f"Služby k přezkoumání a kandidáti na vyřazení, {year}"
     ch.intro = intro_text(ind, years, ds)
@@ -160,12 +233,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     region_usual = rv.usual_values(ind, m.reference_statistic.value, m.reference_trim.value)
     ref = rv.reference_values(region_usual, ds.finance_national, m.reference_min_providers.value)
     _reference(ch, ref, m, latest, ambiguous, ds)
-    comp_all = comp.compensation(
-        ind, list(m.ineligible_costs.value), m.reasonable_profit.value, m.carry_over_share.value
+    comp_all = compensation_check(ind, methodology)
+    comp_all["reference_maximum"] = comp.reference_maximum(
+        comp_all, ind.drop_duplicates("service_id").set_index("service_id")["capacity"], ref
     )
     _compensation(ch, comp_all, ind, m, latest, ds)
     _scoring(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest)
-    _subsidy(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest)
+    _subsidy(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest, ambiguous)
     return ch
 
 
@@ -231,6 +305,7 @@ FORMATS: dict[str, f.Formatter] = {
     "high": f.fmt(3),
     "band_probability": _share,
     "year": str,
+    "in_regional_network": _yes_no,
 }
 
 
@@ -238,15 +313,17 @@ def intro_text(ind: pd.DataFrame, years: list[int], ds: Dataset) -> str:
     services = ind["service_id"].nunique()
     per_service = ind.groupby("service_id")["year"].agg(["min", "max", "count"])
     gaps = int((per_service["max"] - per_service["min"] + 1 > per_service["count"]).sum())
+    per_year = ind[ind["year"].isin(years)].groupby("year")["service_id"].nunique()
     text = (
         "Výkazy hospodaření jsou k dispozici za "
         + plural(services, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
-        + " a "
-        + plural(len(years), ("rok ", "roky ", "roku ", "let "))
-        + ", ".join(str(y) for y in years)
-        + ". Náklady na jednotku kapacity vycházejí z kapacity registrované v hlavní formě "
-        "služby (první řádek služby v registru) a registr uvádí jen současnou kapacitu, proto "
-        "se používá i pro dřívější roky."
+        + " ("
+        + "; ".join(f"{y}: {f.number(n)}" for y, n in per_year.items())
+        + "). Kapacitou služby se rozumí registrovaná kapacita v jednotce její hlavní formy "
+        "(první řádek služby v registru), sečtená za všechny formy se stejnou jednotkou; "
+        "u lůžek jde o počet lůžek, u ostatních služeb o kapacitu najednou (klienti, "
+        "intervence, kontakty nebo hovory současně). Registr uvádí jen současnou kapacitu, "
+        "proto se používá i pro dřívější roky."
     )
     if gaps:
         text += (
@@ -290,10 +367,12 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
         ]
     ]
     ch.benchmark_caption = f"Náklady na jednotku kapacity podle druhu a formy služby, {latest}"
+    bench["delivered_unit"] = bench["capacity_unit"].map(DELIVERED_UNITS)
     ch.staffing = bench[
         [
             "service_type",
             "capacity_unit",
+            "delivered_unit",
             "cost_per_delivered",
             "fte_per_capacity",
             "direct_share",
@@ -319,6 +398,16 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
         else f"o více než {f.percent(100 * rule.k, 0)} od mediánu"
     )
     flagged_n = len(flagged)
+    norm = m.direct_care_norm.value
+    low_direct = int((cur["direct_share"] < norm).sum())
+    below_norm = f"Podíl úvazků v přímé péči pod normou {f.percent(100 * norm, 0)} " + (
+        "nemá žádná služba."
+        if low_direct == 0
+        else plural(
+            low_direct,
+            ("má {n} služba.", "mají {n} služby.", "má {n} služby.", "má {n} služeb."),
+        )
+    )
     ch.benchmark_text = (
         f"Srovnání za rok {latest} zahrnuje "
         + plural(len(cur), ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
@@ -338,8 +427,11 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
                 ),
             )
         )
-        + " Celostátní medián pochází z tabulky celostátních obvyklých hodnot; poměr nad 1 "
-        "znamená dražší službu v kraji."
+        + " Pomlčka ve sloupci odlehlých znamená příliš malou skupinu. Celostátní medián "
+        "pochází z tabulky celostátních obvyklých hodnot; poměr nad 1 znamená dražší službu "
+        "v kraji. Náklad na jednotku výkonu je v jednotce, kterou uvádí tabulka (lůžkoden, "
+        "klient za rok, intervence, kontakt, hovor); využití kapacity je průměrná obsazenost "
+        "lůžek, u ostatních služeb využití kapacity podle výkazu služby. " + below_norm
     )
     order = bench.sort_values("cost_median", ascending=False)
     nat = order.rename(columns={"national_median": "median", "service_type": "group"}).set_index(
@@ -353,8 +445,11 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
     ch.cost_figure = unit_cost_strips(
         points, nat.reset_index(), "náklady na jednotku kapacity za rok (Kč, logaritmická osa)"
     )
-    ch.cost_figure_data = points[["service_id", "group", "value", "flag"]].rename(
-        columns={"group": "service_type", "value": "cost_per_unit", "flag": "cost_flag"}
+    national = nat.reset_index().set_index("group")[["q1", "median", "q3"]]
+    ch.cost_figure_data = (
+        points[["service_id", "group", "value", "flag"]]
+        .join(national.add_prefix("national_"), on="group")
+        .rename(columns={"group": "service_type", "value": "cost_per_unit", "flag": "cost_flag"})
     )
     ch.cost_figure_caption = (
         f"Náklady na jednotku kapacity podle druhu služby, {latest}: služby kraje a "
@@ -370,19 +465,29 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
     excluded["reason"] = np.select(
         [
             excluded["capacity"].isna() | (excluded["capacity"] <= 0),
+            excluded["mixed_units"],
             excluded["occupancy_over_capacity"],
         ],
-        ["bez registrované kapacity", "obložnost lůžek nad 100 %"],
+        [
+            "bez registrované kapacity",
+            "kapacita v různých jednotkách (lůžka i klienti)",
+            "obložnost lůžek nad 100 %",
+        ],
         f"výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek nákladů",
     )
-    ch.excluded = excluded[["service_id", "service_name", "year", "revenue_to_cost", "reason"]]
+    ch.excluded = (
+        None
+        if excluded.empty
+        else excluded[["service_id", "service_name", "year", "revenue_to_cost", "reason"]]
+    )
     ch.excluded_text = (
-        "Do srovnání a referenčních hodnot nevstupují řádky výkazů, které nejsou věrohodné: "
-        f"výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek nákladů, obložnost "
-        "lůžek nad 100 % nebo služba bez registrované kapacity. Kontrola vyrovnávací platby je "
-        "posuzuje vždy. "
+        "Do srovnání a referenčních hodnot nevstupují řádky výkazů, které nejsou věrohodné "
+        f"nebo srovnatelné: výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek "
+        "nákladů, obložnost lůžek nad 100 %, služba bez registrované kapacity nebo služba "
+        "s kapacitou v různých jednotkách (její náklady nelze vztáhnout k jedné kapacitě). "
+        "Kontrola vyrovnávací platby je přesto posuzuje. "
         + (
-            "Takový řádek výkazy neobsahují."
+            "V datech žádný takový řádek není."
             if excluded.empty
             else plural(
                 len(excluded),
@@ -427,44 +532,55 @@ def _reference(ch, ref, m, latest, ambiguous, ds) -> None:
     ch.reference = cur[
         [
             "service_type",
-            "service_type_code",
-            "form",
             "capacity_unit",
             "providers",
             "cost_per_unit",
             "national_cost_per_unit",
             "reference_cost",
             "cost_source",
+        ]
+    ]
+    ch.reference_revenue = cur[
+        [
+            "service_type",
+            "capacity_unit",
+            "providers",
             "own_revenue_per_unit",
             "national_own_revenue_per_unit",
             "reference_own_revenue",
             "own_revenue_source",
         ]
     ]
-    ch.reference_caption = f"Referenční hodnoty na jednotku kapacity a rok, {latest}"
+    ch.reference_caption = f"Referenční náklady na jednotku kapacity a rok, {latest}"
+    ch.reference_revenue_caption = f"Referenční vlastní výnosy na jednotku kapacity a rok, {latest}"
     statistic = {"median": "medián", "mean": "průměr", "trimmed_mean": "useknutý průměr"}[
         m.reference_statistic.value
     ]
     regional = int((cur["cost_source"] == rv.SOURCE_REGION).sum())
+    regional_revenue = int((cur["own_revenue_source"] == rv.SOURCE_REGION).sum())
     none = int(cur["reference_cost"].isna().sum())
     ch.reference_text = (
-        f"Obvyklá hodnota kraje je {statistic} nákladů (a vlastních výnosů) na jednotku "
-        "kapacity srovnatelných služeb skupiny. Referenční hodnotou je hodnota kraje, pokud "
-        "počet poskytovatelů skupiny v kraji je alespoň "
+        f"Obvyklá hodnota kraje je {statistic} nákladů (a zvlášť vlastních výnosů) na jednotku "
+        "kapacity srovnatelných služeb skupiny. Referenční hodnotou je hodnota kraje, pokud je "
+        "počet poskytovatelů skupiny v kraji alespoň "
         f"{f.number(m.reference_min_providers.value)} a hodnota kraje je vyšší než celostátní; "
-        "jinak platí celostátní hodnota. Hodnota kraje platí pro "
+        "jinak platí celostátní hodnota. Stejné pravidlo se použije i pro vlastní výnosy, "
+        "kde vyšší referenční výnos znamená nižší vyrovnávací platbu (opatrnější odhad "
+        "potřeby veřejných peněz). Hodnota kraje platí u nákladů pro "
         + plural(regional, ("{n} skupinu", "{n} skupiny", "{n} skupiny", "{n} skupin"))
-        + f" z {len(cur)}"
+        + f" z {len(cur)}, u vlastních výnosů pro "
+        + plural(regional_revenue, ("{n} skupinu", "{n} skupiny", "{n} skupiny", "{n} skupin"))
         + (
             "."
             if none == 0
             else "; "
             + plural(
                 none,
-                ("{n} skupina nemá", "{n} skupiny nemají", "{n} skupiny nemá", "{n} skupin nemá"),
+                ("{n} skupina nemá", "{n} skupiny nemají", "{n} skupiny nemají", "{n} skupin nemá"),
             )
-            + " celostátní hodnotu ani dost poskytovatelů v kraji, a referenční hodnotu proto "
-            "nemá."
+            + " celostátní hodnotu ani dost poskytovatelů v kraji, a proto "
+            + plural(none, ("nemá", "nemají", "nemají", "nemá"))
+            + " referenční hodnotu."
         )
     )
     ch.allocation_source = ds.region_name
@@ -496,6 +612,7 @@ def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
         [
             "service_id",
             "service_name",
+            "in_regional_network",
             "justified",
             "public_revenue",
             "overcompensation",
@@ -513,13 +630,16 @@ def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
     reported = [c for c in m.ineligible_costs.value if ind[c].notna().any()]
     profit = m.reasonable_profit.value
     carry = f.percent(100 * m.carry_over_share.value, 0)
+    uncovered = cur[cur["uncovered"] > 0]
+    ceiling = cur.dropna(subset=["reference_maximum"])
+    above = int((ceiling["public_revenue"] > ceiling["reference_maximum"]).sum())
     ch.compensation_text = (
         f"Za rok {latest} přijaly služby z veřejných zdrojů {f.millions(total['public_revenue'])}; "
-        f"odůvodněná výše vyrovnávací platby (uznatelné náklady bez vlastních výnosů"
+        f"odůvodněná výše vyrovnávací platby (skutečné uznatelné náklady bez vlastních výnosů"
         + (
             f" a s přiměřeným ziskem {f.percent(100 * profit, 1)} uznatelných nákladů"
             if profit
-            else ""
+            else "; přiměřený zisk metodika nepřipouští"
         )
         + f") činí {f.millions(total['justified'])}. "
         + (
@@ -535,8 +655,10 @@ def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
                 ),
             )
             + f" o celkem {f.millions(total['overcompensation'])}; do dalšího roku lze převést "
-            f"{f.millions(total['carry_over'])} (nejvýše {carry} průměrné roční platby, jen "
-            "služby krajské sítě s víceletým pověřením) a vrátit je třeba "
+            f"{f.millions(total['carry_over'])} (nejvýše {carry} průměrné roční platby, tj. "
+            "průměru veřejných prostředků služby za roky výkazů do daného roku; jen služby "
+            "krajské sítě, jejichž členství v síti zde zastupuje víceleté pověření, které data "
+            "neuvádějí) a vrátit je třeba "
             f"{f.millions(total['to_return'])} "
             + plural(n_return, ("({n} služba).", "({n} služby).", "({n} služby).", "({n} služeb)."))
         )
@@ -546,7 +668,22 @@ def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
             if len(reported) == len(m.ineligible_costs.value)
             else "; výkazy některé z těchto položek neuvádějí a počítají se jako uznatelné."
         )
-        + " Platba se posuzuje za každou službu zvlášť: přebytek jedné služby nekryje schodek jiné."
+        + " Platba se posuzuje za každou službu zvlášť: přebytek jedné služby nekryje schodek "
+        "jiné. "
+        + (
+            ""
+            if uncovered.empty
+            else "Naopak u "
+            + plural(len(uncovered), ("{n} služby", "{n} služeb", "{n} služby", "{n} služeb"))
+            + " veřejné zdroje odůvodněnou platbu nepokryly, celkem o "
+            f"{f.millions(uncovered['uncovered'].sum())}; schodek nese poskytovatel z jiných "
+            "zdrojů. "
+        )
+        + "Pro srovnání: strop platby podle referenčních hodnot (referenční náklad − "
+        "referenční vlastní výnosy, × kapacita) má "
+        + plural(len(ceiling), ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+        + "; veřejné zdroje jej překročily u "
+        + plural(above, ("{n} z nich.", "{n} z nich.", "{n} z nich.", "{n} z nich."))
     )
 
 
@@ -637,9 +774,12 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         [
             {
                 "criterion": ns.CRITERION_LABELS[name],
+                "measure": CRITERION_MEASURES[name],
                 "weight": c.weight / sum(x.weight for x in criteria.values()),
                 "breakpoints": " / ".join(f.auto(b) for b in c.breakpoints),
-                "direction": "vyšší je lepší" if c.higher_is_better else "nižší je lepší",
+                "direction": "více bodů za vyšší hodnotu"
+                if c.higher_is_better
+                else "více bodů za nižší hodnotu",
                 "scored": int(table[f"points_{name}"].notna().sum()),
             }
             for name, c in ((n, criteria[n]) for n in sc.criteria)
@@ -662,16 +802,23 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
             "band_probability",
         ]
     ]
+    ordered = sorted(cuts, key=lambda b: -b.min_score)
     bands_text = ", ".join(
-        f"{ns.BAND_LABELS[b.band]} od {f.auto(b.min_score)} bodů"
-        for b in sorted(cuts, key=lambda b: -b.min_score)
+        f"{ns.BAND_LABELS[b.band]} při skóre od {f.auto(b.min_score)}"
+        if i < len(ordered) - 1
+        else f"{ns.BAND_LABELS[b.band]} pod {f.auto(ordered[i - 1].min_score)}"
+        for i, b in enumerate(ordered)
     )
+    need_scored = int(table["points_need"].notna().sum()) if "points_need" in table else 0
     ch.scoring_text = (
-        f"Hodnotí se {count(len(table), 'služba')} registru k {f.date(reference_date(year))} podle "
+        "Hodnotí se "
+        + plural(len(table), ("{n} služba", "{n} služby", "{n} služeb", "{n} služeb"))
+        + f" aktivních v registru k {f.date(reference_date(year))} (služby, jejichž registrace "
+        "skončila dříve, se nehodnotí) podle "
         + plural(len(criteria), ("{n} kritéria", "{n} kritérií", "{n} kritéria", "{n} kritérií"))
         + ". Skóre 0–100 je vážený průměr bodů "
         "hodnocených kritérií (podíl největšího možného počtu bodů); kritérium bez hodnoty "
-        "z průměru vypadne a váhy ostatních se přepočtou. "
+        "se vynechá a váhy ostatních se přepočtou. "
         "Skóre dostane služba s nejméně "
         + plural(
             m.min_criteria.value,
@@ -686,14 +833,23 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
             else "; "
             + plural(
                 unscored,
-                ("{n} služba nemá", "{n} služby nemají", "{n} služby nemá", "{n} služeb nemá"),
+                (
+                    "{n} služba nemá dost hodnocených kritérií a skóre nedostane",
+                    "{n} služby nemají dost hodnocených kritérií a skóre nedostanou",
+                    "{n} služby nemá dost hodnocených kritérií a skóre nedostane",
+                    "{n} služeb nemá dost hodnocených kritérií a skóre nedostane",
+                ),
             )
-            + " dost hodnocených kritérií a skóre nedostane."
+            + "."
         )
         + " Potřebnost vychází z mezery kapacity kapitoly o potřebách (střední varianta, konec "
         "horizontu plánu), dostupnost z indexu E2SFCA kapitoly o síti, nákladovost "
         "z referenčních hodnot a kvalita z podílu přímé péče; u každé služby je uvedeno "
-        "kritérium, které o jejím pásmu rozhodlo nejvíc."
+        "kritérium, které o jejím pásmu rozhodlo nejvíc. Potřebnost lze hodnotit jen u druhů "
+        "služeb, pro které metodika stanoví kapacitu na osobu v potřebě ("
+        + plural(need_scored, ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+        + f" z {len(table)}); u ostatních o pásmu rozhodují zbývající kritéria, a kandidáty "
+        "na vyřazení proto častěji najdeme mezi druhy, jejichž potřebnost se hodnotí."
     )
     oat = ns.one_at_a_time(sc, cuts, m.weight_change.value, m.min_criteria.value)
     oat["criterion"] = oat["criterion"].map(ns.CRITERION_LABELS)
@@ -703,9 +859,11 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     summary["measure"] = summary["measure"].map(
         {
             "rank_correlation": "Spearmanova korelace pořadí",
-            "band_changed_share": "podíl služeb, které mění pásmo",
+            "band_changed_share": "podíl služeb, které mění pásmo (%)",
         }
     )
+    # The share in percent, as in the one-at-a-time table (the CSV says so in its label).
+    summary.loc[1, ["mean", "low", "high"]] *= 100
     ch.random_summary = summary
     certainty = m.band_certainty.value
     uncertain = table[table["band_probability"] < certainty].sort_values("band_probability")
@@ -716,7 +874,7 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         "náhodných vektorech vah (Dirichletovo rozdělení se středem ve výchozích vahách, "
         f"koncentrace {f.auto(m.weight_concentration.value)}, pevné semínko) je průměrná "
         f"Spearmanova korelace pořadí {f.number(summary.at[0, 'mean'], 3)} a pásmo mění v průměru "
-        f"{f.percent(100 * summary.at[1, 'mean'], 1)} služeb. "
+        f"{f.percent(summary.at[1, 'mean'], 1)} služeb. "
         + (
             "Všechny služby zůstávají ve svém pásmu s pravděpodobností alespoň "
             f"{f.percent(100 * certainty, 0)}."
@@ -731,15 +889,25 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
                 ),
             )
             + f" (vlastní pásmo s pravděpodobností pod {f.percent(100 * certainty, 0)}); "
-            "nejméně jisté ukazuje obrázek."
+            + plural(
+                min(len(uncertain), methodology.report.gap_table_rows.value),
+                (
+                    "nejméně jistou ukazuje obrázek.",
+                    "{n} nejméně jisté ukazuje obrázek.",
+                    "{n} nejméně jistých ukazuje obrázek.",
+                    "{n} nejméně jistých ukazuje obrázek.",
+                ),
+            )
         )
     )
     if not uncertain.empty:
         shown = uncertain.head(methodology.report.gap_table_rows.value)
         fig_data = probs.set_index("service_id").loc[shown["service_id"]]
         fig_data.index = [
-            f"{sid} {SERVICE_TYPES[int(c)].short}"
-            for sid, c in zip(shown["service_id"], shown["service_type_code"], strict=True)
+            f"{sid} {SERVICE_TYPES[int(c)].short} ({band})"
+            for sid, c, band in zip(
+                shown["service_id"], shown["service_type_code"], shown["band"], strict=True
+            )
         ]
         ch.uncertain_caption = (
             "Služby s nejméně jistým pásmem ("
@@ -751,7 +919,7 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         )
 
 
-def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
+def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> None:
     m = methodology.finance
     alloc = m.allocation(ds.region_code, year)
     services = active_services(ds.services, reference_date(year))
@@ -765,12 +933,14 @@ def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     reported = latest_ind.set_index("service_id")
     users = reported["revenue_users"]
     health = reported["revenue_health_insurance"]
+    no_report = units[~units["service_id"].isin(reported.index)]
     units = units[units["service_id"].isin(reported.index)]
     scores = (
         ch.scores.set_index("service_id")["score"] if len(ch.scores) else pd.Series(dtype=float)
     )
     adjustment = sb.score_adjustment(scores, m.score_adjustment.value)
     optimal = sb.optimal_subsidy(units, price, users, health, adjustment)
+    unpriced = optimal[optimal["optimal"].isna()]
     optimal = optimal[optimal["optimal"].notna()]
     req = ds.subsidy_requests
     requests = (
@@ -778,21 +948,76 @@ def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         if ds.is_complete("subsidy_requests")
         else None
     )
+    adj = f.percent(100 * m.score_adjustment.value, 0)
+    left_out = ""
+    if len(no_report) or len(unpriced):
+        asked = (
+            ""
+            if requests is None
+            else " (žádaly o "
+            + f.millions(requests.reindex(pd.concat([no_report, unpriced])["service_id"]).sum())
+            + ")"
+        )
+        left_out = (
+            "Do výpočtu nevstupuje "
+            + plural(
+                len(no_report) + len(unpriced),
+                ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"),
+            )
+            + f" krajské sítě{asked}: "
+            + "; ".join(
+                part
+                for part in (
+                    plural(
+                        len(unpriced),
+                        (
+                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
+                            "{n} nemají referenční hodnotu ani krajskou, ani celostátní",
+                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
+                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
+                        ),
+                    )
+                    + " – "
+                    + " a ".join(sorted(set(group_labels(unpriced, ambiguous))))
+                    if len(unpriced)
+                    else "",
+                    plural(
+                        len(no_report),
+                        (
+                            f"{{n}} nemá výkaz za rok {latest}",
+                            f"{{n}} nemají výkaz za rok {latest}",
+                            f"{{n}} nemá výkaz za rok {latest}",
+                            f"{{n}} nemá výkaz za rok {latest}",
+                        ),
+                    )
+                    if len(no_report)
+                    else "",
+                )
+                if part
+            )
+            + "; jejich dotaci musí kraj stanovit jinak. "
+        )
     base_text = (
         f"Optimální dotace služby krajské sítě na rok {year} = cenová hladina × kapacita − "
-        f"očekávané úhrady uživatelů − platby zdravotních pojišťoven (podle výkazu {latest}); "
-        "cenová hladina "
+        f"očekávané úhrady uživatelů − platby zdravotních pojišťoven (obojí podle výkazu "
+        f"{latest}; ostatní vlastní výnosy se neodečítají). Cenová hladina "
         + price_text(m.price_level_factor.value)
-        + ". Bodové hodnocení podle kritérií sítě ji upraví nejvýše o "
-        f"±{f.percent(100 * m.score_adjustment.value, 0)} (skóre 50 bez úpravy). "
+        + f" roku {latest}"
+        + (f" bez valorizace na rok {year}" if m.price_level_factor.value == 1 else "")
+        + f". Bodové hodnocení podle kritérií sítě ji upraví o ±{adj} × (skóre − 50) / 50, "
+        f"tedy nejvýše o ±{adj}. " + left_out
     )
     check = sb.cofinancing_check(optimal, reported["revenue_municipalities"], m.cofinancing.value)
     cof = sb.cofinancing_summary(check)
     ch.cofinancing = cof
+    ch.cofinancing_caption = f"Spolufinancování obcí podle formy služby, {year}"
     below = int(cof["below_required"].sum())
     ch.cofinancing_text = (
         "Obce mají službu spolufinancovat nejméně stanoveným podílem její optimální dotace "
-        f"podle formy služby; porovnává se s tím, co obce službě zaplatily v roce {latest}. "
+        f"na rok {year} podle formy služby; porovnává se s platbami obcí v roce {latest}. "
+        "Podíly (tabulkové parametry v příloze) vycházejí ze spolufinancování rozvojových "
+        "záměrů obcemi podle pravidel Jihomoravského kraje a zde slouží jen jako kontrola, "
+        "ne jako podmínka dotace. "
         + (
             "Požadavek splňují všechny služby."
             if below == 0
@@ -823,28 +1048,29 @@ def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         else None,
     )
     ch.subsidy_services = real
-    group = real.groupby("service_type_code")
+    labelled = real.assign(service_type=group_labels(real, ambiguous))
+    group = labelled.groupby("service_type", sort=False)
     money = ["optimal", "real"] + (["requested", "deficit"] if requests is not None else [])
     types = group[money].sum()
     types.insert(0, "services", group["service_id"].nunique())
-    types = types.reset_index()
-    types.insert(
-        0, "service_type", types["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
-    )
-    ch.subsidy_types = fb.with_total(
-        types.drop(columns=["service_type_code"]), "service_type", ["services", *money]
-    )
+    ch.subsidy_types = fb.with_total(types.reset_index(), "service_type", ["services", *money])
     ch.subsidy_caption = f"Optimální a reálná dotace podle druhu služby, {year}"
     ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value))
     ch.allocation_source = alloc.source
     total_opt = float(real["optimal"].sum())
+    all_requests = f.millions(requests.sum()) if requests is not None else ""
     ch.subsidy_text = base_text + (
         f"Alokace kraje {f.crowns(alloc.czk)} (zdroj: {alloc.source}) se rozdělí v poměru "
         f"optimálních dotací ({f.millions(total_opt)} celkem)"
-        + (", nejvýše do výše žádosti služby" if requests is not None else "")
-        + "; částky se zaokrouhlí na celé koruny metodou největších zbytků (nejprve dolů, "
-        "zbývající koruny dostanou služby s největší odříznutou částí, při shodě podle "
-        "identifikátoru), takže součet se rovná alokaci přesně"
+        + (
+            "; žádná služba nedostane víc, než žádala, a co nad žádost zbude, se rozdělí mezi "
+            "ostatní ve stejném poměru"
+            if requests is not None
+            else ""
+        )
+        + ". Částky se zaokrouhlí na celé koruny metodou největších zbytků (nejprve dolů; "
+        "zbývající koruny dostanou služby s největším zbytkem, při shodě podle "
+        "identifikátoru služby), takže součet se rovná alokaci přesně"
         + (
             "."
             if real.attrs["undistributed"] == 0
@@ -852,7 +1078,8 @@ def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
             f"{f.crowns(real.attrs['undistributed'])} zůstává nerozděleno."
         )
         + (
-            f" Služby žádaly o {f.millions(real['requested'].sum())}; schodek proti žádostem je "
+            f" Služby zahrnuté do výpočtu žádaly o {f.millions(real['requested'].sum())} "
+            f"(všechny žádosti: {all_requests}); schodek proti jejich žádostem je "
             f"{f.millions(real['deficit'].sum())}."
             if requests is not None
             else " Žádosti služeb o dotaci nejsou k dispozici."

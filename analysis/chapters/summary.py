@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.chapters import demand, network, plan
+from analysis.chapters import demand, finance, network, plan
 from analysis.codelists import CAPACITY_UNITS
 from analysis.data.dataset import Dataset
 from analysis.params import Methodology
@@ -169,6 +169,11 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         if p.registry_text:
             link = _link("tabulka", "tab-plan_registry_check", p.registry_caption)
             out.append(f"{p.registry_text.rstrip('.')} {link}.")
+
+    money = finance.compensation_headline(ds, methodology, year)
+    if money:
+        caption = "Kontrola vyrovnávací platby podle druhu služby"
+        out.append(f"{money} " + _link("tabulka", "tab-finance_compensation_types", caption) + ".")
 
     notes = data_notes(ds)
     missing = ""

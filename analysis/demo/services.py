@@ -248,9 +248,16 @@ def _kind(code: int) -> str:
     return "care" if SERVICE_TYPES[code].group == "pece" else "prevention"
 
 
+# Types provided without users' payments (§ 72 odst. 2 of Act 108/2006 Sb.); the
+# residential form of social rehabilitation is not, but the demo does not split it.
+FREE_OF_CHARGE = {1, 17, 18, 19, 22, 23, 25, 28, 29, 32, 33}
+
+
 def revenue_shares(codes: np.ndarray) -> np.ndarray:
     """Typical revenue shares (users … other) of each service type code: rows × 6."""
-    return np.array([_SHARES[_kind(int(c))] for c in codes])
+    shares = np.array([_SHARES[_kind(int(c))] for c in codes])
+    shares[np.isin(codes, list(FREE_OF_CHARGE)), 0] = 0.0
+    return shares
 
 
 def generate_finance(
@@ -262,10 +269,9 @@ def generate_finance(
         code = int(svc["service_type_code"].iloc[0])
         spec = SPECS[code]
         main = svc.iloc[0]
-        kind = _kind(code)
         base_cost = float((svc["capacity"] * spec.unit_cost).sum()) * rng.lognormal(0, 0.18)
         direct_share = rng.uniform(0.72, 0.88)
-        shares = np.array(_SHARES[kind]) * rng.uniform(0.85, 1.15, size=6)
+        shares = revenue_shares(np.array([code]))[0] * rng.uniform(0.85, 1.15, size=6)
         active_to = main["active_to"]
         for year in years:
             if isinstance(active_to, str) and int(active_to[:4]) < year:

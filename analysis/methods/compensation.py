@@ -24,7 +24,7 @@ from analysis.methods.finance_benchmark import GROUP
 
 STATUS = {
     "return": "vratka",
-    "carry": "převod do dalšího roku",
+    "carry": "převod",
     "ok": "bez překompenzace",
 }
 
@@ -73,3 +73,17 @@ def totals(comp: pd.DataFrame, year: int, by: list[str]) -> pd.DataFrame:
     out.insert(0, "services", g["service_id"].nunique())
     out["services_returning"] = g["to_return"].agg(lambda s: int((s > 0).sum()))
     return out.reset_index()
+
+
+def reference_maximum(comp: pd.DataFrame, capacity: pd.Series, ref: pd.DataFrame) -> pd.Series:
+    """Ex-ante ceiling of the payment per row of ``comp``: (reference cost − reference own
+    revenue) × capacity (``capacity`` per service id; ``ref`` from
+    :func:`analysis.methods.reference_values.reference_values`). Missing where the group
+    has no reference value."""
+    per_unit = (ref["reference_cost"] - ref["reference_own_revenue"]).clip(lower=0)
+    per_unit.index = pd.MultiIndex.from_frame(ref[["year", *GROUP]])
+    keys = pd.MultiIndex.from_frame(comp[["year", *GROUP]])
+    return pd.Series(
+        per_unit.reindex(keys).to_numpy() * comp["service_id"].map(capacity).to_numpy(),
+        index=comp.index,
+    )

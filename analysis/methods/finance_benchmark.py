@@ -3,7 +3,9 @@
 A service's finance row (``finance.csv``) is tied to the registry through its *main*
 form: the first registry row of the service, whose capacity unit is the unit of
 ``units_delivered``. Its capacity is the registered capacity in that unit, all forms
-together (the registry holds only the current capacity, so earlier years use it too).
+with that unit together (the registry holds only the current capacity, so earlier years
+use it too). A service whose forms have different units (beds and clients) has costs that
+no single capacity explains: it is not compared (``mixed_units``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def service_units(services: pd.DataFrame) -> pd.DataFrame:
         ["service_type_code", "form", "capacity_unit", "provider_ico", "municipality_code"]
     ].copy()
     out["capacity"] = capacity.reindex(out.index).astype(float)
+    out["mixed_units"] = (
+        services.groupby("service_id")["capacity_unit"].nunique().reindex(out.index).gt(1)
+    )
     network = services.groupby("service_id")["in_regional_network"].agg(
         lambda s: bool(s.fillna(False).any()) if s.notna().any() else pd.NA
     )
@@ -53,10 +58,10 @@ def indicators(
     revenue structure.
 
     ``comparable`` is false for rows the benchmark leaves out: revenues above
-    ``max_revenue_to_cost`` times the costs, or no capacity. Bed services with an
-    occupancy above 1 are flagged ``occupancy_over_capacity`` and left out too (a bed
-    cannot be used more than every day); other services may serve more clients than
-    their simultaneous capacity.
+    ``max_revenue_to_cost`` times the costs, no capacity, or capacity in several units.
+    Bed services with an occupancy above 1 are flagged ``occupancy_over_capacity`` and
+    left out too (a bed cannot be used more than every day); other services may serve
+    more clients than their simultaneous capacity.
     """
     df = finance.merge(units, on="service_id", how="left", validate="many_to_one")
     df["total_cost"] = df["cost_personnel"] + df["cost_operating"]
@@ -78,8 +83,14 @@ def indicators(
         df[f"share_{c}"] = df[c] / revenue
     df["revenue_to_cost"] = df["total_revenue"] / df["total_cost"].where(df["total_cost"] > 0)
     df["occupancy_over_capacity"] = df["occupancy"].gt(1) & df["capacity_unit"].eq("luzka")
+    if "mixed_units" not in df:
+        df["mixed_units"] = False
+    df["mixed_units"] = df["mixed_units"].fillna(False).astype(bool)
     df["comparable"] = (
-        cap.notna() & df["revenue_to_cost"].le(max_revenue_to_cost) & ~df["occupancy_over_capacity"]
+        cap.notna()
+        & ~df["mixed_units"]
+        & df["revenue_to_cost"].le(max_revenue_to_cost)
+        & ~df["occupancy_over_capacity"]
     )
     for c in COST_PARTS:
         if c not in df.columns:

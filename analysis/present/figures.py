@@ -251,26 +251,33 @@ def unit_cost_strips(
         label="ČR: medián",
         zorder=3,
     )
-    flagged = services["flag"].isin(["low", "high"])
-    for subset, colour, name in (
-        (services[~flagged], PALETTE["M"], "služba kraje"),
-        (services[flagged], PALETTE["F"], "služba kraje – odlehlá hodnota"),
-    ):
-        if len(subset):
-            ax.scatter(
-                subset["value"],
-                subset["group"].map(y),
-                s=14,
-                color=colour,
-                alpha=0.8,
-                label=name,
-                zorder=4,
-            )
+    normal, outlier = "služba kraje", "služba kraje – odlehlá hodnota"
+    points = pd.DataFrame(
+        {
+            "value": services["value"].to_numpy(float),
+            "row": services["group"].map(y).to_numpy(float),
+            "kind": np.where(services["flag"].isin(["low", "high"]), outlier, normal),
+        }
+    )
+    sns.scatterplot(
+        data=points,
+        x="value",
+        y="row",
+        hue="kind",
+        hue_order=[normal, outlier],
+        palette={normal: PALETTE["M"], outlier: PALETTE["F"]},
+        s=16,
+        alpha=0.8,
+        linewidth=0,
+        ax=ax,
+        zorder=4,
+    )
     ax.set_xscale("log")
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_minor_locator(NullLocator())
     czech_axis(ax.xaxis)
     ax.set_yticks(range(len(order)), order)
+    ax.set_ylabel("")
     ax.invert_yaxis()
     ax.set_xlabel(label)
     ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))

@@ -100,7 +100,7 @@ class Chapter:
 
     def table(
         self,
-        df: pd.DataFrame,
+        df: pd.DataFrame | None,
         name: str,
         caption: str,
         sources: tuple[str, ...],
@@ -115,7 +115,10 @@ class Chapter:
         An empty table is still written (header only) and shown as a note that the data
         are not available, so that a partial report says what is missing. ``cite_as``
         replaces the source line computed from ``sources`` (e.g. a parameter's source).
+        ``None`` (nothing to list, as the text says) shows and writes nothing.
         """
+        if df is None:
+            return
         cite = f"Zdroj: {cite_as}" if cite_as else self.cite(*sources)
         self._write("tables", f"{name}.csv", self._csv(df))
         if df.empty:
