@@ -44,7 +44,12 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         ("ages", "projection", "demand", "report"),
         "Obyvatelstvo, potřeby a jejich pokrytí",
     ),
-    ChapterSpec("03_plan", "analysis.chapters.plan", ("plan",), "Plnění střednědobého plánu"),
+    ChapterSpec(
+        "03_plan",
+        "analysis.chapters.plan",
+        ("ages", "network", "projection", "demand", "finance", "plan"),
+        "Plnění střednědobého plánu",
+    ),
     ChapterSpec(
         "04_finance",
         "analysis.chapters.finance",
@@ -56,6 +61,16 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "analysis.chapters.appendix",
         ("network", "projection", "demand", "finance"),
         "Příloha: parametry metodiky a zkratky",
+    ),
+)
+
+CHAPTERS = (
+    *CHAPTERS,
+    ChapterSpec(
+        "91_orp_profiles",
+        "analysis.chapters.orp_profiles",
+        ("ages", "network", "projection", "demand"),
+        "Příloha: profily ORP",
     ),
 )
 

@@ -226,3 +226,16 @@ DEFAULT_TARGET_GROUPS: dict[int, tuple[str, ...]] = {
 # Registry target-group codes (CilovaSkupinaOsoby/N) that mean seniors:
 # 24 seniors, 30 people with dementia, 27 people needing palliative care.
 SENIOR_TARGET_CODES = frozenset({"24", "30", "27"})
+
+# The eight areas of MPSV's criteria of planning quality (Kritéria kvality plánování
+# sociálních služeb, 2007), in their order.
+PLANNING_QUALITY_AREAS: dict[str, str] = {
+    "legitimita": "legitimita plánování",
+    "popis_stavu": "popis stávajícího stavu",
+    "kvalifikace": "kvalifikace (kompetence) účastníků",
+    "rizeni_procesu": "řízení procesu plánování",
+    "zapojeni": "zapojení účastníků a veřejnosti",
+    "plan": "střednědobý plán",
+    "informovanost": "informovanost",
+    "zlepsovani": "vyhodnocování a zlepšování",
+}

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 
 from analysis.catalogue import load_catalogue
 from analysis.chapter_registry import CHAPTER_NAMES
+from analysis.codelists import PLANNING_QUALITY_AREAS
 from analysis.errors import ParameterError
 
 # Canonical file names inside a data folder (see docs/data-model.md).
@@ -37,10 +38,13 @@ DEFAULT_FILES: dict[str, str] = {
     "action_plan": "action_plan.csv",
     "finance_national": "finance_national.csv",
     "subsidy_requests": "subsidy_requests.csv",
+    "transformation_plans": "transformation_plans.csv",
 }
 # Tables a data folder may leave out: the content is then absent (chapters say so), and
 # their citation is needed only when the file is there.
-OPTIONAL_TABLES: frozenset[str] = frozenset({"finance_national", "subsidy_requests"})
+OPTIONAL_TABLES: frozenset[str] = frozenset(
+    {"finance_national", "subsidy_requests", "transformation_plans"}
+)
 
 
 class _Strict(BaseModel):
@@ -260,9 +264,47 @@ class FinanceParams(_Strict):
         return None
 
 
+class Budget(_Strict):
+    """A region's yearly budget for development intentions (CZK), with its source."""
+
+    region: Annotated[str, Field(pattern=r"^CZ[0-9A-Z]{3}$")]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    czk: Annotated[float, Field(ge=0)]
+    source: Annotated[str, Field(min_length=1)]
+
+
+class MtsLimit(_Strict):
+    types: Annotated[list[int], Field(min_length=1)]
+    max_places: Annotated[int, Field(gt=0)]
+    standard: Annotated[str, Field(min_length=1)]
+
+
+class QualityScores(_Strict):
+    met: Annotated[float, Field(ge=0, le=1)]
+    partly: Annotated[float, Field(ge=0, le=1)]
+    not_met: Annotated[float, Field(ge=0, le=1)]
+
+
 class PlanParams(_Strict):
     registry_tolerance: Num
     on_track_tolerance: Num
+    trend_min_points: Int
+    trend_horizon: Int
+    development_budgets: Quantity[list[Budget]]
+    budget_step: Num
+    size_bands: Quantity[list[StrictInt]]
+    large_facility: Int
+    residential_types: CodeList
+    mts_limits: Quantity[list[MtsLimit]]
+    national_transformation_target: Int
+    quality_scores: Quantity[QualityScores]
+
+    def budget(self, region: str, year: int) -> Budget | None:
+        """The region's development budget for the year, if the parameters hold one."""
+        for b in self.development_budgets.value:
+            if b.region == region and b.year == year:
+                return b
+        return None
 
 
 class ReportParams(_Strict):
@@ -340,6 +382,15 @@ class DataParams(_Strict):
     synthetic: bool = False
 
 
+class QualityCriterion(_Strict):
+    """One criterion of MPSV's planning quality, as the region assesses itself."""
+
+    area: Literal[tuple(PLANNING_QUALITY_AREAS)]  # type: ignore[valid-type]
+    criterion: Annotated[str, Field(min_length=1)]
+    assessment: Literal["met", "partly", "not_met"]
+    evidence: Annotated[str, Field(min_length=1)]
+
+
 class RunParams(_Strict):
     """One annual report of one region (e.g. ``params/demo.yaml``)."""
 
@@ -349,6 +400,8 @@ class RunParams(_Strict):
     data: DataParams
     methodology: str = "methodology.yaml"
     chapters: list[str] = Field(default_factory=lambda: list(CHAPTER_NAMES))
+    # The region's self-assessment against MPSV's criteria of planning quality.
+    planning_quality: list[QualityCriterion] = Field(default_factory=list)
 
 
 class RunConfig(_Strict):
@@ -368,6 +421,7 @@ class RunConfig(_Strict):
     methodology_file: str
     methodology: Methodology
     chapters: list[str]
+    planning_quality: list[QualityCriterion] = Field(default_factory=list)
 
     def path(self, table: str) -> Path:
         """Absolute path of one canonical input table."""
@@ -516,6 +570,7 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         methodology_file=str(methodology_file),
         methodology=methodology,
         chapters=run.chapters,
+        planning_quality=run.planning_quality,
     )
 
 

@@ -151,7 +151,7 @@ def test_indicator_status_against_elapsed_time():
     assert out.loc["b", "status"] == STATUS_LABELS["on_track"]  # 45 % vs 50 % − 10
     assert out.loc["c", "progress"] == pytest.approx(0.4)  # a decrease counts as progress
     assert out.loc["c", "status"] == STATUS_LABELS["on_track"]
-    assert out.loc["d", "status"] == STATUS_LABELS["behind"]  # 30 % vs 50 % − 10
+    assert out.loc["d", "status"] == STATUS_LABELS["threatened"]  # 30 % vs 50 % − 10
     assert out.loc["e", "status"] == STATUS_LABELS["no_data"]
 
 

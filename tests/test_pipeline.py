@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -185,3 +186,19 @@ def test_every_code_in_published_tables_has_a_czech_label(first_run):
     assert ">2040<" in html and ">2\u00a0040<" not in html  # demand.long_horizon_to
     assert ">20250101<" in html  # demand.seed, an identifier
     assert not re.search(r">-[0-9]", html)
+
+
+def test_every_orp_has_a_profile_in_the_report_and_its_own_pdf(first_run, demo_dir):
+    orps = sorted(
+        pd.read_csv(demo_dir / "territory_municipalities.csv", dtype=str)["orp_code"].unique()
+    )
+    html = (first_run / "report.html").read_text(encoding="utf-8")
+    for code in orps:
+        assert f'id="orp-{code}"' in html
+        pdf = first_run / "orp" / f"{code}.pdf"
+        reader = PdfReader(pdf)
+        assert 1 <= len(reader.pages) <= 2, (code, len(reader.pages))
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert "Obyvatelstvo" in text and "Mezery kapacity" in text and "Zdroj:" in text
+    profiles = pd.read_csv(first_run / "tables" / "orp_population.csv", dtype={"orp_code": str})
+    assert sorted(profiles["orp_code"].unique()) == orps

@@ -23,7 +23,6 @@ from analysis.methods import network_scoring as ns
 from analysis.methods import reference_values as rv
 from analysis.methods import subsidy as sb
 from analysis.methods.demand import plan_target_gaps, planning_areas
-from analysis.methods.demography import latest_year_with_ages
 from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
@@ -50,10 +49,10 @@ CRITERION_MEASURES = {
 # The unit of ``units_delivered`` by capacity unit (docs/data-model.md).
 DELIVERED_UNITS = {
     "luzka": "lůžkoden",
-    "klient": "klient za rok",
-    "interv": "intervence",
-    "kontakt": "kontakt",
-    "hovor": "hovor",
+    "klient": "klient a rok",
+    "interv": "jedna intervence",
+    "kontakt": "jeden kontakt",
+    "hovor": "jeden hovor",
 }
 BAND_COLOURS = {"ponechat": "#2a7f62", "přezkoumat": "#e0a030", "kandidát na vyřazení": "#c8553d"}
 
@@ -430,8 +429,9 @@ def _benchmark(ch, ind, ds, m, latest, ambiguous) -> None:
         + " Pomlčka ve sloupci odlehlých znamená příliš malou skupinu. Celostátní medián "
         "pochází z tabulky celostátních obvyklých hodnot; poměr nad 1 znamená dražší službu "
         "v kraji. Náklad na jednotku výkonu je v jednotce, kterou uvádí tabulka (lůžkoden, "
-        "klient za rok, intervence, kontakt, hovor); využití kapacity je průměrná obsazenost "
-        "lůžek, u ostatních služeb využití kapacity podle výkazu služby. " + below_norm
+        "klient a rok, jedna intervence, jeden kontakt, jeden hovor); využití kapacity je "
+        "průměrná obsazenost lůžek, u ostatních služeb využití kapacity podle výkazu služby. "
+        + below_norm
     )
     order = bench.sort_values("cost_median", ascending=False)
     nat = order.rename(columns={"national_median": "median", "service_type": "group"}).set_index(
@@ -714,18 +714,7 @@ def _scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     orp_of = units.set_index("service_id")["municipality_code"].map(orp)
     gaps_all, _target = plan_target_gaps(ds, methodology, year, services)
     gaps_mid = gaps_all[gaps_all["variant"] == "middle"]
-    pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0) or year
-    acc = na.accessibility(
-        services,
-        ds.municipalities,
-        ds.population,
-        pop_year,
-        rules,
-        net.detour_factor.value,
-        net.e2sfca_zones.value,
-        net.per_population.value,
-        ds.road_distances,
-    )
+    acc = na.dataset_accessibility(ds, services, net, year)
     access_orp = na.orp_accessibility(acc, ds.municipalities)
     access_region = na.accessibility_summary(acc, services, rules).set_index("service_type_code")[
         "ae2sfca"

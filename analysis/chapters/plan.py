@@ -1,19 +1,27 @@
-"""Chapter 03_plan: the mid-term plan's indicators against targets and the action plan."""
+"""Chapter 03_plan: the mid-term plan's indicators against targets, the action plan's
+development intentions and their funding, deinstitutionalisation, planning quality."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import matplotlib.figure
 import numpy as np
 import pandas as pd
 
+from analysis.codelists import PLANNING_QUALITY_AREAS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
+from analysis.methods import deinstitutionalisation as di
+from analysis.methods import intentions as it
 from analysis.methods import plan_evaluation as pe
-from analysis.methods.network import reference_date
+from analysis.methods.demand import plan_target_gaps, planning_areas
+from analysis.methods.demography import orp_names
+from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import action_plan_note, plan_note
-from analysis.present.czech import plural
+from analysis.present.czech import count, plural
+from analysis.present.figures import progress_bars
 
 
 def _pct(v: object) -> str:
@@ -25,18 +33,58 @@ def _pct_progress(v: object) -> str:
     return f.percent(100 * v, 1) if isinstance(v, float) and not np.isnan(v) else "–"
 
 
+def _yes_no(v: object) -> str:
+    return "–" if v is None or pd.isna(v) else "ano" if bool(v) else "ne"
+
+
+def _year(v: object) -> str:
+    return "–" if v is None or pd.isna(v) else str(int(v))
+
+
 PROGRESS_FORMATS = {
     "baseline_value": f.auto,
     "target_value": f.auto,
     "latest_value": f.auto,
     "progress": _pct_progress,
     "expected_progress": _pct,
+    "mean_progress": _pct,
+    "trend_value": f.fmt(1),
+    "trend_year": _year,
     "baseline_year": str,
     "target_year": str,
-    "latest_year": lambda v: "–" if v is pd.NA else str(v),
+    "latest_year": _year,
 }
 
-ACTION_FORMATS = {"capacity_change": f.fmt_signed(0), "cost_czk": f.fmt(0), "year": str}
+ACTION_FORMATS = {
+    "capacity_change": f.fmt_signed(0),
+    "cost_czk": f.fmt(0),
+    "budget_czk": f.fmt(0),
+    "year": str,
+    "municipal_share": _pct,
+    "required_share": _pct,
+    "cofinancing_ok": _yes_no,
+    "need_ok": _yes_no,
+    "priority_ok": _yes_no,
+    "eligible": _yes_no,
+    "funded": _yes_no,
+    "gap_median": f.fmt(1),
+    "gap_low": f.fmt(1),
+    "gap_high": f.fmt(1),
+    "gap_closed": f.fmt(1),
+    "score": f.fmt(2),
+    "share_of_national_target": _pct_progress,
+    "large_share": _pct_progress,
+    "score_pct": f.fmt(0),
+}
+
+STATUS_COLOURS = {
+    pe.STATUS_LABELS["achieved"]: "#2a7f62",
+    pe.STATUS_LABELS["on_track"]: "#7fb77e",
+    pe.STATUS_LABELS["threatened"]: "#e0a030",
+    pe.STATUS_LABELS["failed"]: "#c8553d",
+}
+ASSESSMENTS = {"met": "splněno", "partly": "částečně", "not_met": "nesplněno"}
+TRANSFORMATION_STATUSES = {"dokonceno": "dokončeno", "probiha": "probíhá", "planovano": "plánováno"}
 
 
 @dataclass
@@ -56,18 +104,57 @@ class PlanChapter:
     registry: pd.DataFrame
     registry_text: str
     registry_caption: str
+    priorities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    progress_figure: matplotlib.figure.Figure | None = None
+    progress_figure_data: pd.DataFrame | None = None
+    progress_caption: str = "Plnění indikátorů podle priorit plánu"
+    rules_text: str = ""
+    intentions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    intentions_text: str = ""
+    intentions_caption: str = ""
+    funded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    funded_caption: str = ""
+    di_text: str = ""
+    di_sizes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    di_sizes_caption: str = ""
+    di_large: pd.DataFrame = field(default_factory=pd.DataFrame)
+    di_large_caption: str = ""
+    di_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    di_trend_caption: str = "Pobytová místa a místa ve velkých zařízeních podle let"
+    di_mts: pd.DataFrame | None = None
+    di_mts_caption: str = "Zařízení nad limitem materiálně-technického standardu"
+    transformation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transformation_caption: str = "Plány transformace pobytových služeb"
+    transformation_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transformation_text: str = ""
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quality_checklist: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quality_text: str = ""
+    quality_source: str = ""
+    mts_source: str = ""
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
     """Indicator progress against targets and the intentions of the year's action plan."""
-    tolerance = methodology.plan.on_track_tolerance.value
+    mp = methodology.plan
+    tolerance = mp.on_track_tolerance.value
     has_plan, has_action = ds.is_complete("plan"), ds.is_complete("action_plan")
     indicators = counts = action_summary = action_list = pd.DataFrame()
     summary = headline = ""
+    progress = pd.DataFrame()
     if has_plan:
         progress = pe.indicator_progress(
             ds.plan_indicators, ds.plan_indicator_values, year, tolerance
         )
+        trend = pe.trend_projection(
+            ds.plan_indicators,
+            ds.plan_indicator_values,
+            year,
+            mp.trend_min_points.value,
+            mp.trend_horizon.value,
+        )
+        progress = progress.merge(trend, on="indicator_id", how="left")
         summary = summary_text(progress, tolerance)
         headline = status_sentence(progress)
         indicators, counts = pe.progress_table(progress), pe.status_counts(progress)
@@ -80,13 +167,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
             ds.services,
             ds.municipalities,
             reference_date(year),
-            methodology.plan.registry_tolerance.value,
+            mp.registry_tolerance.value,
         )
-        registry_text = registry_summary(registry, methodology.plan.registry_tolerance.value)
+        registry_text = registry_summary(registry, mp.registry_tolerance.value)
     if has_action:
         action_summary = pe.action_plan_summary(ds.action_plan, year)
         action_list = pe.action_plan_list(ds.action_plan, ds.municipalities, year)
-    return PlanChapter(
+    ch = PlanChapter(
         summary=summary,
         headline=headline,
         missing=plan_note(ds),
@@ -103,60 +190,387 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
         registry_text=registry_text,
         registry_caption=f"Indikátory plánu a registr poskytovatelů k 1. 1. {year}",
     )
+    ch.rules_text = rules_text(tolerance, mp.trend_min_points.value)
+    if has_plan:
+        _progress_sections(ch, ds, progress)
+    if has_plan and has_action and ds.is_complete("services"):
+        _intentions(ch, ds, methodology, year)
+    if ds.is_complete("services"):
+        _deinstitutionalisation(ch, ds, methodology, year)
+    _quality(ch, ds, methodology)
+    return ch
+
+
+def rules_text(tolerance: float, min_points: int) -> str:
+    """The status rules and the trend, as the report states them."""
+    return (
+        "Stav indikátoru: *splněno*, když plnění dosáhlo alespoň 100 %; *nesplněno*, když "
+        "cílový rok už uplynul a plnění je nižší; *ohroženo*, když plnění zaostává za "
+        "uplynulým podílem období plánu o více než "
+        f"{f.percent(100 * tolerance, 0)} plánované změny; jinak *plní se*. Plnění počítá se "
+        "směrem indikátoru (u klesajícího cíle je pokles plněním); indikátor, který má "
+        "výchozí hodnotu udržet, je splněn, když se nezhoršil. Trend je přímka proložená "
+        "metodou nejmenších čtverců výchozí a dosavadními hodnotami (nejméně "
+        f"{f.number(min_points)} body); rok dosažení cíle je první rok, ve kterém trend cíl "
+        "dosáhne."
+    )
+
+
+def _progress_sections(ch: PlanChapter, ds: Dataset, progress: pd.DataFrame) -> None:
+    ch.priorities = pe.summary_by(progress, ds.plan_measures, ds.plan_priorities, "priority")
+    ch.measures = pe.summary_by(progress, ds.plan_measures, ds.plan_priorities, "measure")
+    shown = progress[progress["status"] != pe.STATUS_LABELS["no_data"]].merge(
+        ds.plan_measures[["measure_id", "priority_id"]], on="measure_id", how="left"
+    )
+    shown = shown.sort_values(["priority_id", "indicator_id"])
+    data = shown.set_index(
+        shown["priority_id"] + " · " + shown["indicator_id"] + " " + shown["name"]
+    )[["progress", "expected_progress", "status"]]
+    ch.progress_figure = progress_bars(data, STATUS_COLOURS, "plnění plánované změny (%)")
+    ch.progress_figure_data = shown[
+        ["priority_id", "indicator_id", "progress", "expected_progress", "status"]
+    ]
+
+
+def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: int) -> None:
+    mp = methodology.plan
+    services = active_services(ds.services, reference_date(year))
+    gaps, target = plan_target_gaps(ds, methodology, year, services)
+    rules = methodology.network.service_types.value
+    checks = it.intention_checks(
+        ds.action_plan,
+        year,
+        ds.plan_measures,
+        ds.plan_priorities,
+        gaps[gaps["variant"] == "middle"],
+        planning_areas(ds.municipalities),
+        {c: r.planning_level for c, r in rules.items()},
+        methodology.finance.cofinancing.value,
+    )
+    if checks.empty:
+        ch.intentions_text = f"Akční plán na rok {year} nemá záměry, které přidávají kapacitu."
+        return
+    names = orp_names(ds.municipalities)
+    checks["orp_name"] = checks["orp_code"].map(names)
+    checks["service_type"] = checks["service_type_code"].map(lambda c: SERVICE_TYPES[c].short)
+    budget = mp.budget(ds.region_code, year)
+    candidates = checks[checks["eligible"]].reset_index(drop=True)
+    checks["funded"] = False
+    text = (
+        f"Záměry akčního plánu na rok {year}, které přidávají kapacitu, se posuzují podle "
+        "čtyř podmínek: spolufinancování obcí nejméně v požadovaném podílu podle formy a druhu "
+        "služby, potřeba deklarovaná ORP, soulad s prioritou plánu (priorita slouží cílové "
+        "skupině, které druh služby slouží) a podpora v mezeře kapacity kapitoly o potřebách "
+        f"k {f.date(reference_date(target))} (střední varianta): *potvrzena*, když je celý "
+        "interval mezery nedostatkem, *pravděpodobná*, když je nedostatkem medián. Skóre je "
+        "uzavřená mezera (nejvýše přidaná kapacita) na milion Kč požadovaných z rozpočtu "
+        "rozvoje (požadovaná dotace, jinak náklad záměru). "
+        + plural(
+            int(checks["eligible"].sum()),
+            (
+                "Všechny podmínky splňuje {n} záměr",
+                "Všechny podmínky splňují {n} záměry",
+                "Všechny podmínky splňuje {n} záměru",
+                "Všechny podmínky splňuje {n} záměrů",
+            ),
+        )
+        + f" z {len(checks)}. "
+    )
+    if budget is None:
+        text += (
+            f"Parametry metodiky neobsahují rozpočet rozvoje kraje na rok {year}; výběr "
+            "záměrů k financování se proto nepočítá."
+        )
+    else:
+        funded = it.select_funded(candidates, budget.czk)
+        chosen = candidates[funded]
+        closed = it.gap_closed(candidates, funded)
+        checks.loc[checks["intention_id"].isin(chosen["intention_id"]), "funded"] = True
+        more = budget.czk * (1 + mp.budget_step.value)
+        funded_more = it.select_funded(candidates, more)
+        added = candidates[funded_more & ~funded]
+        dropped = candidates[funded & ~funded_more]
+        closed_more = it.gap_closed(candidates, funded_more)
+        text += (
+            f"Z rozpočtu rozvoje {f.crowns(budget.czk)} (zdroj: {budget.source}) vybírá "
+            "celočíselná optimalizace soubor záměrů, který uzavře co největší mezeru "
+            "(záměry v téže oblasti a druhu služby sdílejí jednu mezeru, takže ji nezapočítají "
+            "dvakrát; při shodě rozhoduje nižší cena): "
+            + plural(
+                len(chosen),
+                (
+                    "{n} záměr za {cost} uzavře",
+                    "{n} záměry za {cost} uzavřou",
+                    "{n} záměru za {cost} uzavře",
+                    "{n} záměrů za {cost} uzavře",
+                ),
+            ).replace("{cost}", f.millions(chosen["budget_czk"].sum()))
+            + " mezeru "
+            + plural(
+                round(closed, 1),
+                (
+                    "{n} jednotky kapacity. ",
+                    "{n} jednotek kapacity. ",
+                    "{n} jednotky kapacity. ",
+                    "{n} jednotek kapacity. ",
+                ),
+            )
+            + (
+                f"Rozpočet navýšený o {f.percent(100 * mp.budget_step.value, 0)} by už "
+                "nic dalšího nepřinesl."
+                if added.empty and closed_more <= closed
+                else f"Rozpočet navýšený o {f.percent(100 * mp.budget_step.value, 0)} "
+                f"({f.crowns(more)}) by uzavřel mezeru {f.number(closed_more, 1)}: "
+                + (
+                    "přibude " + ", ".join(f"{r.intention_id} {r.name}" for r in added.itertuples())
+                    if len(added)
+                    else ""
+                )
+                + (
+                    "; místo " + ", ".join(f"{r.intention_id}" for r in dropped.itertuples())
+                    if len(dropped)
+                    else ""
+                )
+                + "."
+            )
+        )
+    ch.intentions_text = text
+    ch.intentions = checks[
+        [
+            "intention_id",
+            "name",
+            "service_type",
+            "orp_name",
+            "municipal_share",
+            "required_share",
+            "need_ok",
+            "priority_ok",
+            "support",
+            "eligible",
+        ]
+    ]
+    ch.intentions_caption = f"Rozvojové záměry na rok {year}: podmínky"
+    ch.funded = checks[
+        [
+            "intention_id",
+            "capacity_change",
+            "budget_czk",
+            "gap_median",
+            "gap_low",
+            "gap_high",
+            "gap_closed",
+            "score",
+            "funded",
+        ]
+    ]
+    ch.funded_caption = f"Rozvojové záměry na rok {year}: mezera, skóre a výběr k financování"
+
+
+def _deinstitutionalisation(
+    ch: PlanChapter, ds: Dataset, methodology: Methodology, year: int
+) -> None:
+    mp = methodology.plan
+    types = list(mp.residential_types.value)
+    bounds = list(mp.size_bands.value)
+    large = mp.large_facility.value
+    services = active_services(ds.services, reference_date(year))
+    facilities = di.residential(services, types)
+    if facilities.empty:
+        ch.di_text = "Registr neobsahuje pobytová zařízení sledovaných druhů."
+        return
+    sizes = di.by_size(facilities, bounds)
+    places = sizes["places"].copy()
+    places.insert(0, "service_type", [SERVICE_TYPES[int(c)].short for c in places.index])
+    places["total"] = sizes["places"].sum(axis=1)
+    ch.di_sizes = places.reset_index(drop=True)
+    ch.di_sizes_caption = (
+        f"Místa v pobytových zařízeních podle velikosti zařízení k {f.date(reference_date(year))}"
+    )
+    shares = di.large_share(facilities, large)
+    shares.insert(
+        0, "service_type", shares["service_type_code"].map(lambda c: SERVICE_TYPES[c].short)
+    )
+    ch.di_large = shares.drop(columns=["service_type_code"])
+    ch.di_large_caption = f"Místa ve velkých zařízeních (nad {large} míst) podle druhu služby"
+    years = sorted(int(y) for y in ds.population["year"].unique() if y <= year)
+    ch.di_trend = di.trend(ds.services, types, large, years)
+    mts = di.mts_check(facilities, mp.mts_limits.value)
+    municipality = ds.municipalities.set_index("municipality_code")["municipality_name"]
+    ch.di_mts = (
+        None
+        if mts.empty
+        else mts.assign(municipality_name=mts["municipality_code"].map(municipality))[
+            [
+                "service_id",
+                "service_name",
+                "municipality_name",
+                "capacity",
+                "max_places",
+                "standard",
+            ]
+        ]
+    )
+    ch.mts_source = mp.mts_limits.source
+    total = int(facilities["capacity"].sum())
+    in_large = int(facilities.loc[facilities["capacity"] > large, "capacity"].sum())
+    first, last = ch.di_trend.iloc[0], ch.di_trend.iloc[-1]
+    ch.di_text = (
+        f"Pobytová zařízení sledovaných druhů mají k {f.date(reference_date(year))} celkem "
+        f"{count(total, 'místo')}; "
+        + plural(
+            in_large,
+            (
+                "{n} z nich je",
+                "{n} z nich jsou",
+                "{n} z nich je",
+                "{n} z nich je",
+            ),
+        )
+        + f" v zařízeních nad {large} míst ({f.percent(100 * in_large / total, 1)}). "
+        f"Od {f.date(reference_date(int(first['year'])))} se podíl míst ve velkých zařízeních "
+        f"změnil z {f.percent(100 * first['large_share'], 1)} na "
+        f"{f.percent(100 * last['large_share'], 1)} (registr uvádí jen současnou kapacitu, "
+        "trend proto zachycuje vznik a zánik registrací, ne změny kapacity). "
+        + (
+            "Limity materiálně-technického standardu žádné zařízení nepřekračuje."
+            if mts.empty
+            else plural(
+                len(mts),
+                (
+                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
+                    "Limit materiálně-technického standardu překračují {n} zařízení.",
+                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
+                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
+                ),
+            )
+        )
+        + " Standard stanoví i počet míst na domácnost a na pokoj; ty registr neuvádí."
+    )
+    target = mp.national_transformation_target.value
+    if ds.is_complete("transformation"):
+        plans = ds.transformation_plans.copy()
+        plans["status"] = plans["status"].map(TRANSFORMATION_STATUSES)
+        ch.transformation = plans
+        summary = di.transformation_summary(ds.transformation_plans, target)
+        summary["status"] = summary["status"].map(TRANSFORMATION_STATUSES)
+        ch.transformation_summary = summary
+        n = int(ds.transformation_plans["service_id"].nunique())
+        ch.transformation_text = (
+            "Plány transformace zahrnují "
+            + plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
+            + f", tj. {f.percent(100 * n / target, 1)} národního cíle transformovat "
+            f"{f.number(target)} dalších služeb; počet míst v nich klesne z "
+            f"{f.number(ds.transformation_plans['capacity_before'].sum())} na "
+            f"{f.number(ds.transformation_plans['capacity_after'].sum())}."
+        )
+    else:
+        ch.transformation_text = (
+            "Plány transformace pobytových služeb nebyly dodány (tabulka "
+            "transformation_plans.csv podle datového modelu); národní cíl je transformovat "
+            f"{f.number(target)} dalších služeb."
+        )
+
+
+def _quality(ch: PlanChapter, ds: Dataset, methodology: Methodology) -> None:
+    checklist = ds.planning_quality
+    ch.quality_source = methodology.plan.quality_scores.source
+    if checklist.empty:
+        ch.quality_text = (
+            "Kraj neuvedl v parametrech běhu hodnocení podle kritérií kvality plánování "
+            "(klíč planning_quality)."
+        )
+        return
+    scores = methodology.plan.quality_scores.value.model_dump()
+    ch.quality = pe.quality_by_area(checklist, scores, PLANNING_QUALITY_AREAS)
+    ch.quality_checklist = checklist.assign(
+        area=checklist["area"].map(PLANNING_QUALITY_AREAS),
+        assessment=checklist["assessment"].map(ASSESSMENTS),
+    )
+    assessed = ch.quality[ch.quality["criteria"] > 0]
+    missing = ch.quality.loc[ch.quality["criteria"] == 0, "area"].tolist()
+    ch.quality_text = (
+        "Kraj posoudil plánování podle kritérií kvality plánování MPSV: "
+        + plural(len(checklist), ("{n} kritérium", "{n} kritéria", "{n} kritéria", "{n} kritérií"))
+        + f" v {len(assessed)} z {len(PLANNING_QUALITY_AREAS)} oblastí. Skóre oblasti je "
+        "průměr bodů jejích kritérií (splněno "
+        f"{f.auto(scores['met'])}, částečně {f.auto(scores['partly'])}, nesplněno "
+        f"{f.auto(scores['not_met'])}) v procentech"
+        + ("." if not missing else "; bez hodnocení zůstává: " + ", ".join(missing) + ".")
+    )
 
 
 def status_sentence(progress: pd.DataFrame) -> str:
-    """How many indicators are achieved, on track or behind (one sentence, no period)."""
+    """How many indicators are achieved, on track, threatened or failed (no period)."""
     counts = progress["status"].value_counts()
     labels = pe.STATUS_LABELS
     n = len(progress)
     achieved = counts.get(labels["achieved"], 0)
-    on_track = counts.get(labels["on_track"], 0)
-    lagging = counts.get(labels["behind"], 0)
-    return (
-        plural(
-            n,
-            (
-                "Plán sleduje {n} indikátor",
-                "Plán sleduje {n} indikátory",
-                "Plán sleduje {n} indikátoru",
-                "Plán sleduje {n} indikátorů",
-            ),
+    parts = [
+        "žádný není splněn"
+        if achieved == 0
+        else plural(
+            achieved, ("{n} je splněn", "{n} jsou splněny", "{n} je splněno", "{n} je splněno")
         )
-        + ": "
-        + (
-            "žádný není splněn"
-            if achieved == 0
-            else plural(
-                achieved, ("{n} je splněn", "{n} jsou splněny", "{n} je splněno", "{n} je splněno")
-            )
-        )
-        + ", "
-        + plural(
-            on_track,
-            (
-                "{n} je na dobré cestě",
-                "{n} jsou na dobré cestě",
-                "{n} je na dobré cestě",
-                "{n} je na dobré cestě",
-            ),
-        )
-        + " a "
-        + plural(lagging, ("{n} zaostává", "{n} zaostávají", "{n} zaostává", "{n} zaostává"))
+    ]
+    forms = {
+        "on_track": ("{n} se plní", "{n} se plní", "{n} se plní", "{n} se plní"),
+        "threatened": ("{n} je ohrožen", "{n} jsou ohroženy", "{n} je ohroženo", "{n} je ohroženo"),
+        "failed": (
+            "{n} nebyl splněn",
+            "{n} nebyly splněny",
+            "{n} nebylo splněno",
+            "{n} nebylo splněno",
+        ),
+        "no_data": (
+            "{n} nemá údaje",
+            "{n} nemají údaje",
+            "{n} nemá údaje",
+            "{n} nemá údaje",
+        ),
+    }
+    parts += [plural(counts[labels[k]], f) for k, f in forms.items() if counts.get(labels[k], 0)]
+    head = plural(
+        n,
+        (
+            "Plán sleduje {n} indikátor",
+            "Plán sleduje {n} indikátory",
+            "Plán sleduje {n} indikátoru",
+            "Plán sleduje {n} indikátorů",
+        ),
     )
+    return head + ": " + (", ".join(parts[:-1]) + " a " + parts[-1] if len(parts) > 1 else parts[0])
 
 
 def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
-    """One paragraph on how many indicators are achieved, on track or behind."""
-    behind = progress.loc[progress["status"] == pe.STATUS_LABELS["behind"], "name"].tolist()
-    text = (
-        status_sentence(progress) + " (plnění nižší než uplynulý podíl období plánu o více než "
-        f"{f.percent(100 * tolerance, 0)} plánované změny)."
-    )
-    if behind:
+    """One paragraph on the indicators' statuses, naming the threatened and failed ones."""
+    text = status_sentence(progress) + "."
+    for key, forms in (
+        ("threatened", (" Ohrožen: ", " Ohroženy: ", " Ohroženy: ", " Ohroženy: ")),
+        ("failed", (" Nesplněn: ", " Nesplněny: ", " Nesplněny: ", " Nesplněny: ")),
+    ):
+        names = progress.loc[progress["status"] == pe.STATUS_LABELS[key], "name"].tolist()
+        if names:
+            text += plural(len(names), forms) + "; ".join(names) + "."
+    late = progress[
+        progress["trend_year"].notna()
+        & (progress["trend_year"] > progress["target_year"])
+        & (progress["status"] != pe.STATUS_LABELS["achieved"])
+    ]
+    never = progress[
+        progress["trend_value"].notna()
+        & progress["trend_year"].isna()
+        & (progress["status"] != pe.STATUS_LABELS["achieved"])
+    ]
+    if len(late) or len(never):
         text += (
-            plural(len(behind), (" Zaostává: ", " Zaostávají: ", " Zaostávají: ", " Zaostávají: "))
-            + "; ".join(behind)
+            " Podle dosavadního trendu dosáhne cíle až po cílovém roce "
+            + plural(
+                len(late), ("{n} indikátor", "{n} indikátory", "{n} indikátoru", "{n} indikátorů")
+            )
+            + " a v dohledné době vůbec "
+            + plural(
+                len(never), ("{n} indikátor", "{n} indikátory", "{n} indikátoru", "{n} indikátorů")
+            )
             + "."
         )
     return text

@@ -57,6 +57,8 @@ def read_table(path: Path | str, table: str) -> pd.DataFrame:
     df = validate_table(read_csv_text(path), table, path.name)
     if table == "services":
         df["in_regional_network"] = network_membership(df["in_regional_network"])
+    if table == "action_plan" and "need_declared" in df:
+        df["need_declared"] = network_membership(df["need_declared"])
     return df
 
 

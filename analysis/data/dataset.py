@@ -29,6 +29,7 @@ CONTENTS: dict[str, tuple[str, ...]] = {
     "action_plan": ("action_plan",),
     "finance_national": ("finance_national",),
     "subsidy_requests": ("subsidy_requests",),
+    "transformation": ("transformation_plans",),
 }
 
 # Czech titles of the canonical tables (inputs of a run, as listed in reports).
@@ -45,6 +46,7 @@ TABLE_LABELS = {
     "action_plan": "záměry akčního plánu",
     "finance_national": "celostátní obvyklé náklady a výnosy služeb",
     "subsidy_requests": "žádosti služeb o dotaci",
+    "transformation_plans": "plány transformace pobytových služeb",
 }
 INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
@@ -61,6 +63,7 @@ CSV_TABLES = (
     "action_plan",
     "finance_national",
     "subsidy_requests",
+    "transformation_plans",
 )
 
 
@@ -134,6 +137,7 @@ class Dataset:
     action_plan: pd.DataFrame
     finance_national: pd.DataFrame
     subsidy_requests: pd.DataFrame
+    transformation_plans: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
@@ -155,6 +159,13 @@ class Dataset:
     # Every ORP of the country: orp_code, region_code, population, pop_0_14, pop_65_plus,
     # year (ČSÚ municipality table).
     national_orps: pd.DataFrame | None = None
+    # The region's planning-quality checklist from the run file (area, criterion,
+    # assessment, evidence); empty when the run file has none.
+    planning_quality: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["area", "criterion", "assessment", "evidence"]
+        )
+    )
 
     def is_complete(self, content: str) -> bool:
         """Whether a kind of content (``services``, ``plan``, …) may be used as complete."""
@@ -239,6 +250,13 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
         "service_id",
         set(ds.services["service_id"]),
         f.get("subsidy_requests", "subsidy_requests.csv"),
+        "a service_id of the services table",
+    )
+    problems += _missing_refs(
+        ds.transformation_plans,
+        "service_id",
+        set(ds.services["service_id"]),
+        f.get("transformation_plans", "transformation_plans.csv"),
         "a service_id of the services table",
     )
     problems += _missing_refs(

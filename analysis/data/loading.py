@@ -10,6 +10,8 @@ import os
 import pickle
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.data.canonical import load_canonical
 from analysis.data.dataset import Dataset
 from analysis.data.open_data import build_region_dataset
@@ -33,6 +35,11 @@ def load_dataset(config: RunConfig) -> Dataset:
             config_json, dataset = pickle.load(fh)  # written by the pipeline
         if config_json == config.to_json():
             return dataset
-    if config.data_format == "open-data":
-        return build_region_dataset(config)
-    return load_canonical(config)
+    ds = (
+        build_region_dataset(config)
+        if config.data_format == "open-data"
+        else load_canonical(config)
+    )
+    if config.planning_quality:
+        ds.planning_quality = pd.DataFrame([c.model_dump() for c in config.planning_quality])
+    return ds

@@ -361,6 +361,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         action_plan=_empty("action_plan"),
         finance_national=_empty("finance_national"),
         subsidy_requests=_empty("subsidy_requests"),
+        transformation_plans=_empty("transformation_plans"),
         completeness={
             "territory": COMPLETE,
             "population": COMPLETE,
@@ -370,6 +371,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             "action_plan": ABSENT,
             "finance_national": ABSENT,
             "subsidy_requests": ABSENT,
+            "transformation": ABSENT,
         },
         region_code=region,
         region_name=config.region.name,

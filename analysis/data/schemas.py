@@ -67,9 +67,17 @@ COST_PARTS_ERROR = (
     "(cost_personnel + cost_operating)"
 )
 STAFF_ERROR = "fte_direct + fte_other above 0 where cost_personnel is above 0"
+DIRECTION_ERROR = (
+    "direction 'higher' or 'lower' where target_value equals baseline_value, and agreeing "
+    "with the sign of target_value − baseline_value otherwise"
+)
+TRANSFORMATION_YEARS_ERROR = "target_year on or after start_year"
+TRANSFORMATION_STATUSES = ("planovano", "probiha", "dokonceno")
 WIDE_CHECK_COLUMNS = {
     COST_PARTS_ERROR: "cost_depreciation, cost_health_care, cost_outside_basic",
     STAFF_ERROR: "fte_direct, fte_other",
+    DIRECTION_ERROR: "direction, baseline_value, target_value",
+    TRANSFORMATION_YEARS_ERROR: "start_year, target_year",
     UNIT_ERROR: "service_type_code, form, capacity_unit",
     DATES_ERROR: "active_from, active_to",
     AGE_ERROR: "age_from, age_to",
@@ -103,6 +111,18 @@ def _cost_parts_within_total(df: pd.DataFrame) -> pd.Series:
 
 def _staff_for_personnel_cost(df: pd.DataFrame) -> pd.Series:
     return (df["cost_personnel"] <= 0) | (df["fte_direct"] + df["fte_other"] > 0)
+
+
+def _direction_consistent(df: pd.DataFrame) -> pd.Series:
+    if "direction" not in df:
+        return df["target_value"] != df["baseline_value"]
+    change = df["target_value"] - df["baseline_value"]
+    d = df["direction"]
+    return (
+        (d.isna() & (change != 0))
+        | ((d == "higher") & (change >= 0))
+        | ((d == "lower") & (change <= 0))
+    )
 
 
 def _active_dates_ordered(df: pd.DataFrame) -> pd.Series:
@@ -318,12 +338,21 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 required=False,
                 coerce=True,
             ),
+            # Which way is better; needed only when the target keeps the baseline.
+            "direction": pa.Column(
+                str,
+                pa.Check.isin(["higher", "lower"]),
+                nullable=True,
+                required=False,
+                coerce=True,
+            ),
         },
         checks=[
             pa.Check(
                 lambda df: df["target_year"] > df["baseline_year"],
                 error=TARGET_YEAR_ERROR,
-            )
+            ),
+            pa.Check(_direction_consistent, error=DIRECTION_ERROR),
         ],
         strict=True,
         ordered=False,
@@ -355,7 +384,38 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             ),
             "cost_czk": pa.Column(float, pa.Check.ge(0), nullable=True, coerce=True),
             "status": pa.Column(str, pa.Check.isin(INTENTION_STATUSES), coerce=True),
+            # Optional: what the intention asks of the development budget, the municipal
+            # co-financing share of its costs and whether the ORP declared the need.
+            "requested_subsidy_czk": pa.Column(
+                float, pa.Check.ge(0), nullable=True, required=False, coerce=True
+            ),
+            "municipal_share": pa.Column(
+                float, pa.Check.in_range(0, 1), nullable=True, required=False, coerce=True
+            ),
+            "need_declared": pa.Column(
+                str, pa.Check.isin(["true", "false"]), nullable=True, required=False, coerce=True
+            ),
         },
+        strict=True,
+        ordered=False,
+    ),
+    "transformation_plans": pa.DataFrameSchema(
+        {
+            "plan_id": pa.Column(str, unique=True, coerce=True),
+            "service_id": _text(),
+            "name": _text(),
+            "start_year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "target_year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+            "capacity_before": pa.Column(int, pa.Check.ge(0), coerce=True),
+            "capacity_after": pa.Column(int, pa.Check.ge(0), coerce=True),
+            "status": pa.Column(str, pa.Check.isin(TRANSFORMATION_STATUSES), coerce=True),
+        },
+        checks=[
+            pa.Check(
+                lambda df: df["target_year"] >= df["start_year"],
+                error=TRANSFORMATION_YEARS_ERROR,
+            )
+        ],
         strict=True,
         ordered=False,
     ),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.demo.finance import cost_parts, national_reference, subsidy_requests
 from analysis.demo.geography import REGION_CODE, REGION_NAME, build_territory
-from analysis.demo.plan import generate_plan
+from analysis.demo.plan import generate_plan, intention_details, transformation_plans
 from analysis.demo.population import simulate_population
 from analysis.demo.services import generate_finance, generate_services
 from analysis.params import DEFAULT_FILES, load_methodology
@@ -54,6 +54,9 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     requests = subsidy_requests(finance, SUBSIDY_YEAR, rng_finance)
     public = load_methodology(defaults_dir() / "methodology.yaml").finance.public_revenues.value
     national = national_reference(NATIONAL_SERVICES, FINANCE_YEARS, rng_finance, list(public))
+    rng_plan = np.random.default_rng([seed, 2])
+    plan["action_plan"] = intention_details(plan["action_plan"], rng_plan)
+    transformation = transformation_plans(services, rng_plan)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -65,6 +68,7 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
         _write_csv(finance, tmp / files["finance"])
         _write_csv(requests, tmp / files["subsidy_requests"])
         _write_csv(national, tmp / files["finance_national"])
+        _write_csv(transformation, tmp / files["transformation_plans"])
         for name, df in plan.items():
             _write_csv(df, tmp / files[name])
         geo = {"type": "FeatureCollection", "features": territory.orp_polygons}

@@ -186,3 +186,59 @@ def generate_plan(
         "plan_indicator_values": pd.DataFrame(value_rows),
         "action_plan": pd.DataFrame(intentions).astype({"service_type_code": "Int64"}),
     }
+
+
+def intention_details(action_plan: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Requested subsidy, municipal co-financing share and the ORP's declared need of each
+    intention: most ask for 70–90 % of their cost, municipalities add 10–25 %, a few
+    intentions fall short of a condition (as real action plans do)."""
+    ap = action_plan.copy()
+    n = len(ap)
+    has_cost = ap["cost_czk"].fillna(0) > 0
+    ap["requested_subsidy_czk"] = np.where(
+        has_cost, np.round(ap["cost_czk"].fillna(0) * rng.uniform(0.7, 0.9, n), -3), np.nan
+    )
+    ap["municipal_share"] = np.where(has_cost, np.round(rng.uniform(0.08, 0.25, n), 2), np.nan)
+    declared = rng.random(n) > 0.15
+    ap["need_declared"] = np.where(
+        ap["orp_code"].notna(), np.where(declared, "true", "false"), None
+    )
+    return ap
+
+
+def transformation_plans(services: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Transformation plans of the large homes for people with disabilities (type 12,
+    more than 30 beds): one under way, the others planned, each to at most half its beds."""
+    large = services[
+        (services["service_type_code"] == 12)
+        & (services["form"] == "pob")
+        & (services["capacity"] > 30)
+    ].sort_values("capacity", ascending=False)
+    rows = []
+    for k, r in enumerate(large.itertuples(), start=1):
+        start = 2023 if k == 1 else 2025 + int(rng.integers(0, 2))
+        rows.append(
+            {
+                "plan_id": f"T{k:02d}",
+                "service_id": r.service_id,
+                "name": f"Transformace: {r.service_name}",
+                "start_year": start,
+                "target_year": start + 4,
+                "capacity_before": int(r.capacity),
+                "capacity_after": int(r.capacity * rng.uniform(0.3, 0.5)),
+                "status": "probiha" if k == 1 else "planovano",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "plan_id",
+            "service_id",
+            "name",
+            "start_year",
+            "target_year",
+            "capacity_before",
+            "capacity_after",
+            "status",
+        ],
+    )

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.codelists import SERVICE_TYPES
+from analysis.data.dataset import Dataset
 from analysis.methods.accessibility import (
     DemandIndex,
     Pairs,
@@ -23,8 +24,13 @@ from analysis.methods.accessibility import (
     two_step_fca,
     zone_weights,
 )
-from analysis.methods.demography import age_range_label, orp_names, totals_or_nan
-from analysis.params import ComplementaryRule, TypeRule
+from analysis.methods.demography import (
+    age_range_label,
+    latest_year_with_ages,
+    orp_names,
+    totals_or_nan,
+)
+from analysis.params import ComplementaryRule, NetworkParams, TypeRule
 
 METHOD_DISTANCE = "vzdálenost"
 METHOD_AREA = "oblast působnosti"
@@ -545,3 +551,22 @@ def facility_summary(
             }
         )
     return pd.DataFrame(rows).sort_values("facility_type").reset_index(drop=True)
+
+
+def dataset_accessibility(
+    ds: Dataset, services: pd.DataFrame, net: NetworkParams, year: int
+) -> pd.DataFrame:
+    """:func:`accessibility` of ``services`` on a dataset with the methodology's network
+    parameters, for the latest population year up to ``year`` (as the network chapter)."""
+    pop_year = latest_year_with_ages(ds.population, ds.municipalities, year, 0) or year
+    return accessibility(
+        services,
+        ds.municipalities,
+        ds.population,
+        pop_year,
+        net.service_types.value,
+        net.detour_factor.value,
+        net.e2sfca_zones.value,
+        net.per_population.value,
+        ds.road_distances,
+    )

@@ -1,9 +1,18 @@
 """Evaluation of the mid-term plan: indicators against targets, action-plan intentions.
 
 An indicator's progress is the share of the planned change achieved so far:
-``(latest − baseline) / (target − baseline)``. It is compared with the share of the plan
-period elapsed; an indicator is *on track* when its progress falls short of the elapsed
-share by no more than the tolerance (a methodology parameter).
+``(latest − baseline) / (target − baseline)``, which respects the direction (a falling
+target has a negative planned change). An indicator that should keep its baseline
+(target = baseline, direction given) has progress 1 when it is not worse, else 0.
+
+Status rules (the tolerance is a methodology parameter):
+
+- *splněno*: progress ≥ 1;
+- *nesplněno*: the target year has passed (the latest value is of the target year or
+  later) and progress < 1;
+- *ohroženo*: progress falls short of the elapsed share of the plan period by more than
+  the tolerance;
+- *plní se*: otherwise; *bez údajů*: no value up to the report year.
 """
 
 from __future__ import annotations
@@ -18,8 +27,9 @@ from analysis.methods.demography import orp_names
 
 STATUS_LABELS = {
     "achieved": "splněno",
-    "on_track": "na dobré cestě",
-    "behind": "zaostává",
+    "on_track": "plní se",
+    "threatened": "ohroženo",
+    "failed": "nesplněno",
     "no_data": "bez údajů",
 }
 
@@ -32,10 +42,20 @@ INTENTION_STATUS_LABELS = {
 }
 
 
+def directions(indicators: pd.DataFrame) -> pd.Series:
+    """``higher`` or ``lower`` per indicator: given, or from the sign of the planned change."""
+    change = indicators["target_value"] - indicators["baseline_value"]
+    inferred = pd.Series(np.where(change < 0, "lower", "higher"), index=indicators.index)
+    if "direction" in indicators:
+        return indicators["direction"].fillna(inferred)
+    return inferred
+
+
 def indicator_progress(
     indicators: pd.DataFrame, values: pd.DataFrame, year: int, tolerance: float
 ) -> pd.DataFrame:
-    """Latest value (up to ``year``), progress and status of every indicator."""
+    """Latest value (up to ``year``), progress, expected progress and status of every
+    indicator."""
     known = values[values["year"] <= year].sort_values(["indicator_id", "year"])
     latest = known.groupby("indicator_id").tail(1).set_index("indicator_id")
     out = indicators.set_index("indicator_id")[
@@ -49,26 +69,95 @@ def indicator_progress(
             "target_value",
         ]
     ].copy()
+    out["direction"] = directions(indicators.set_index("indicator_id"))
     out["latest_year"] = latest["year"].reindex(out.index).astype("Int64")
     out["latest_value"] = latest["value"].reindex(out.index)
     planned = out["target_value"] - out["baseline_value"]
-    out["progress"] = (out["latest_value"] - out["baseline_value"]) / planned.replace(0, np.nan)
+    progress = (out["latest_value"] - out["baseline_value"]) / planned.replace(0, np.nan)
+    keep = planned == 0
+    not_worse = np.where(
+        out["direction"] == "higher",
+        out["latest_value"] >= out["target_value"],
+        out["latest_value"] <= out["target_value"],
+    )
+    progress[keep] = np.where(not_worse[keep.to_numpy()], 1.0, 0.0)
+    out["progress"] = progress.where(out["latest_value"].notna())
     elapsed = (
         (out["latest_year"].astype(float) - out["baseline_year"])
         / (out["target_year"] - out["baseline_year"])
     ).clip(0, 1)
     out["expected_progress"] = elapsed
-    status = np.where(
-        out["latest_value"].isna(),
-        "no_data",
-        np.where(
-            out["progress"] >= 1,
-            "achieved",
-            np.where(out["progress"] >= elapsed - tolerance, "on_track", "behind"),
-        ),
+    over = out["latest_year"].astype(float) >= out["target_year"]
+    status = np.select(
+        [
+            out["latest_value"].isna().to_numpy(),
+            (out["progress"] >= 1).to_numpy(),
+            over.to_numpy(),
+            (out["progress"] < elapsed - tolerance).to_numpy(),
+        ],
+        ["no_data", "achieved", "failed", "threatened"],
+        "on_track",
     )
     out["status"] = pd.Series(status, index=out.index).map(STATUS_LABELS)
     return out.reset_index()
+
+
+def trend_projection(
+    indicators: pd.DataFrame, values: pd.DataFrame, year: int, min_points: int, horizon: int
+) -> pd.DataFrame:
+    """Per indicator: the linear trend (least squares over the baseline and the values up
+    to ``year``) at the target year, and the first year from the latest value on in which
+    the trend reaches the target (missing if it moves away or not within ``horizon``
+    years after the target year). Indicators with fewer than ``min_points`` points get no
+    trend."""
+    rows = []
+    dirs = directions(indicators.set_index("indicator_id"))
+    for r in indicators.itertuples():
+        v = values[(values["indicator_id"] == r.indicator_id) & (values["year"] <= year)]
+        pts = pd.concat(
+            [
+                pd.Series({r.baseline_year: r.baseline_value}),
+                v.set_index("year")["value"].drop(r.baseline_year, errors="ignore"),
+            ]
+        ).sort_index()
+        row = {"indicator_id": r.indicator_id, "trend_value": np.nan, "trend_year": pd.NA}
+        if len(pts) >= min_points:
+            slope, intercept = np.polyfit(pts.index.to_numpy(float), pts.to_numpy(float), 1)
+            row["trend_value"] = slope * r.target_year + intercept
+            higher = dirs[r.indicator_id] == "higher"
+            years = np.arange(int(pts.index.max()), r.target_year + horizon + 1)
+            fitted = slope * years + intercept
+            eps = 1e-9 * max(1.0, abs(r.target_value))  # a fitted 9.9999999 reaches 10
+            reached = fitted >= r.target_value - eps if higher else fitted <= r.target_value + eps
+            if reached.any():
+                row["trend_year"] = int(years[np.argmax(reached)])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["trend_year"] = out["trend_year"].astype("Int64")
+    return out
+
+
+def summary_by(
+    progress: pd.DataFrame, measures: pd.DataFrame, priorities: pd.DataFrame, level: str
+) -> pd.DataFrame:
+    """Indicators per measure or priority (``level``): how many in each status and the
+    mean progress (indicators with data)."""
+    df = progress.merge(measures[["measure_id", "priority_id"]], on="measure_id", how="left")
+    key = "measure_id" if level == "measure" else "priority_id"
+    names = (
+        measures.set_index("measure_id")["name"]
+        if level == "measure"
+        else priorities.set_index("priority_id")["name"]
+    )
+    df["status_key"] = df["status"].map({v: k for k, v in STATUS_LABELS.items()})
+    counts = df.pivot_table(index=key, columns="status_key", values="indicator_id", aggfunc="count")
+    counts = counts.reindex(columns=list(STATUS_LABELS), fill_value=0).fillna(0)
+    counts = counts.astype(int)
+    out = counts.copy()
+    out.insert(0, "indicators", counts.sum(axis=1))
+    out.insert(0, "name", names.reindex(out.index))
+    out["mean_progress"] = df.groupby(key)["progress"].mean().reindex(out.index)
+    return out.rename_axis(key).reset_index()
 
 
 def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
@@ -102,6 +191,8 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
             "latest_value",
             "progress",
             "expected_progress",
+            "trend_value",
+            "trend_year",
             "status",
         ]
     ]
@@ -196,6 +287,26 @@ def registry_check(
                 "registry_value": reg,
                 "difference": plan - reg,
                 "agreement": "nesoulad" if differs else "shoda",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def quality_by_area(checklist: pd.DataFrame, scores: dict[str, float], areas: dict[str, str]):
+    """Per area of the planning-quality criteria (every area, in order): criteria assessed,
+    how many are met, partly met and not met, and the score (mean points, in %)."""
+    rows = []
+    for code, name in areas.items():
+        c = checklist[checklist["area"] == code]
+        points = c["assessment"].map(scores)
+        rows.append(
+            {
+                "area": name,
+                "criteria": len(c),
+                "met": int((c["assessment"] == "met").sum()),
+                "partly": int((c["assessment"] == "partly").sum()),
+                "not_met": int((c["assessment"] == "not_met").sum()),
+                "score": 100 * points.mean() if len(c) else np.nan,
             }
         )
     return pd.DataFrame(rows)

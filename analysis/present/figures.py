@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -306,5 +308,46 @@ def stacked_shares(
     ax.set_xlim(0, 100)
     ax.set_xlabel(label)
     ax.legend(frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def progress_bars(
+    table: pd.DataFrame, colours: dict[str, str], label: str
+) -> matplotlib.figure.Figure:
+    """Progress of indicators as horizontal bars coloured by status, with the expected
+    progress as a black tick; rows of ``table`` (index = labels, top to bottom):
+    ``progress`` and ``expected_progress`` (shares) and ``status`` (a key of
+    ``colours``). Bars are clipped to −50 … 150 % so that one outlier does not hide the
+    others; the table keeps the values."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(table) + 1.4))
+    y = np.arange(len(table))
+    values = (100 * table["progress"].astype(float)).clip(-50, 150)
+    ax.barh(
+        y,
+        values.fillna(0),
+        color=[colours.get(s, PALETTE["grey"]) for s in table["status"]],
+        height=0.65,
+    )
+    ax.scatter(
+        100 * table["expected_progress"].astype(float),
+        y,
+        marker="|",
+        s=160,
+        color="black",
+        zorder=3,
+        label="očekávané plnění",
+    )
+    ax.axvline(100, color=PALETTE["grey"], lw=0.8, ls="--")
+    # Long names are shortened on the axis; the figure's data file keeps them whole.
+    ax.set_yticks(y, [textwrap.shorten(str(t), 60, placeholder="…") for t in table.index])
+    ax.invert_yaxis()
+    ax.set_xlim(-50, 150)
+    ax.set_xlabel(label)
+    handles = [matplotlib.patches.Patch(color=c, label=s) for s, c in colours.items()] + [
+        ax.collections[0]
+    ]
+    ax.legend(handles=handles, frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     return fig

@@ -168,6 +168,36 @@ class Chapter:
             )
         )
 
+    def profiles(self, profiles: list, formats: Mapping[str, formatting.Formatter]) -> None:
+        """Publish area profiles: each as one HTML section (``section.orp-profile``, which
+        the pipeline also renders as its own PDF) with its text and tables, and every
+        table kind once as ``tables/<name>.csv`` for all areas together."""
+        labels = {**COLUMN_LABELS, **column_labels(self.methodology)}
+        frames: dict[str, list[pd.DataFrame]] = {}
+        for p in profiles:
+            parts = [
+                f'<section class="orp-profile" id="orp-{html.escape(p.code)}">'
+                f"<h2>{html.escape(p.name)}</h2><p>{html.escape(p.text)}</p>"
+            ]
+            for t in p.tables:
+                frames.setdefault(t.name, []).append(t.data)
+                shown = t.data.drop(columns=["orp_code"])
+                body = (
+                    formatting.html_table(with_value_labels(shown), labels, formats)
+                    if len(shown)
+                    else f'<p class="note">{html.escape(t.empty_text)}</p>'
+                )
+                size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
+                parts.append(
+                    f'<figure class="table {size}"><figcaption>{html.escape(t.caption)}'
+                    f'</figcaption>{body}<p class="source">{html.escape(self.cite(*t.sources))}'
+                    "</p></figure>"
+                )
+            parts.append("</section>")
+            display(HTML("".join(parts)))
+        for name, dfs in frames.items():
+            self._write("tables", f"{name}.csv", self._csv(pd.concat(dfs, ignore_index=True)))
+
     def figure(
         self,
         fig: matplotlib.figure.Figure | None,

@@ -29,7 +29,7 @@ from analysis.params import RunConfig, load_run_config
 from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
-from analysis.publish.report import render_html, render_pdf
+from analysis.publish.report import profile_documents, render_html, render_pdfs
 from analysis.resources import notebook
 
 KERNEL_NAME = "python3"  # the ipykernel of the interpreter socplan is installed in
@@ -147,7 +147,14 @@ def build_report(
             config, notebooks, git["commit"][:12], front_matter(config, dataset)
         )
         (build / "report.html").write_text(html_text, encoding="utf-8")
-        render_pdf(build / "report.html", build / "report.pdf")
+        pdfs = [(build / "report.html", build / "report.pdf")]
+        profiles = profile_documents(html_text, config)
+        if profiles:
+            (build / "orp").mkdir()
+        for code, doc in profiles.items():
+            (build / "orp" / f"{code}.html").write_text(doc, encoding="utf-8")
+            pdfs.append((build / "orp" / f"{code}.html", build / "orp" / f"{code}.pdf"))
+        render_pdfs(pdfs)
         manifest = build_manifest(
             config, dataset, build, {c: notebook(c) for c in config.chapters}, git
         )

@@ -126,6 +126,32 @@ def render_html(
     )
 
 
+_PROFILE = re.compile(r'<section class="orp-profile" id="orp-(\d{4})">(.*?)</section>', re.S)
+
+
+def profile_documents(report_html: str, config: RunConfig) -> dict[str, str]:
+    """Each ORP profile of the report as a standalone HTML document (same CSS), keyed by
+    ORP code, for the municipality–region information flow."""
+    _, css = _template()
+    docs = {}
+    for code, body in _PROFILE.findall(report_html):
+        name = re.sub(r"<[^>]+>", "", re.search(r"<h2[^>]*>(.*?)</h2>", body, re.S).group(1))
+        name = re.sub(r"^[\d.]+\s+", "", html.unescape(name)).strip()
+        # A standalone profile is not a numbered section of the report.
+        body = re.sub(r"<h2[^>]*>.*?</h2>", f"<h1>ORP {html.escape(name)}</h1>", body, count=1)
+        docs[code] = (
+            '<!DOCTYPE html>\n<html lang="cs">\n<head>\n<meta charset="utf-8"/>\n'
+            f'<meta name="generator" content="socplan {__version__}"/>\n'
+            f"<title>Profil ORP {html.escape(name)} – {html.escape(config.region.name)} "
+            f"{config.year}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
+            f'<p class="kicker">{html.escape(config.region.name)} · výroční zpráva za rok '
+            f"{config.year} · profil ORP</p>\n"
+            f'<section class="orp-profile standalone" id="orp-{code}">{body}</section>\n'
+            "</body>\n</html>\n"
+        )
+    return docs
+
+
 def _write_pdf(html_file: Path, out: Path) -> None:
     from weasyprint import HTML  # imported late: loading pango takes a moment
 
@@ -143,9 +169,18 @@ def render_pdf(html_file: Path, out: Path) -> None:
     stamps subset fonts with the current time otherwise), so that the PDF is
     byte-identical between runs.
     """
+    render_pdfs([(html_file, out)])
+
+
+def render_pdfs(pairs: list[tuple[Path, Path]]) -> None:
+    """Render several HTML files to PDF in one child process (see :func:`render_pdf`)."""
+    if not pairs:
+        return
+    html_file = pairs[0][0]
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
+    args = [str(p) for pair in pairs for p in pair]
     res = subprocess.run(
-        [sys.executable, "-m", "analysis.publish.report", str(html_file), str(out)],
+        [sys.executable, "-m", "analysis.publish.report", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -156,4 +191,5 @@ def render_pdf(html_file: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    _write_pdf(Path(sys.argv[1]), Path(sys.argv[2]))
+    for source, target in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
+        _write_pdf(Path(source), Path(target))

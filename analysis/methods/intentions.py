@@ -1,0 +1,182 @@
+"""Development intentions of the action plan: conditions, score and the funded set.
+
+Each intention that adds capacity is checked against four conditions:
+
+- municipal co-financing at least the share its form and type require (the finance
+  chapter's co-financing parameters);
+- need declared by the ORP;
+- consistency with a plan priority: the priority of its measure serves a target group
+  the service type serves (or all groups);
+- support in the demand chapter's gap of its planning area and type: *potvrzena* when
+  the whole interval of the gap is a shortage, *pravděpodobná* when the median is,
+  *nepotvrzena* otherwise (*nelze posoudit* where the demand model has no such type).
+
+An eligible intention meets every condition with support potvrzena or pravděpodobná.
+It would close ``min(capacity added, median shortage)`` of its area's gap; the score is
+the gap closed per million CZK it asks of the development budget (its requested subsidy,
+else its cost). The funded set maximises the gap closed within the budget, exactly: an
+integer program (``scipy.optimize.milp``) in which intentions of the same area and type
+share one shortage, so that two intentions never close the same gap twice. Among sets
+closing the same gap, the cheaper one is chosen.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from analysis.codelists import DEFAULT_TARGET_GROUPS
+from analysis.methods.subsidy import cofinancing_share
+
+SUPPORT = {
+    "confirmed": "potvrzena",
+    "likely": "pravděpodobná",
+    "none": "nepotvrzena",
+    "unknown": "nelze posoudit",
+}
+MILLION = 1e6
+
+
+def intention_checks(
+    action_plan: pd.DataFrame,
+    year: int,
+    measures: pd.DataFrame,
+    priorities: pd.DataFrame,
+    gaps: pd.DataFrame,
+    areas: dict[str, pd.Series],
+    levels: dict[int, str],
+    cofinancing_rules: list,
+) -> pd.DataFrame:
+    """The intentions of the action plan of ``year`` that add capacity of a service type
+    in an ORP, with each condition, the gap of their area (middle variant) and the score.
+    ``gaps``: the demand chapter's gap table of one variant."""
+    ap = action_plan[
+        (action_plan["year"] == year)
+        & action_plan["service_type_code"].notna()
+        & action_plan["orp_code"].notna()
+        & (action_plan["capacity_change"] > 0)
+    ].copy()
+    ap["service_type_code"] = ap["service_type_code"].astype(int)
+    for col in ("requested_subsidy_czk", "municipal_share", "need_declared"):
+        if col not in ap:
+            ap[col] = np.nan if col != "need_declared" else pd.NA
+    ap["required_share"] = cofinancing_share(ap, cofinancing_rules).to_numpy()
+    ap["cofinancing_ok"] = (ap["municipal_share"] >= ap["required_share"]).where(
+        ap["municipal_share"].notna() & ap["required_share"].notna()
+    )
+    ap["need_ok"] = ap["need_declared"].astype("boolean")
+    priority = measures.set_index("measure_id")["priority_id"]
+    group = priorities.set_index("priority_id")["target_group"]
+    ap["priority_id"] = ap["measure_id"].map(priority)
+    served = ap["service_type_code"].map(lambda c: DEFAULT_TARGET_GROUPS.get(int(c), ()))
+    target = ap["priority_id"].map(group)
+    ap["priority_ok"] = [t == "vsechny" or t in s for t, s in zip(target, served, strict=True)]
+    level = ap["service_type_code"].map(lambda c: levels.get(int(c), "local"))
+    ap["area_code"] = [areas[lv].get(o) for lv, o in zip(level, ap["orp_code"], strict=True)]
+    g = gaps.set_index(["area_code", "service_type_code", "capacity_unit"])
+    keys = pd.MultiIndex.from_arrays(
+        [ap["area_code"], ap["service_type_code"], ap["capacity_unit"]]
+    )
+    for col in ("gap_median", "gap_low", "gap_high"):
+        ap[col] = g[col].reindex(keys).to_numpy() if len(g) else np.nan
+    ap["support"] = np.select(
+        [ap["gap_median"].isna(), ap["gap_high"] < 0, ap["gap_median"] < 0],
+        [SUPPORT["unknown"], SUPPORT["confirmed"], SUPPORT["likely"]],
+        SUPPORT["none"],
+    )
+    ap["eligible"] = (
+        ap["cofinancing_ok"].fillna(False).astype(bool)
+        & ap["need_ok"].fillna(False).astype(bool)
+        & ap["priority_ok"]
+        & ap["support"].isin([SUPPORT["confirmed"], SUPPORT["likely"]])
+    )
+    ap["budget_czk"] = ap["requested_subsidy_czk"].fillna(ap["cost_czk"])
+    shortage = (-ap["gap_median"]).clip(lower=0).fillna(0)
+    ap["gap_closed"] = np.minimum(ap["capacity_change"], shortage)
+    ap["score"] = ap["gap_closed"] / (ap["budget_czk"] / MILLION).where(ap["budget_czk"] > 0)
+    return ap.sort_values(["eligible", "score"], ascending=[False, False]).reset_index(drop=True)
+
+
+def _groups(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Group index of each candidate (same area, type and unit share a shortage) and the
+    shortage of each group."""
+    key = list(
+        zip(
+            candidates["area_code"],
+            candidates["service_type_code"],
+            candidates["capacity_unit"],
+            strict=True,
+        )
+    )
+    codes = {k: i for i, k in enumerate(dict.fromkeys(key))}
+    index = np.array([codes[k] for k in key], dtype=int)
+    shortage = np.zeros(len(codes))
+    for k, i in codes.items():
+        rows = [j for j, kk in enumerate(key) if kk == k]
+        shortage[i] = max(-float(candidates["gap_median"].iloc[rows[0]]), 0.0)
+    return index, shortage
+
+
+def select_funded(candidates: pd.DataFrame, budget: float) -> np.ndarray:
+    """Which candidates to fund (boolean per row): the most gap closed within ``budget``
+    (``capacity_change``, ``budget_czk``, ``area_code``, ``service_type_code``,
+    ``capacity_unit``, ``gap_median`` per row), the cheapest such set on a tie."""
+    n = len(candidates)
+    if n == 0:
+        return np.zeros(0, bool)
+    group, shortage = _groups(candidates)
+    m = len(shortage)
+    cap = candidates["capacity_change"].to_numpy(float)
+    cost = candidates["budget_czk"].to_numpy(float)
+    # Variables: x (n, binary: fund), y (m, continuous: gap closed in each group).
+    # Maximise Σy − ε·Σcost·x with ε small enough never to trade gap for money.
+    eps = 1e-3 / max(cost.sum(), 1.0)
+    c = np.concatenate([eps * cost, -np.ones(m)])
+    link = np.zeros((m, n + m))
+    for i, g in enumerate(group):
+        link[g, i] = -cap[i]
+    link[np.arange(m), n + np.arange(m)] = 1.0  # y_g − Σ cap_i x_i ≤ 0
+    spend = np.concatenate([cost, np.zeros(m)])[None, :]
+    res = milp(
+        c,
+        constraints=[
+            LinearConstraint(link, -np.inf, 0.0),
+            LinearConstraint(spend, -np.inf, budget),
+        ],
+        integrality=np.concatenate([np.ones(n), np.zeros(m)]),
+        bounds=Bounds(np.zeros(n + m), np.concatenate([np.ones(n), shortage])),
+        options={"mip_rel_gap": 0.0},
+    )
+    if not res.success:  # the empty set is always feasible; this is a solver failure
+        raise RuntimeError(f"the funding optimisation failed: {res.message}")
+    return res.x[:n] > 0.5
+
+
+def gap_closed(candidates: pd.DataFrame, funded: np.ndarray) -> float:
+    """Gap closed by a funded set: per group the smaller of its shortage and the capacity
+    funded there."""
+    if not funded.any():
+        return 0.0
+    group, shortage = _groups(candidates)
+    added = np.bincount(group, weights=candidates["capacity_change"].to_numpy(float) * funded)
+    return float(np.minimum(added, shortage[: len(added)]).sum())
+
+
+def brute_force(candidates: pd.DataFrame, budget: float) -> tuple[float, float]:
+    """The best (gap closed, −cost) over every subset: a check of :func:`select_funded`
+    for small instances."""
+    best = (0.0, 0.0)
+    cost = candidates["budget_czk"].to_numpy(float)
+    for r in range(1, len(candidates) + 1):
+        for subset in itertools.combinations(range(len(candidates)), r):
+            chosen = np.zeros(len(candidates), bool)
+            chosen[list(subset)] = True
+            spent = cost[chosen].sum()
+            if spent > budget:
+                continue
+            value = (round(gap_closed(candidates, chosen), 9), -spent)
+            best = max(best, value)
+    return best
