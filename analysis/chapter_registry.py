@@ -59,7 +59,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "90_appendix",
         "analysis.chapters.appendix",
-        ("network", "projection", "demand", "finance"),
+        ("network", "projection", "demand", "finance", "plan"),
         "Příloha: parametry metodiky a zkratky",
     ),
 )

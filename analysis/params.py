@@ -295,6 +295,7 @@ class PlanParams(_Strict):
     size_bands: Quantity[list[StrictInt]]
     large_facility: Int
     residential_types: CodeList
+    transformation_focus_type: Int
     mts_limits: Quantity[list[MtsLimit]]
     national_transformation_target: Int
     quality_scores: Quantity[QualityScores]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES, TARGET_GROUPS
 from analysis.data.dataset import Dataset
+from analysis.methods.deinstitutionalisation import band_labels
 from analysis.methods.demand import need_rates
 from analysis.methods.demography import age_range_label
 from analysis.params import Methodology
@@ -163,6 +164,37 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
                 if name in fin.criteria.value
             ),
             fin.criteria.source,
+        ),
+    ]
+    plan = methodology.plan
+    q = plan.quality_scores.value
+    rows += [
+        (
+            "rozpočet rozvoje sítě",
+            "; ".join(
+                f"{b.region} {b.year}: {f.number(b.czk)} Kč ({b.source})"
+                for b in plan.development_budgets.value
+            ),
+            plan.development_budgets.source,
+        ),
+        (
+            "velikostní pásma pobytových zařízení (míst)",
+            ", ".join(band_labels(list(plan.size_bands.value))),
+            plan.size_bands.source,
+        ),
+        (
+            "limity materiálně-technického standardu",
+            "; ".join(
+                f"{', '.join(SERVICE_TYPES[t].short for t in m.types)}: nejvýše "
+                f"{f.number(m.max_places)} míst"
+                for m in plan.mts_limits.value
+            ),
+            plan.mts_limits.source,
+        ),
+        (
+            "body za kritéria kvality plánování",
+            f"splněno {f.auto(q.met)}, částečně {f.auto(q.partly)}, nesplněno {f.auto(q.not_met)}",
+            plan.quality_scores.source,
         ),
     ]
     return pd.DataFrame(rows, columns=["parameter", "value", "source"])

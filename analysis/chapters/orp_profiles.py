@@ -132,8 +132,12 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         "údaje, které zpráva uvádí za celý kraj: obyvatelstvo a stárnutí, projekci do "
         f"{f.date(reference_date(target))} s rozpětím variant, kapacitu a pokrytí druhů "
         "služeb ve srovnání s krajem, dosah druhů plánovaných v ORP, mezery kapacity "
-        "s intervaly a záměry akčního plánu v ORP. Každý profil je také samostatným "
-        "souborem PDF ve složce orp/ zprávy."
+        "s intervaly a záměry akčního plánu v ORP. *V dosahu* je podíl referenční populace, "
+        "která má službu do dosahové vzdálenosti druhu; index E2SFCA počítá s delší spádovou "
+        "vzdáleností, proto může být kladný i tam, kde nikdo není v dosahu. Projekce uvádí "
+        "střední variantu a nejnižší a nejvyšší hodnotu ze tří variant (u ORP se varianty "
+        "liší málo a nemusí být seřazeny jako za kraj). Každý profil vychází také jako "
+        "samostatný soubor PDF, který kraj může poslat obcím."
     )
     return OrpProfilesChapter(intro=intro, missing=missing, profiles=profiles, formats=FORMATS)
 
@@ -160,12 +164,8 @@ def _population(code, row, region, at_target, target, year, ages) -> ProfileTabl
             totals.get("middle"),
             region_totals.get("middle"),
         ),
-        (f"projekce k 1. 1. {target}, nízká varianta", totals.get("low"), region_totals.get("low")),
-        (
-            f"projekce k 1. 1. {target}, vysoká varianta",
-            totals.get("high"),
-            region_totals.get("high"),
-        ),
+        (f"projekce k 1. 1. {target}, nejnižší z variant", totals.min(), region_totals.min()),
+        (f"projekce k 1. 1. {target}, nejvyšší z variant", totals.max(), region_totals.max()),
     ]
     df = pd.DataFrame(rows, columns=["measure", "orp", "region"])
     df[["orp", "region"]] = df[["orp", "region"]].astype(float).round(1)

@@ -47,7 +47,7 @@ PROGRESS_FORMATS = {
     "latest_value": f.auto,
     "progress": _pct_progress,
     "expected_progress": _pct,
-    "mean_progress": _pct,
+    "median_progress": _pct,
     "trend_value": f.fmt(1),
     "trend_year": _year,
     "baseline_year": str,
@@ -123,7 +123,10 @@ class PlanChapter:
     di_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     di_trend_caption: str = "Pobytová místa a místa ve velkých zařízeních podle let"
     di_mts: pd.DataFrame | None = None
-    di_mts_caption: str = "Zařízení nad limitem materiálně-technického standardu"
+    di_mts_caption: str = (
+        "Registrované služby s kapacitou nad limitem materiálně-technického standardu pro "
+        "jednu budovu"
+    )
     transformation: pd.DataFrame = field(default_factory=pd.DataFrame)
     transformation_caption: str = "Plány transformace pobytových služeb"
     transformation_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -133,6 +136,8 @@ class PlanChapter:
     quality_text: str = ""
     quality_source: str = ""
     mts_source: str = ""
+    funding_headline: str = ""  # one sentence for the summary (no period)
+    di_headline: str = ""
 
 
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
@@ -155,7 +160,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
             mp.trend_horizon.value,
         )
         progress = progress.merge(trend, on="indicator_id", how="left")
-        summary = summary_text(progress, tolerance)
+        summary = summary_text(progress, tolerance, mp.trend_horizon.value)
         headline = status_sentence(progress)
         indicators, counts = pe.progress_table(progress), pe.status_counts(progress)
     registry = pd.DataFrame()
@@ -207,12 +212,13 @@ def rules_text(tolerance: float, min_points: int) -> str:
         "Stav indikátoru: *splněno*, když plnění dosáhlo alespoň 100 %; *nesplněno*, když "
         "cílový rok už uplynul a plnění je nižší; *ohroženo*, když plnění zaostává za "
         "uplynulým podílem období plánu o více než "
-        f"{f.percent(100 * tolerance, 0)} plánované změny; jinak *plní se*. Plnění počítá se "
+        f"{f.number(100 * tolerance)} procentních bodů; jinak *plní se*. Plnění počítá se "
         "směrem indikátoru (u klesajícího cíle je pokles plněním); indikátor, který má "
         "výchozí hodnotu udržet, je splněn, když se nezhoršil. Trend je přímka proložená "
         "metodou nejmenších čtverců výchozí a dosavadními hodnotami (nejméně "
         f"{f.number(min_points)} body); rok dosažení cíle je první rok, ve kterém trend cíl "
-        "dosáhne."
+        "dosáhne; pomlčka znamená, že trend cíle v dohledné době nedosáhne nebo že hodnot je "
+        "málo."
     )
 
 
@@ -286,12 +292,34 @@ def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: in
         chosen = candidates[funded]
         closed = it.gap_closed(candidates, funded)
         checks.loc[checks["intention_id"].isin(chosen["intention_id"]), "funded"] = True
+        ch.funding_headline = (
+            f"Z rozpočtu rozvoje {f.millions(budget.czk)} na rok {year} vybrala optimalizace "
+            + plural(
+                len(chosen),
+                ("{n} rozvojový záměr", "{n} rozvojové záměry", "{n} záměru", "{n} záměrů"),
+            )
+            + " k financování ("
+            + ", ".join(chosen["intention_id"])
+            + "); "
+            + plural(
+                int(checks["eligible"].sum()),
+                (
+                    "všechny podmínky splňoval {n} záměr",
+                    "všechny podmínky splňovaly {n} záměry",
+                    "všechny podmínky splňovalo {n} záměru",
+                    "všechny podmínky splňovalo {n} záměrů",
+                ),
+            )
+            + f" z {len(checks)}"
+        )
         more = budget.czk * (1 + mp.budget_step.value)
         funded_more = it.select_funded(candidates, more)
         added = candidates[funded_more & ~funded]
         dropped = candidates[funded & ~funded_more]
         closed_more = it.gap_closed(candidates, funded_more)
         text += (
+            "Mezera je kapacita minus poptávka v území, na kterém se druh služby plánuje "
+            "(ORP, okres nebo kraj; tabulka uvádí které), záporná mezera je nedostatek. "
             f"Z rozpočtu rozvoje {f.crowns(budget.czk)} (zdroj: {budget.source}) vybírá "
             "celočíselná optimalizace soubor záměrů, který uzavře co největší mezeru "
             "(záměry v téže oblasti a druhu služby sdílejí jednu mezeru, takže ji nezapočítají "
@@ -309,12 +337,15 @@ def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: in
             + plural(
                 round(closed, 1),
                 (
-                    "{n} jednotky kapacity. ",
-                    "{n} jednotek kapacity. ",
-                    "{n} jednotky kapacity. ",
-                    "{n} jednotek kapacity. ",
+                    "{n} jednotky kapacity (lůžek a klientů dohromady)",
+                    "{n} jednotek kapacity (lůžek a klientů dohromady)",
+                    "{n} jednotky kapacity (lůžek a klientů dohromady)",
+                    "{n} jednotek kapacity (lůžek a klientů dohromady)",
                 ),
             )
+            + ": "
+            + "; ".join(f"{r.intention_id} {r.name}" for r in chosen.itertuples())
+            + ". "
             + (
                 f"Rozpočet navýšený o {f.percent(100 * mp.budget_step.value, 0)} by už "
                 "nic dalšího nepřinesl."
@@ -350,9 +381,18 @@ def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: in
         ]
     ]
     ch.intentions_caption = f"Rozvojové záměry na rok {year}: podmínky"
+    area_names = {
+        **names.to_dict(),
+        **ds.municipalities.drop_duplicates("district_code")
+        .set_index("district_code")["district_name"]
+        .to_dict(),
+        ds.region_code: ds.region_name or ds.region_code,
+    }
+    checks["area_name"] = checks["area_code"].map(area_names)
     ch.funded = checks[
         [
             "intention_id",
+            "area_name",
             "capacity_change",
             "budget_czk",
             "gap_median",
@@ -363,7 +403,10 @@ def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: in
             "funded",
         ]
     ]
-    ch.funded_caption = f"Rozvojové záměry na rok {year}: mezera, skóre a výběr k financování"
+    ch.funded_caption = (
+        f"Rozvojové záměry na rok {year}: mezera v území plánování, skóre a výběr "
+        "k financování (nejprve záměry splňující podmínky, podle skóre)"
+    )
 
 
 def _deinstitutionalisation(
@@ -414,6 +457,13 @@ def _deinstitutionalisation(
     total = int(facilities["capacity"].sum())
     in_large = int(facilities.loc[facilities["capacity"] > large, "capacity"].sum())
     first, last = ch.di_trend.iloc[0], ch.di_trend.iloc[-1]
+    focus = SERVICE_TYPES[mp.transformation_focus_type.value]
+    dozp = shares[shares["service_type"] == focus.short]
+    if len(dozp):
+        ch.di_headline = (
+            f"Druh {focus.name} má ve velkých zařízeních (nad {large} míst) "
+            f"{f.percent(100 * dozp['large_share'].iloc[0], 1)} míst"
+        )
     ch.di_text = (
         f"Pobytová zařízení sledovaných druhů mají k {f.date(reference_date(year))} celkem "
         f"{count(total, 'místo')}; "
@@ -432,19 +482,21 @@ def _deinstitutionalisation(
         f"{f.percent(100 * last['large_share'], 1)} (registr uvádí jen současnou kapacitu, "
         "trend proto zachycuje vznik a zánik registrací, ne změny kapacity). "
         + (
-            "Limity materiálně-technického standardu žádné zařízení nepřekračuje."
+            "Limity materiálně-technického standardu žádná služba kapacitou nepřekračuje."
             if mts.empty
             else plural(
                 len(mts),
                 (
-                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
-                    "Limit materiálně-technického standardu překračují {n} zařízení.",
-                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
-                    "Limit materiálně-technického standardu překračuje {n} zařízení.",
+                    "Limit materiálně-technického standardu překračuje kapacitou {n} služba.",
+                    "Limit materiálně-technického standardu překračují kapacitou {n} služby.",
+                    "Limit materiálně-technického standardu překračuje kapacitou {n} služby.",
+                    "Limit materiálně-technického standardu překračuje kapacitou {n} služeb.",
                 ),
             )
         )
-        + " Standard stanoví i počet míst na domácnost a na pokoj; ty registr neuvádí."
+        + " Registr uvádí kapacitu služby, ne budovy: služba nad limitem může sídlit ve více "
+        "budovách, a seznam je proto podnětem k ověření. Standard stanoví i počet míst na "
+        "domácnost a na pokoj; ty registr neuvádí. " + focus_text(shares)
     )
     target = mp.national_transformation_target.value
     if ds.is_complete("transformation"):
@@ -455,6 +507,12 @@ def _deinstitutionalisation(
         summary["status"] = summary["status"].map(TRANSFORMATION_STATUSES)
         ch.transformation_summary = summary
         n = int(ds.transformation_plans["service_id"].nunique())
+        if ch.di_headline:
+            ch.di_headline += (
+                "; plány transformace zahrnují "
+                + plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
+                + f" ({f.percent(100 * n / target, 1)} národního cíle)"
+            )
         ch.transformation_text = (
             "Plány transformace zahrnují "
             + plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
@@ -471,17 +529,34 @@ def _deinstitutionalisation(
         )
 
 
+def focus_text(shares: pd.DataFrame, code: int) -> str:
+    """The share of places in large facilities of the type transformation targets first
+    (the care homes for seniors weigh on the total)."""
+    row = shares[shares["service_type"] == SERVICE_TYPES[code].short]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    return (
+        f"Transformace se týká především druhu {SERVICE_TYPES[code].name}: v něm je "
+        f"ve velkých zařízeních {f.percent(100 * r['large_share'], 1)} míst "
+        f"({f.number(r['places_in_large'])} z {f.number(r['places'])}); celkový podíl zvyšují "
+        "domovy pro seniory a domovy se zvláštním režimem."
+    )
+
+
 def _quality(ch: PlanChapter, ds: Dataset, methodology: Methodology) -> None:
     checklist = ds.planning_quality
     ch.quality_source = methodology.plan.quality_scores.source
     if checklist.empty:
         ch.quality_text = (
-            "Kraj neuvedl v parametrech běhu hodnocení podle kritérií kvality plánování "
-            "(klíč planning_quality)."
+            "Krajský úřad nedodal hodnocení podle kritérií kvality plánování (v souboru "
+            "parametrů zprávy, klíč `planning_quality`)."
         )
         return
     scores = methodology.plan.quality_scores.value.model_dump()
-    ch.quality = pe.quality_by_area(checklist, scores, PLANNING_QUALITY_AREAS)
+    ch.quality = pe.quality_by_area(checklist, scores, PLANNING_QUALITY_AREAS).rename(
+        columns={"score": "score_pct"}
+    )
     ch.quality_checklist = checklist.assign(
         area=checklist["area"].map(PLANNING_QUALITY_AREAS),
         assessment=checklist["assessment"].map(ASSESSMENTS),
@@ -489,9 +564,14 @@ def _quality(ch: PlanChapter, ds: Dataset, methodology: Methodology) -> None:
     assessed = ch.quality[ch.quality["criteria"] > 0]
     missing = ch.quality.loc[ch.quality["criteria"] == 0, "area"].tolist()
     ch.quality_text = (
-        "Kraj posoudil plánování podle kritérií kvality plánování MPSV: "
+        "Krajský úřad posoudil plánování podle kritérií kvality plánování MPSV: "
         + plural(len(checklist), ("{n} kritérium", "{n} kritéria", "{n} kritéria", "{n} kritérií"))
-        + f" v {len(assessed)} z {len(PLANNING_QUALITY_AREAS)} oblastí. Skóre oblasti je "
+        + (
+            f" ve všech {len(PLANNING_QUALITY_AREAS)} oblastech"
+            if len(assessed) == len(PLANNING_QUALITY_AREAS)
+            else f" v {len(assessed)} z {len(PLANNING_QUALITY_AREAS)} oblastí"
+        )
+        + ". Skóre oblasti je "
         "průměr bodů jejích kritérií (splněno "
         f"{f.auto(scores['met'])}, částečně {f.auto(scores['partly'])}, nesplněno "
         f"{f.auto(scores['not_met'])}) v procentech"
@@ -541,7 +621,7 @@ def status_sentence(progress: pd.DataFrame) -> str:
     return head + ": " + (", ".join(parts[:-1]) + " a " + parts[-1] if len(parts) > 1 else parts[0])
 
 
-def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
+def summary_text(progress: pd.DataFrame, tolerance: float, horizon: int) -> str:
     """One paragraph on the indicators' statuses, naming the threatened and failed ones."""
     text = status_sentence(progress) + "."
     for key, forms in (
@@ -567,11 +647,18 @@ def summary_text(progress: pd.DataFrame, tolerance: float) -> str:
             + plural(
                 len(late), ("{n} indikátor", "{n} indikátory", "{n} indikátoru", "{n} indikátorů")
             )
-            + " a v dohledné době vůbec "
+            + "; "
             + plural(
-                len(never), ("{n} indikátor", "{n} indikátory", "{n} indikátoru", "{n} indikátorů")
+                len(never),
+                (
+                    "{n} indikátor cíle nedosáhne",
+                    "{n} indikátory cíle nedosáhnou",
+                    "{n} indikátoru cíle nedosáhne",
+                    "{n} indikátorů cíle nedosáhne",
+                ),
             )
-            + "."
+            + f" ani do {plural(horizon, ('{n} roku', '{n} let', '{n} roku', '{n} let'))} po "
+            "cílovém roce (trend se od cíle vzdaluje nebo je příliš pomalý)."
         )
     return text
 

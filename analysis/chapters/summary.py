@@ -166,9 +166,16 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
     if ds.is_complete("plan") and len(p.indicators):
         link = _link("tabulka", "tab-plan_indicators", "Indikátory střednědobého plánu")
         out.append(f"{p.headline} {link}.")
+        if p.funding_headline:
+            link = _link("tabulka", "tab-plan_intentions_funding", "Rozvojové záměry")
+            out.append(f"{p.funding_headline} {link}.")
         if p.registry_text:
             link = _link("tabulka", "tab-plan_registry_check", p.registry_caption)
             out.append(f"{p.registry_text.rstrip('.')} {link}.")
+
+    if p.di_headline:
+        link = _link("tabulka", "tab-plan_di_large", "Místa ve velkých zařízeních")
+        out.append(f"{p.di_headline} {link}.")
 
     money = finance.compensation_headline(ds, methodology, year)
     if money:

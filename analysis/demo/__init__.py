@@ -18,7 +18,12 @@ import pandas as pd
 
 from analysis.demo.finance import cost_parts, national_reference, subsidy_requests
 from analysis.demo.geography import REGION_CODE, REGION_NAME, build_territory
-from analysis.demo.plan import generate_plan, intention_details, transformation_plans
+from analysis.demo.plan import (
+    align_with_registry,
+    generate_plan,
+    intention_details,
+    transformation_plans,
+)
 from analysis.demo.population import simulate_population
 from analysis.demo.services import generate_finance, generate_services
 from analysis.params import DEFAULT_FILES, load_methodology
@@ -57,6 +62,7 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     rng_plan = np.random.default_rng([seed, 2])
     plan["action_plan"] = intention_details(plan["action_plan"], rng_plan)
     transformation = transformation_plans(services, rng_plan)
+    plan = align_with_registry(plan, services, munis, transformation, rng_plan)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))

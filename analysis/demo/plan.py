@@ -242,3 +242,66 @@ def transformation_plans(services: pd.DataFrame, rng: np.random.Generator) -> pd
             "status",
         ],
     )
+
+
+def align_with_registry(
+    plan: dict[str, pd.DataFrame],
+    services: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    transformation: pd.DataFrame,
+    rng: np.random.Generator,
+) -> dict[str, pd.DataFrame]:
+    """Make the plan agree with the registry where a reader can check it: the indicator of
+    places in large homes for people with disabilities counts the registry's places, the
+    transformation intention sits where the first transformation plan is, and intentions
+    for a new service go to an ORP that does not have the type yet."""
+    services = services.assign(
+        active_from=pd.to_datetime(services["active_from"]),
+        active_to=pd.to_datetime(services["active_to"]),
+    )
+    out = {k: v.copy() for k, v in plan.items()}
+    ind, vals = out["plan_indicators"], out["plan_indicator_values"]
+
+    def large_dozp(year: int) -> float:
+        active = active_services(services, dt.date(year + 1, 1, 1))
+        dozp = active[(active["service_type_code"] == 12) & (active["form"] == "pob")]
+        return float(dozp.loc[dozp["capacity"] > 30, "capacity"].sum())
+
+    row = ind["indicator_id"] == "I3.1"
+    base = large_dozp(BASELINE_YEAR)
+    ind.loc[row, ["name", "unit", "baseline_value", "target_value", "source"]] = [
+        "Místa v domovech pro OZP s více než 30 lůžky",
+        "lůžka",
+        base,
+        float(round(base * 300 / 410)),
+        "registr poskytovatelů (smyšlená data), stav k 31. 12.",
+    ]
+    for year in BASE_YEARS[1:]:
+        vals.loc[(vals["indicator_id"] == "I3.1") & (vals["year"] == year), "value"] = large_dozp(
+            year
+        )
+
+    ap = out["action_plan"]
+    orp_of = municipalities.set_index("municipality_code")["orp_code"]
+    if len(transformation):
+        first = transformation.iloc[0]
+        place = services.drop_duplicates("service_id").set_index("service_id")
+        z = ap["service_type_code"].eq(12) & ap["capacity_change"].lt(0)
+        ap.loc[z, "orp_code"] = orp_of[place.at[first["service_id"], "municipality_code"]]
+        ap.loc[z, "capacity_change"] = float(first["capacity_after"] - first["capacity_before"])
+    now = active_services(services, dt.date(TARGET_YEAR, 1, 1)).merge(
+        municipalities[["municipality_code", "orp_code"]], on="municipality_code"
+    )
+    present = set(zip(now["orp_code"], now["service_type_code"], strict=True))
+    orps = sorted(municipalities["orp_code"].unique())
+    for i in ap.index:
+        code = ap.at[i, "service_type_code"]
+        name = ap.at[i, "name"]
+        if pd.isna(code) or not (name.startswith("Nov") or " bez " in name):
+            continue
+        free = [o for o in orps if (o, int(code)) not in present]
+        if free:
+            ap.at[i, "orp_code"] = free[int(rng.integers(len(free)))]
+        if ap.at[i, "status"] == "splneno" and (ap.at[i, "orp_code"], int(code)) not in present:
+            ap.at[i, "status"] = "probiha"
+    return out

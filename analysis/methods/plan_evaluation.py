@@ -141,7 +141,7 @@ def summary_by(
     progress: pd.DataFrame, measures: pd.DataFrame, priorities: pd.DataFrame, level: str
 ) -> pd.DataFrame:
     """Indicators per measure or priority (``level``): how many in each status and the
-    mean progress (indicators with data)."""
+    median progress (indicators with data)."""
     df = progress.merge(measures[["measure_id", "priority_id"]], on="measure_id", how="left")
     key = "measure_id" if level == "measure" else "priority_id"
     names = (
@@ -156,7 +156,8 @@ def summary_by(
     out = counts.copy()
     out.insert(0, "indicators", counts.sum(axis=1))
     out.insert(0, "name", names.reindex(out.index))
-    out["mean_progress"] = df.groupby(key)["progress"].mean().reindex(out.index)
+    # The median: one indicator far off its path does not swing the whole priority.
+    out["median_progress"] = df.groupby(key)["progress"].median().reindex(out.index)
     return out.rename_axis(key).reset_index()
 
 

@@ -345,9 +345,22 @@ def progress_bars(
     ax.invert_yaxis()
     ax.set_xlim(-50, 150)
     ax.set_xlabel(label)
-    handles = [matplotlib.patches.Patch(color=c, label=s) for s, c in colours.items()] + [
-        ax.collections[0]
-    ]
+    # Values beyond the axis are written at its edge.
+    for yi, v in zip(y, 100 * table["progress"].astype(float), strict=True):
+        if v < -50 or v > 150:
+            ax.annotate(
+                f"{formatting.number(v, 0)} %",
+                (-50 if v < -50 else 150, yi),
+                xytext=(4 if v < -50 else -4, 0),
+                textcoords="offset points",
+                ha="left" if v < -50 else "right",
+                va="center",
+                fontsize=7,
+            )
+    present = set(table["status"])
+    handles = [
+        matplotlib.patches.Patch(color=c, label=s) for s, c in colours.items() if s in present
+    ] + [ax.collections[0]]
     ax.legend(handles=handles, frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     return fig

@@ -119,7 +119,6 @@ class Chapter:
         """
         if df is None:
             return
-        cite = f"Zdroj: {cite_as}" if cite_as else self.cite(*sources)
         self._write("tables", f"{name}.csv", self._csv(df))
         if df.empty:
             display(
@@ -130,6 +129,8 @@ class Chapter:
                 )
             )
             return
+        # Cited only when shown: an absent optional input has no citation to give.
+        cite = f"Zdroj: {cite_as}" if cite_as else self.cite(*sources)
         limit = max_rows or self.methodology.report.table_max_rows.value
         # Cutting a few rows off saves no paper and hides them: cut only a long tail.
         shown = df if len(df) <= limit * 5 // 4 else df.head(limit)
