@@ -496,7 +496,8 @@ def _deinstitutionalisation(
         )
         + " Registr uvádí kapacitu služby, ne budovy: služba nad limitem může sídlit ve více "
         "budovách, a seznam je proto podnětem k ověření. Standard stanoví i počet míst na "
-        "domácnost a na pokoj; ty registr neuvádí. " + focus_text(shares)
+        "domácnost a na pokoj; ty registr neuvádí. "
+        + focus_text(shares, mp.transformation_focus_type.value)
     )
     target = mp.national_transformation_target.value
     if ds.is_complete("transformation"):
