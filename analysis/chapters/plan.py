@@ -461,7 +461,7 @@ def _deinstitutionalisation(
     dozp = shares[shares["service_type"] == focus.short]
     if len(dozp):
         ch.di_headline = (
-            f"Druh {focus.name} má ve velkých zařízeních (nad {large} míst) "
+            f"Druh služby „{focus.name}“ má ve velkých zařízeních (nad {large} míst) "
             f"{f.percent(100 * dozp['large_share'].iloc[0], 1)} míst"
         )
     ch.di_text = (
@@ -538,7 +538,7 @@ def focus_text(shares: pd.DataFrame, code: int) -> str:
         return ""
     r = row.iloc[0]
     return (
-        f"Transformace se týká především druhu {SERVICE_TYPES[code].name}: v něm je "
+        f"Transformace se týká především druhu služby „{SERVICE_TYPES[code].name}“: v něm je "
         f"ve velkých zařízeních {f.percent(100 * r['large_share'], 1)} míst "
         f"({f.number(r['places_in_large'])} z {f.number(r['places'])}); celkový podíl zvyšují "
         "domovy pro seniory a domovy se zvláštním režimem."
