@@ -131,6 +131,38 @@ def run(params_file: Path | None, data_dir: Path | None, reports_dir: Path, quie
 
 
 @main.command()
+@click.argument("report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Folder with the report's input data (as the run read them).",
+)
+def verify(report_dir: Path, data_dir: Path) -> None:
+    """Check a published report: input hashes, parameters, and a rerun that must give the
+    same tables, figures, notebooks, HTML and PDF. Exits 0 only when all match."""
+    import time
+
+    from analysis.publish.verify import verify as verify_report
+
+    start = time.perf_counter()
+    try:
+        verdict = verify_report(report_dir, data_dir)
+    except SocplanError as exc:
+        _fail(exc)
+    for w in verdict.warnings:
+        click.echo(f"upozornění: {w}")
+    for d in verdict.differences:
+        click.echo(f"rozdíl: {d}")
+    seconds = time.perf_counter() - start
+    if verdict.ok:
+        click.echo(f"ověřeno: zpráva odpovídá vstupům a parametrům ({seconds:.0f} s)")
+    else:
+        click.echo(f"NEOVĚŘENO: {len(verdict.differences)} rozdílů ({seconds:.0f} s)")
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("source_ids", nargs=-1)
 @click.option(
     "--to",

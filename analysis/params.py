@@ -437,6 +437,22 @@ class RunConfig(_Strict):
             self.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True
         )
 
+    def to_portable_json(self) -> str:
+        """The configuration as a report folder keeps it: file names instead of paths and
+        no data folder (``socplan verify --data-dir`` supplies it), so that the folder
+        means the same on any machine."""
+        doc = self.model_dump(mode="json")
+        doc["params_file"] = Path(self.params_file).name
+        doc["methodology_file"] = Path(self.methodology_file).name
+        doc["data_dir"] = ""
+        if self.road_distances:
+            road = Path(self.road_distances)
+            root = Path(self.data_dir)
+            doc["road_distances"] = (
+                road.relative_to(root).as_posix() if road.is_relative_to(root) else road.name
+            )
+        return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():

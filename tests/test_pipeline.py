@@ -202,3 +202,39 @@ def test_every_orp_has_a_profile_in_the_report_and_its_own_pdf(first_run, demo_d
         assert "Obyvatelstvo" in text and "Mezery kapacity" in text and "Zdroj:" in text
     profiles = pd.read_csv(first_run / "tables" / "orp_population.csv", dtype={"orp_code": str})
     assert sorted(profiles["orp_code"].unique()) == orps
+
+
+def test_verify_names_a_changed_input_and_a_changed_parameter(first_run, demo_copy, tmp_path):
+    from analysis.publish.verify import verify
+
+    report = Path(shutil.copytree(first_run, tmp_path / "report"))
+    lines = (demo_copy / "services.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",", ", ", 1)  # one byte more in one input
+    (demo_copy / "services.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = json.loads((report / "run-config.json").read_text(encoding="utf-8"))
+    config["methodology"]["network"]["detour_factor"]["value"] = 1.4
+    (report / "run-config.json").write_text(json.dumps(config), encoding="utf-8")
+    verdict = verify(report, demo_copy)
+    assert not verdict.ok
+    assert any("services.csv differs" in d for d in verdict.differences)
+    assert any("network.detour_factor" in d for d in verdict.differences)
+
+
+def test_verify_reruns_a_moved_report_and_finds_a_changed_cell(first_run, demo_dir, tmp_path):
+    from analysis.publish.verify import compare_outputs, verify
+
+    # A copy elsewhere (nothing in the folder holds an absolute path), one cell edited.
+    moved = Path(shutil.copytree(first_run, tmp_path / "elsewhere" / "report"))
+    assert str(first_run.parent) not in (moved / "run-config.json").read_text(encoding="utf-8")
+    table = moved / "tables" / "network_capacity_by_type.csv"
+    rows = table.read_text(encoding="utf-8").splitlines()
+    cells = rows[1].split(",")
+    cells[-2] = str(int(float(cells[-2])) + 1)
+    rows[1] = ",".join(cells)
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    verdict = verify(moved, demo_dir, keep=tmp_path / "work")
+    assert [d.split(":")[0] for d in verdict.differences] == ["tables/network_capacity_by_type.csv"]
+    assert "line 2" in verdict.differences[0]
+    # The untouched report matches the same rerun in every file.
+    rebuilt = next((tmp_path / "work" / "reports").glob("*/*"))
+    assert compare_outputs(first_run, rebuilt, same_commit=True).differences == []

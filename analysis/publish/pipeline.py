@@ -143,6 +143,8 @@ def build_report(
             if (SOURCE_ROOT / ".git").exists()
             else {"commit": "unknown", "dirty": None}
         )
+        # The kernels are done: the folder keeps the configuration without local paths.
+        (build / RUN_CONFIG).write_text(config.to_portable_json(), encoding="utf-8")
         html_text = render_html(
             config, notebooks, git["commit"][:12], front_matter(config, dataset)
         )
