@@ -238,3 +238,18 @@ def test_verify_reruns_a_moved_report_and_finds_a_changed_cell(first_run, demo_d
     # The untouched report matches the same rerun in every file.
     rebuilt = next((tmp_path / "work" / "reports").glob("*/*"))
     assert compare_outputs(first_run, rebuilt, same_commit=True).differences == []
+
+
+def test_workbook_holds_every_table_with_czech_headers(first_run):
+    from analysis.publish.workbook import sheet_names
+
+    csvs = sorted(p.stem for p in (first_run / "tables").glob("*.csv"))
+    sheets = pd.read_excel(first_run / "tables.xlsx", sheet_name=None)
+    names = sheet_names(csvs)
+    assert set(sheets) == {"přehled", *names.values()}
+    index = sheets["přehled"]
+    assert len(index) == len(csvs) and index["zdroj"].str.startswith("Zdroj:").sum() > 50
+    capacity = sheets[names["network_capacity_by_type"]]
+    table = pd.read_csv(first_run / "tables" / "network_capacity_by_type.csv")
+    assert len(capacity) == len(table) and "druh služby" in capacity.columns
+    assert capacity.iloc[:, -2].tolist() == table["capacity"].tolist()  # numbers, not text

@@ -30,6 +30,7 @@ from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
 from analysis.publish.report import profile_documents, render_html, render_pdfs
+from analysis.publish.workbook import write_workbook
 from analysis.resources import notebook
 
 KERNEL_NAME = "python3"  # the ipykernel of the interpreter socplan is installed in
@@ -157,6 +158,7 @@ def build_report(
             (build / "orp" / f"{code}.html").write_text(doc, encoding="utf-8")
             pdfs.append((build / "orp" / f"{code}.html", build / "orp" / f"{code}.pdf"))
         render_pdfs(pdfs)
+        write_workbook(build, html_text, config.methodology)
         manifest = build_manifest(
             config, dataset, build, {c: notebook(c) for c in config.chapters}, git
         )
