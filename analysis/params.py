@@ -192,13 +192,27 @@ class OutlierRule(_Strict):
     min_services: Annotated[int, Field(ge=2)]
 
 
-class Allocation(_Strict):
-    """The state subsidy a region receives for a year (CZK), with its source."""
+class _RegionYearAmount(_Strict):
+    """An amount in CZK that one region has for one year, with its source."""
 
     region: Annotated[str, Field(pattern=r"^CZ[0-9A-Z]{3}$")]
     year: Annotated[int, Field(ge=2000, le=2100)]
-    czk: Annotated[float, Field(gt=0)]
+    czk: Annotated[float, Field(ge=0)]
     source: Annotated[str, Field(min_length=1)]
+
+
+AmountT = TypeVar("AmountT", bound=_RegionYearAmount)
+
+
+def for_region_year(items: list[AmountT], region: str, year: int) -> AmountT | None:
+    """The item of a region and year, if the list holds one."""
+    return next((a for a in items if a.region == region and a.year == year), None)
+
+
+class Allocation(_RegionYearAmount):
+    """The state subsidy a region receives for a year; it must be positive."""
+
+    czk: Annotated[float, Field(gt=0)]
 
 
 class CofinancingRule(_Strict):
@@ -258,19 +272,11 @@ class FinanceParams(_Strict):
 
     def allocation(self, region: str, year: int) -> Allocation | None:
         """The region's allocation for the year, if the parameters hold one."""
-        for a in self.allocations.value:
-            if a.region == region and a.year == year:
-                return a
-        return None
+        return for_region_year(self.allocations.value, region, year)
 
 
-class Budget(_Strict):
-    """A region's yearly budget for development intentions (CZK), with its source."""
-
-    region: Annotated[str, Field(pattern=r"^CZ[0-9A-Z]{3}$")]
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    czk: Annotated[float, Field(ge=0)]
-    source: Annotated[str, Field(min_length=1)]
+class Budget(_RegionYearAmount):
+    """A region's yearly budget for development intentions (may be zero)."""
 
 
 class MtsLimit(_Strict):
@@ -302,10 +308,7 @@ class PlanParams(_Strict):
 
     def budget(self, region: str, year: int) -> Budget | None:
         """The region's development budget for the year, if the parameters hold one."""
-        for b in self.development_budgets.value:
-            if b.region == region and b.year == year:
-                return b
-        return None
+        return for_region_year(self.development_budgets.value, region, year)
 
 
 class ReportParams(_Strict):

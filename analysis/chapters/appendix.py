@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES, TARGET_GROUPS
+from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES, TARGET_GROUPS
 from analysis.data.dataset import Dataset
 from analysis.methods.deinstitutionalisation import band_labels
 from analysis.methods.demand import need_rates
 from analysis.methods.demography import age_range_label
+from analysis.methods.network_scoring import BAND_LABELS, CRITERION_LABELS
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.labels import PLANNING_LEVELS, VARIANTS
@@ -82,15 +83,6 @@ COLUMN_NAMES = {
     "revenue_municipalities": "obce",
     "revenue_other": "ostatní výnosy",
 }
-CRITERION_NAMES = {
-    "need": "potřebnost",
-    "availability": "dostupnost",
-    "cost": "nákladovost",
-    "quality": "kvalita",
-    "interconnection": "provázanost",
-}
-FORM_NAMES = {"pob": "pobytová", "amb": "ambulantní", "ter": "terénní"}
-BAND_NAMES = {"keep": "ponechat", "review": "přezkoumat", "remove": "kandidát na vyřazení"}
 
 
 def finance_parameters(methodology: Methodology) -> pd.DataFrame:
@@ -134,7 +126,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
         (
             "spolufinancování obcí",
             "; ".join(
-                f"{FORM_NAMES[r.form]}"
+                f"{FORMS[r.form]}"
                 + (f" (druhy {', '.join(str(t) for t in r.types)})" if r.types else "")
                 + f": {f.percent(100 * r.share, 0)}"
                 for r in fin.cofinancing.value
@@ -144,7 +136,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
         (
             "pásma rozhodnutí",
             "; ".join(
-                f"{BAND_NAMES[b.band]} od {f.auto(b.min_score)}"
+                f"{BAND_LABELS[b.band]} od {f.auto(b.min_score)}"
                 for b in sorted(fin.bands.value, key=lambda b: -b.min_score)
             ),
             fin.bands.source,
@@ -160,7 +152,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
                     if fin.criteria.value[name].higher_is_better
                     else "více bodů za nižší hodnotu"
                 )
-                for name, label in CRITERION_NAMES.items()
+                for name, label in CRITERION_LABELS.items()
                 if name in fin.criteria.value
             ),
             fin.criteria.source,

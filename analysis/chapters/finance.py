@@ -57,20 +57,8 @@ DELIVERED_UNITS = {
 BAND_COLOURS = {"ponechat": "#2a7f62", "přezkoumat": "#e0a030", "kandidát na vyřazení": "#c8553d"}
 
 
-def _czk(decimals: int = 0) -> f.Formatter:
-    return f.fmt(decimals)
-
-
-def _share(v: object) -> str:
-    return f.percent(100 * v, 1) if isinstance(v, float) and not np.isnan(v) else "–"
-
-
 def _signed_share(v: object) -> str:
     return f.signed(100 * v, 1) + " %" if isinstance(v, float) and not np.isnan(v) else "–"
-
-
-def _yes_no(v: object) -> str:
-    return "–" if v is None or pd.isna(v) else "ano" if bool(v) else "ne"
 
 
 def _flag(v: object) -> str:
@@ -139,7 +127,6 @@ class FinanceChapter:
     uncertain_figure: matplotlib.figure.Figure | None = None
     uncertain_caption: str = ""
     formats: dict = field(default_factory=dict)
-    allocation_source: str = ""
     rows: int = 0  # rows of the long per-service tables shown (all in CSV)
     what_if_caption: str = ""
     cofinancing_caption: str = ""
@@ -242,69 +229,70 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     return ch
 
 
+_SHARE = f.fmt_percent_share(1)
+
 FORMATS: dict[str, f.Formatter] = {
-    "cost_q1": _czk(),
-    "cost_median": _czk(),
-    "cost_q3": _czk(),
-    "cost_per_delivered": _czk(),
+    "cost_q1": f.fmt(0),
+    "cost_median": f.fmt(0),
+    "cost_q3": f.fmt(0),
+    "cost_per_delivered": f.fmt(0),
     "fte_per_capacity": f.fmt(1),
-    "direct_share": _share,
-    "occupancy": _share,
+    "direct_share": _SHARE,
+    "occupancy": _SHARE,
     "outliers": f.fmt(0),
     "cost_change": _signed_share,
-    "national_median": _czk(),
+    "national_median": f.fmt(0),
     "ratio_to_national": f.fmt(2),
-    "cost_per_unit": _czk(),
-    "own_revenue_per_unit": _czk(),
-    "national_cost_per_unit": _czk(),
-    "national_own_revenue_per_unit": _czk(),
-    "reference_cost": _czk(),
-    "reference_own_revenue": _czk(),
-    "group_median": _czk(),
+    "cost_per_unit": f.fmt(0),
+    "own_revenue_per_unit": f.fmt(0),
+    "national_cost_per_unit": f.fmt(0),
+    "national_own_revenue_per_unit": f.fmt(0),
+    "reference_cost": f.fmt(0),
+    "reference_own_revenue": f.fmt(0),
+    "group_median": f.fmt(0),
     "cost_flag": _flag,
     "revenue_to_cost": f.fmt(2),
-    "total_cost": _czk(),
-    "eligible_cost": _czk(),
-    "own_revenue": _czk(),
-    "justified": _czk(),
-    "public_revenue": _czk(),
-    "overcompensation": _czk(),
-    "carry_over": _czk(),
-    "to_return": _czk(),
-    "uncovered": _czk(),
-    "average_payment": _czk(),
-    "price_level": _czk(),
+    "total_cost": f.fmt(0),
+    "eligible_cost": f.fmt(0),
+    "own_revenue": f.fmt(0),
+    "justified": f.fmt(0),
+    "public_revenue": f.fmt(0),
+    "overcompensation": f.fmt(0),
+    "carry_over": f.fmt(0),
+    "to_return": f.fmt(0),
+    "uncovered": f.fmt(0),
+    "average_payment": f.fmt(0),
+    "price_level": f.fmt(0),
     "capacity": f.fmt(0),
-    "expected_users": _czk(),
-    "expected_health_insurance": _czk(),
-    "base": _czk(),
+    "expected_users": f.fmt(0),
+    "expected_health_insurance": f.fmt(0),
+    "base": f.fmt(0),
     "adjustment": _signed_share,
-    "optimal": _czk(),
-    "real": _czk(),
-    "requested": _czk(),
-    "deficit": _czk(),
+    "optimal": f.fmt(0),
+    "real": f.fmt(0),
+    "requested": f.fmt(0),
+    "deficit": f.fmt(0),
     "allocation_change": _signed_share,
-    "allocation": _czk(),
-    "distributed": _czk(),
-    "undistributed": _czk(),
+    "allocation": f.fmt(0),
+    "distributed": f.fmt(0),
+    "undistributed": f.fmt(0),
     "services_full_request": f.fmt(0),
-    "required_share": _share,
-    "actual_share": _share,
+    "required_share": _SHARE,
     "below_required": f.fmt(0),
-    "required": _czk(),
-    "municipal": _czk(),
+    "required": f.fmt(0),
+    "municipal": f.fmt(0),
     "score": f.fmt(1),
     "rank": f.fmt(0),
-    "weight": _share,
+    "weight": _SHARE,
     "weight_change": _signed_share,
     "rank_correlation": f.fmt(3),
-    "band_changed_share": _share,
+    "band_changed_share": _SHARE,
     "mean": f.fmt(3),
     "low": f.fmt(3),
     "high": f.fmt(3),
-    "band_probability": _share,
+    "band_probability": _SHARE,
     "year": str,
-    "in_regional_network": _yes_no,
+    "in_regional_network": f.yes_no,
 }
 
 
@@ -583,7 +571,6 @@ def _reference(ch, ref, m, latest, ambiguous, ds) -> None:
             + " referenční hodnotu."
         )
     )
-    ch.allocation_source = ds.region_name
 
 
 def _compensation(ch, comp_all, ind, m, latest, ds) -> None:
@@ -1045,7 +1032,6 @@ def _subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> N
     ch.subsidy_types = fb.with_total(types.reset_index(), "service_type", ["services", *money])
     ch.subsidy_caption = f"Optimální a reálná dotace podle druhu služby, {year}"
     ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value))
-    ch.allocation_source = alloc.source
     total_opt = float(real["optimal"].sum())
     all_requests = f.millions(requests.sum()) if requests is not None else ""
     ch.subsidy_text = base_text + (

@@ -9,6 +9,7 @@ import matplotlib.figure
 import numpy as np
 import pandas as pd
 
+from analysis.chapters.demand import area_names
 from analysis.codelists import PLANNING_QUALITY_AREAS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods import deinstitutionalisation as di
@@ -31,10 +32,6 @@ def _pct(v: object) -> str:
 def _pct_progress(v: object) -> str:
     """Progress with one decimal: 99,7 % must not read as 100 % (achieved)."""
     return f.percent(100 * v, 1) if isinstance(v, float) and not np.isnan(v) else "–"
-
-
-def _yes_no(v: object) -> str:
-    return "–" if v is None or pd.isna(v) else "ano" if bool(v) else "ne"
 
 
 def _year(v: object) -> str:
@@ -62,11 +59,11 @@ ACTION_FORMATS = {
     "year": str,
     "municipal_share": _pct,
     "required_share": _pct,
-    "cofinancing_ok": _yes_no,
-    "need_ok": _yes_no,
-    "priority_ok": _yes_no,
-    "eligible": _yes_no,
-    "funded": _yes_no,
+    "cofinancing_ok": f.yes_no,
+    "need_ok": f.yes_no,
+    "priority_ok": f.yes_no,
+    "eligible": f.yes_no,
+    "funded": f.yes_no,
     "gap_median": f.fmt(1),
     "gap_low": f.fmt(1),
     "gap_high": f.fmt(1),
@@ -381,14 +378,7 @@ def _intentions(ch: PlanChapter, ds: Dataset, methodology: Methodology, year: in
         ]
     ]
     ch.intentions_caption = f"Rozvojové záměry na rok {year}: podmínky"
-    area_names = {
-        **names.to_dict(),
-        **ds.municipalities.drop_duplicates("district_code")
-        .set_index("district_code")["district_name"]
-        .to_dict(),
-        ds.region_code: ds.region_name or ds.region_code,
-    }
-    checks["area_name"] = checks["area_code"].map(area_names)
+    checks["area_name"] = checks["area_code"].map(area_names(ds))
     ch.funded = checks[
         [
             "intention_id",

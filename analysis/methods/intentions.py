@@ -103,21 +103,10 @@ def intention_checks(
 def _groups(candidates: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Group index of each candidate (same area, type and unit share a shortage) and the
     shortage of each group."""
-    key = list(
-        zip(
-            candidates["area_code"],
-            candidates["service_type_code"],
-            candidates["capacity_unit"],
-            strict=True,
-        )
-    )
-    codes = {k: i for i, k in enumerate(dict.fromkeys(key))}
-    index = np.array([codes[k] for k in key], dtype=int)
-    shortage = np.zeros(len(codes))
-    for k, i in codes.items():
-        rows = [j for j, kk in enumerate(key) if kk == k]
-        shortage[i] = max(-float(candidates["gap_median"].iloc[rows[0]]), 0.0)
-    return index, shortage
+    keys = pd.MultiIndex.from_frame(candidates[["area_code", "service_type_code", "capacity_unit"]])
+    index, _ = pd.factorize(keys)  # groups numbered in order of first appearance
+    shortage = (-candidates["gap_median"]).clip(lower=0).groupby(index).first()
+    return index, shortage.to_numpy(float)
 
 
 def select_funded(candidates: pd.DataFrame, budget: float) -> np.ndarray:

@@ -170,3 +170,8 @@ def crowns(value: object) -> str:
     """An amount in whole CZK for text: ``1234567`` → ``1 234 567 Kč``."""
     text = number(value, 0)
     return text if text == "–" else f"{text}{NBSP}Kč"
+
+
+def yes_no(value: object) -> str:
+    """A true/false cell: ``ano`` / ``ne``, missing → ``–``."""
+    return "–" if value is None or pd.isna(value) else "ano" if bool(value) else "ne"

@@ -42,6 +42,21 @@ SHORT_TABLE_ROWS = 25
 WIDE_TABLE_COLUMNS = 9
 
 
+def table_size(shown: pd.DataFrame) -> str:
+    """CSS classes of a shown table: short (kept on one page) or long, and wide."""
+    size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
+    return size + (" wide" if len(shown.columns) > WIDE_TABLE_COLUMNS else "")
+
+
+def table_figure(caption: str, body: str, source: str, size: str, anchor: str = "") -> str:
+    """The HTML of a published table: caption, table (or note), source line."""
+    ident = f' id="{anchor}"' if anchor else ""
+    return (
+        f'<figure class="table {size}"{ident}><figcaption>{html.escape(caption)}'
+        f'</figcaption>{body}<p class="source">{html.escape(source)}</p></figure>'
+    )
+
+
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with data-model codes in cells replaced by their Czech labels (for
     display; the CSV keeps the codes)."""
@@ -146,15 +161,7 @@ class Chapter:
             formats,
             total_row=total_row and shown is df,
         )
-        size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
-        if len(shown.columns) > WIDE_TABLE_COLUMNS:
-            size += " wide"
-        display(
-            HTML(
-                f'<figure class="table {size}" id="tab-{name}"><figcaption>{html.escape(caption)}'
-                f'</figcaption>{body}{note}<p class="source">{html.escape(cite)}</p></figure>'
-            )
-        )
+        display(HTML(table_figure(caption, body + note, cite, table_size(shown), f"tab-{name}")))
 
     def attach(self, df: pd.DataFrame, name: str, caption: str) -> None:
         """Publish a long table only as ``tables/<name>.csv`` (every row, raw values) and
@@ -188,11 +195,8 @@ class Chapter:
                     if len(shown)
                     else f'<p class="note">{html.escape(t.empty_text)}</p>'
                 )
-                size = "short" if len(shown) <= SHORT_TABLE_ROWS else "long"
                 parts.append(
-                    f'<figure class="table {size}"><figcaption>{html.escape(t.caption)}'
-                    f'</figcaption>{body}<p class="source">{html.escape(self.cite(*t.sources))}'
-                    "</p></figure>"
+                    table_figure(t.caption, body, self.cite(*t.sources), table_size(shown))
                 )
             parts.append("</section>")
             display(HTML("".join(parts)))
