@@ -24,6 +24,7 @@ class Source(BaseModel):
     title: str
     publisher: str
     publisher_url: str
+    licence: str = Field(min_length=1)  # terms of re-use, as the publisher states them
     url: str | None
     path: str
     format: str

@@ -26,7 +26,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "00_summary",
         "analysis.chapters.summary",
-        ("ages", "network", "demand", "finance", "plan"),
+        ("ages", "network", "demand", "finance", "plan", "disclosure"),
         "Hlavní zjištění",
     ),
     ChapterSpec(
@@ -41,7 +41,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "02_demand",
         "analysis.chapters.demand",
-        ("ages", "projection", "demand", "report"),
+        ("ages", "projection", "demand", "disclosure", "report"),
         "Obyvatelstvo, potřeby a jejich pokrytí",
     ),
     ChapterSpec(

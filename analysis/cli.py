@@ -32,6 +32,17 @@ data_dir_option = click.option(
 )
 
 
+report_dir_argument = click.argument(
+    "report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+report_data_option = click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Folder with the report's input data (as the run read them).",
+)
+
+
 methodology_option = click.option(
     "--methodology",
     type=click.Path(path_type=Path),
@@ -131,13 +142,8 @@ def run(params_file: Path | None, data_dir: Path | None, reports_dir: Path, quie
 
 
 @main.command()
-@click.argument("report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--data-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    required=True,
-    help="Folder with the report's input data (as the run read them).",
-)
+@report_dir_argument
+@report_data_option
 def verify(report_dir: Path, data_dir: Path) -> None:
     """Check a published report: input hashes, parameters, and a rerun that must give the
     same tables, figures, notebooks, HTML and PDF. Exits 0 only when all match."""
@@ -160,6 +166,98 @@ def verify(report_dir: Path, data_dir: Path) -> None:
     else:
         click.echo(f"NEOVĚŘENO: {len(verdict.differences)} rozdílů ({seconds:.0f} s)")
         sys.exit(1)
+
+
+def _default_cache() -> Path:
+    import os
+
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "socplan" / "review"
+
+
+@main.command()
+@report_dir_argument
+@report_data_option
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="Folder for the review pack."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cache of chapter reruns (default: ~/.cache/socplan/review).",
+)
+@click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
+@click.option(
+    "--parameter",
+    "parameters",
+    multiple=True,
+    help="Vary only this parameter (section.key; repeatable). Default: every one.",
+)
+@click.option("--no-verify", is_flag=True, help="Skip the verify rerun of the report.")
+def review(
+    report_dir: Path,
+    data_dir: Path,
+    out: Path,
+    cache_dir: Path | None,
+    jobs: int | None,
+    parameters: tuple[str, ...],
+    no_verify: bool,
+) -> None:
+    """Opponent review pack of a published report: assumptions log, data log,
+    sensitivity analysis with tornado charts, pre-filled review template (Markdown and
+    Word), all as review.html and review.pdf."""
+    from analysis.review.pack import build_review
+
+    try:
+        result = build_review(
+            report_dir,
+            data_dir,
+            out,
+            cache_dir or _default_cache(),
+            jobs,
+            list(parameters) or None,
+            run_verify=not no_verify,
+        )
+    except SocplanError as exc:
+        _fail(exc)
+    times = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())
+    click.echo(
+        f"review pack: {result.out} ({result.runs_total} chapter reruns, "
+        f"{result.runs_computed} computed, the rest from the cache; {times})"
+    )
+    if result.verdict is not None and not result.verdict.ok:
+        click.echo(f"NEOVĚŘENO: {len(result.verdict.differences)} rozdílů (see review.pdf)")
+
+
+@main.command()
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Methodology file, or a run file whose methodology to document "
+    "(default: the methodology shipped with socplan).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for methodology.html and methodology.pdf.",
+)
+def methodology(params_file: Path | None, out: Path) -> None:
+    """Methodology report generated from the parameters, the source catalogue and the
+    methods' documentation: every parameter, formula and data source."""
+    from analysis.params import methodology_file_of
+    from analysis.review.methodology_report import build_methodology_report
+
+    try:
+        m_file = methodology_file_of(params_file) if params_file else methodology_file()
+        html_file, pdf_file = build_methodology_report(m_file, out)
+    except SocplanError as exc:
+        _fail(exc)
+    click.echo(f"methodology report: {html_file}")
+    click.echo(f"                    {pdf_file}")
 
 
 @main.command()

@@ -54,6 +54,21 @@ class _Strict(BaseModel):
 T = TypeVar("T")
 
 
+class Sensitivity(_Strict):
+    """How the review pack's sensitivity analysis varies one parameter.
+
+    A number is varied by ``review.sensitivity_change`` up and down unless ``low`` and
+    ``high`` give its range; a table is varied only when ``fields`` names the numbers in
+    it to scale (``"*"``: every value of a flat mapping); ``vary: false`` keeps the
+    parameter fixed (a seed, a count of simulations).
+    """
+
+    low: StrictFloat | StrictInt | None = None
+    high: StrictFloat | StrictInt | None = None
+    fields: list[str] | None = None
+    vary: bool = True
+
+
 class Quantity(_Strict, Generic[T]):
     """A methodological number with its unit and its source.
 
@@ -65,6 +80,7 @@ class Quantity(_Strict, Generic[T]):
     unit: Annotated[str, Field(min_length=1)]
     source: Annotated[str, Field(min_length=1)]
     kind: Literal["quantity", "year", "identifier", "code"] = "quantity"
+    sensitivity: Sensitivity | None = None
 
 
 Int = Quantity[StrictInt]
@@ -311,6 +327,15 @@ class PlanParams(_Strict):
         return for_region_year(self.development_budgets.value, region, year)
 
 
+class DisclosureParams(_Strict):
+    min_count: Int
+    rounding_base: Int
+
+
+class ReviewParams(_Strict):
+    sensitivity_change: Num
+
+
 class ReportParams(_Strict):
     figure_dpi: Int
     table_max_rows: Int
@@ -327,6 +352,8 @@ class Methodology(_Strict):
     demand: DemandParams
     finance: FinanceParams
     plan: PlanParams
+    disclosure: DisclosureParams
+    review: ReviewParams
     report: ReportParams
 
     def values(self) -> dict[str, Any]:
@@ -482,6 +509,20 @@ def _messages(exc: ValidationError) -> list[str]:
         else:
             out.append(f"key '{loc}': {err['msg']} (found {err.get('input')!r})")
     return out
+
+
+def methodology_file_of(path: Path | str) -> Path:
+    """The methodology file a parameter file stands for: itself, or for a run file (it
+    has ``region``) the file its ``methodology`` key names."""
+    path = Path(path)
+    data = _read_yaml(path)
+    if "region" not in data:
+        return path
+    try:
+        run = RunParams.model_validate(data)
+    except ValidationError as exc:
+        raise ParameterError(path, _messages(exc)) from None
+    return (path.parent / run.methodology).resolve()
 
 
 def load_methodology(path: Path | str) -> Methodology:

@@ -37,7 +37,9 @@ ALLOWED: dict[str, set[str]] = {
     "publish": {"base", "data", "present", "publish"},
     # The demo generator writes input files; it may use the methods to keep them consistent.
     "demo": {"base", "data", "methods", "demo"},
-    "cli": {"base", "readers", "data", "methods", "demo", "publish", "cli"},
+    # Reviewer tools rerun chapters directly (not through notebooks) and render documents.
+    "review": {"base", "data", "methods", "present", "chapters", "publish", "review"},
+    "cli": {"base", "readers", "data", "methods", "demo", "publish", "review", "cli"},
 }
 
 # Numbers a chapter module or notebook may type: none of them is a methodological choice

@@ -51,6 +51,7 @@ def _source(url: str, sha256: str | None = None) -> Source:
         title="t",
         publisher="ČSÚ",
         publisher_url="https://example.invalid",
+        licence="CC BY 4.0",
         url=url,
         path="sub/CR.csv",
         format="csv",

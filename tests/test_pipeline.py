@@ -253,3 +253,87 @@ def test_workbook_holds_every_table_with_czech_headers(first_run):
     table = pd.read_csv(first_run / "tables" / "network_capacity_by_type.csv")
     assert len(capacity) == len(table) and "druh služby" in capacity.columns
     assert capacity.iloc[:, -2].tolist() == table["capacity"].tolist()  # numbers, not text
+
+
+def test_review_pack_logs_assumptions_data_and_sensitivity(first_run, demo_dir, tmp_path):
+    from docx import Document
+
+    from analysis.review.pack import build_review
+
+    chosen = ["network.detour_factor", "finance.reasonable_profit"]
+    result = build_review(
+        first_run,
+        demo_dir,
+        tmp_path / "pack",
+        tmp_path / "cache",
+        parameters=chosen,
+        run_verify=False,
+    )
+    pack = result.out
+    for name in (
+        "assumptions.csv",
+        "data_log.csv",
+        "sensitivity.csv",
+        "review.html",
+        "review.pdf",
+        "review_template.md",
+        "review_template.docx",
+    ):
+        assert (pack / name).is_file(), name
+    sens = pd.read_csv(pack / "sensitivity.csv")
+    # The detour factor moves the white spots; the published value is the baseline.
+    spots = sens[(sens["headline"] == "white_spots") & (sens["parameter"] == chosen[0])]
+    published = pd.read_csv(first_run / "tables" / "network_white_spots_orp.csv")
+    assert set(spots["baseline"]) == {float((published["status"] == "bílé místo").sum())}
+    assert spots["change"].abs().max() > 0
+    # A reasonable profit of 0 % ± 20 % is still 0 %: it changes nothing, exactly.
+    profit = sens[sens["parameter"] == chosen[1]]
+    assert len(profit) and (profit["change"] == 0).all()
+    log = pd.read_csv(pack / "assumptions.csv").set_index("parameter")
+    assert "network_white_spots_orp" in log.loc[chosen[0], "tables"]
+    assert log.loc[chosen[1], "tables"] == "žádná"
+    assert log.loc["demand.need_rates", "tables"].startswith("nezkoušeno")
+    data = pd.read_csv(pack / "data_log.csv")
+    manifest = json.loads((first_run / "manifest.json").read_text(encoding="utf-8"))
+    assert set(log.index) == set(manifest["parameters"]["methodology"])  # every parameter
+    assert sorted(data["input"]) == sorted(manifest["inputs"])
+    assert data["sha256"].str.len().eq(64).all() and data["licence"].notna().all()
+    # The template: every section, prompts for the reviewer, and an editable .docx.
+    md = (pack / "review_template.md").read_text(encoding="utf-8")
+    for section in ("Vstupní data", "Metody", "Předpoklady", "Výsledky", "Reprodukovatelnost"):
+        assert section in md
+    assert "[Doplní oponent:" in md and "socplan verify nebyl spuštěn" in md
+    docx_text = "\n".join(p.text for p in Document(str(pack / "review_template.docx")).paragraphs)
+    assert "Reprodukovatelnost" in docx_text and "network.detour_factor" in docx_text
+    assert len(PdfReader(pack / "review.pdf").pages) >= 4
+    # A second review of the same report reruns nothing: every chapter run is cached.
+    again = build_review(
+        first_run,
+        demo_dir,
+        tmp_path / "pack2",
+        tmp_path / "cache",
+        parameters=chosen,
+        run_verify=False,
+    )
+    assert result.runs_computed == result.runs_total > 0 and again.runs_computed == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "pack2" / "sensitivity.csv"), sens)
+
+
+def test_a_parameter_no_chapter_uses_changes_no_table(first_run, demo_dir):
+    from analysis.data.loading import load_dataset
+    from analysis.publish.verify import recorded_config
+    from analysis.review import runs
+    from analysis.review.variations import variations
+
+    config = recorded_config(first_run, demo_dir)
+    ds = load_dataset(config)
+    published = runs.published_hashes(first_run / "tables")
+    base = runs.baseline("01_network", ds, config.methodology, config.year, published)
+    assert "report.figure_dpi" not in base.read  # only the notebook runtime reads it
+    # Run the chapter anyway with the changed value: every table is the same.
+    high = next(
+        v for v in variations(config.methodology, ["report.figure_dpi"]) if v.side == "high"
+    )
+    runs._STATE.update(ds=ds, year=config.year)
+    res = runs.run_variation("01_network", base.names, high.methodology_json)
+    assert res["hashes"] == base.hashes and len(base.hashes) > 5

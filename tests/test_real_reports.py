@@ -57,3 +57,19 @@ def test_real_region_report_renders(region, raw_dir, tmp_path):
     assert not list((folder / "tables").glob("finance_*.csv"))
     # The model is national, with the region's ORPs marked, not a model of the region.
     assert "Národní model: počet zařízení" in html
+    # Disclosure control: people in need by ORP are rounded to the base of the rule, and
+    # the data log of the review pack names publisher and licence of every input.
+    from analysis.data.loading import load_dataset
+    from analysis.publish.verify import recorded_config
+    from analysis.review.pack import data_log
+
+    config = recorded_config(folder, raw_dir)
+    base = config.methodology.disclosure.rounding_base.value
+    need = pd.read_csv(folder / "tables" / "demand_need_by_orp.csv")
+    values = need.drop(columns=["orp_code", "orp_name"]).stack()
+    assert len(values) and (values % base == 0).all()
+    assert "násobky" in html
+    log = data_log(manifest, config, load_dataset(config))
+    assert sorted(log["input"]) == sorted(manifest["inputs"])
+    assert log["licence"].str.len().gt(0).all() and log["publisher"].str.len().gt(0).all()
+    assert "ČSÚ" in " ".join(log["licence"])

@@ -26,6 +26,7 @@ from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import services_note
+from analysis.present.disclosure import DisclosureRule, ProtectedTable, protect_counts
 from analysis.present.figures import (
     interval_bars,
     observed_expected,
@@ -212,10 +213,11 @@ class NeedsSection:
     projection_orp: pd.DataFrame
     projection_figure: matplotlib.figure.Figure
     rates: pd.DataFrame
-    need_region: pd.DataFrame
+    # Counts of people, published after disclosure control (params: disclosure).
+    need_region: ProtectedTable
     need_figure: matplotlib.figure.Figure
-    need_orp: pd.DataFrame
-    need_degree: pd.DataFrame
+    need_orp: ProtectedTable
+    need_degree: ProtectedTable
     gaps: pd.DataFrame
     gaps_shown: pd.DataFrame
     gap_heatmap: matplotlib.figure.Figure | None
@@ -289,7 +291,13 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     need_region["group_name"] = need_region["group"].map(GROUP_NAMES)
     persons = ["reference_population", "low", "median", "high"]
     need_region[persons] = need_region[persons].round().astype(int)  # persons are whole
-    mid_need = need_region[need_region["variant"] == "middle"]
+    rule = disclosure_rule(methodology)
+    # Each group and variant is its own population: no published sum of these rows.
+    need_region_pub = protect_counts(
+        need_region, ["low", "median", "high"], rule, column_totals=False
+    )
+    published = need_region_pub.table
+    mid_need = published[published["variant"] == "middle"]
     need_fig = interval_bars(mid_need, "group_name", f.percent_adjective(d.interval_level.value))
     need_orp = (
         need[need["variant"] == "middle"]
@@ -298,7 +306,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     )
     need_orp.insert(1, "orp_name", need_orp["orp_code"].map(names))
     groups = [c for c in need_orp.columns if c in GROUP_NAMES]
-    need_orp[groups] = need_orp[groups].round().astype(int)
+    need_orp[groups] = need_orp[groups].round()
 
     services = active_services(ds.services, reference_date(year))
     complete = ds.is_complete("services")
@@ -382,11 +390,14 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         projection_orp=orp_table.round({c: 0 for c in orp_table.columns[2:]}),
         projection_figure=projection_lines(region_proj),
         rates=rates,
-        need_region=need_region,
+        need_region=need_region_pub,
         need_figure=need_fig,
-        need_orp=need_orp,
-        need_degree=whole_persons(
-            demand.need_by_degree(need_region, ds), ["low", "median", "high"]
+        # The regional totals of the groups are published (figure): columns are lines.
+        need_orp=protect_counts(need_orp, groups, rule),
+        need_degree=protect_counts(
+            whole_persons(demand.need_by_degree(need_region, ds), ["low", "median", "high"]),
+            ["low", "median", "high"],
+            rule,
         ),
         gaps=gap_all,
         gaps_shown=shown,
@@ -448,6 +459,12 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             "uncertainty": f.fmt_percent_share(0),
         },
     )
+
+
+def disclosure_rule(methodology: Methodology) -> DisclosureRule:
+    """The disclosure rule of published counts of people."""
+    d = methodology.disclosure
+    return DisclosureRule(d.min_count.value, d.rounding_base.value)
 
 
 def whole_persons(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -76,8 +76,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             + "."
         )
 
-    seniors_need = needs.need_region[
-        (needs.need_region["group"] == "seniori") & (needs.need_region["variant"] == "middle")
+    need_region = needs.need_region.table
+    seniors_need = need_region[
+        (need_region["group"] == "seniori") & (need_region["variant"] == "middle")
     ]
     rate, rate_source = needs.rates.set_index("group").loc["seniori", ["rate", "source"]]
     if len(seniors_need):

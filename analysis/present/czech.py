@@ -44,6 +44,10 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "místo": ("místo", "místa", "místa", "míst"),
     "simulace": ("simulace", "simulace", "simulace", "simulací"),
     "skupina": ("skupina", "skupiny", "skupiny", "skupin"),
+    "vstup": ("vstup", "vstupy", "vstupu", "vstupů"),
+    "parametr": ("parametr", "parametry", "parametru", "parametrů"),
+    "rozdíl": ("rozdíl", "rozdíly", "rozdílu", "rozdílů"),
+    "vzorec": ("vzorec", "vzorce", "vzorce", "vzorců"),
 }
 
 _CATEGORIES = ("one", "few", "many", "other")

@@ -364,3 +364,22 @@ def progress_bars(
     ax.legend(handles=handles, frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout()
     return fig
+
+
+def tornado(table: pd.DataFrame, unit: str) -> matplotlib.figure.Figure:
+    """Tornado chart of a one-at-a-time sensitivity analysis: one row per parameter
+    (index = labels, top to bottom by importance) with the change of the result at the
+    parameter's low value (``low``) and at its high value (``high``), in ``unit``."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 1.5))
+    y = np.arange(len(table))
+    ax.barh(y - 0.2, table["low"].fillna(0), height=0.4, color=PALETTE["M"], label="dolní hodnota")
+    ax.barh(y + 0.2, table["high"].fillna(0), height=0.4, color=PALETTE["F"], label="horní hodnota")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, [textwrap.fill(str(i), 40) for i in table.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"změna výsledku ({unit})")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v, 0)))
+    ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
+    fig.tight_layout()
+    return fig

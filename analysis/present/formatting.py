@@ -109,10 +109,14 @@ def html_table(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, Formatter] | None = None,
     total_row: bool = False,
+    masked: pd.DataFrame | None = None,
+    mask_sign: str = "",
 ) -> str:
     """Render a frame as a plain HTML table with Czech headers and number formats.
 
-    Numeric columns are right-aligned; ``total_row`` marks the last row as a sum row.
+    Numeric columns are right-aligned; ``total_row`` marks the last row as a sum row;
+    cells that are True in ``masked`` (same index, some of the columns) show
+    ``mask_sign`` (a count withheld by disclosure control) instead of their value.
     """
     labels = labels or {}
     formats = formats or {}
@@ -137,10 +141,17 @@ def html_table(
         for c in cols
     )
     body = []
+    hidden = (
+        masked.reindex(index=df.index, columns=cols, fill_value=False).to_numpy(bool)
+        if masked is not None
+        else None
+    )
     for i, row in enumerate(df.itertuples(index=False, name=None)):
         cells = []
-        for c, v in zip(cols, row, strict=True):
-            if c in formats:
+        for j, (c, v) in enumerate(zip(cols, row, strict=True)):
+            if hidden is not None and hidden[i, j]:
+                text = mask_sign
+            elif c in formats:
                 text = formats[c](v)
             elif c == "year" or c.endswith("_year"):
                 text = "–" if v is None or v is pd.NA else str(v)

@@ -25,6 +25,7 @@ from analysis.data.loading import load_dataset
 from analysis.params import RunConfig, load_run_config, read_run_config_json
 from analysis.present import formatting
 from analysis.present.czech import count
+from analysis.present.disclosure import SUPPRESSED_SIGN, ProtectedTable
 from analysis.present.figures import png_bytes
 from analysis.present.labels import COLUMN_LABELS, VALUE_LABELS, column_labels
 
@@ -115,7 +116,7 @@ class Chapter:
 
     def table(
         self,
-        df: pd.DataFrame | None,
+        df: pd.DataFrame | ProtectedTable | None,
         name: str,
         caption: str,
         sources: tuple[str, ...],
@@ -130,10 +131,15 @@ class Chapter:
         An empty table is still written (header only) and shown as a note that the data
         are not available, so that a partial report says what is missing. ``cite_as``
         replaces the source line computed from ``sources`` (e.g. a parameter's source).
-        ``None`` (nothing to list, as the text says) shows and writes nothing.
+        ``None`` (nothing to list, as the text says) shows and writes nothing. A
+        :class:`ProtectedTable` (counts of people after disclosure control) leaves its
+        suppressed cells empty in the CSV, marks them in the report and states the rule.
         """
         if df is None:
             return
+        protected = df if isinstance(df, ProtectedTable) else None
+        if protected is not None:
+            df = protected.table
         self._write("tables", f"{name}.csv", self._csv(df))
         if df.empty:
             display(
@@ -155,11 +161,15 @@ class Chapter:
             else f'<p class="note">Zobrazeno prvních {limit} z {len(df)} řádků; '
             f"úplná tabulka je v souboru tables/{name}.csv.</p>"
         )
+        if protected is not None:
+            note += f'<p class="note">{html.escape(protected.note)}</p>'
         body = formatting.html_table(
             with_value_labels(shown),
             {**COLUMN_LABELS, **column_labels(self.methodology), **(labels or {})},
             formats,
             total_row=total_row and shown is df,
+            masked=None if protected is None else protected.suppressed,
+            mask_sign=SUPPRESSED_SIGN,
         )
         display(HTML(table_figure(caption, body + note, cite, table_size(shown), f"tab-{name}")))
 
@@ -209,7 +219,7 @@ class Chapter:
         name: str,
         caption: str,
         sources: tuple[str, ...],
-        data: pd.DataFrame | None = None,
+        data: pd.DataFrame | ProtectedTable | None = None,
     ) -> None:
         """Publish a figure: PNG ``figures/<name>.png`` and the same image inline.
 
@@ -228,6 +238,9 @@ class Chapter:
         png = png_bytes(fig, self.methodology.report.figure_dpi.value)
         self._write("figures", f"{name}.png", png)
         source = self.cite(*sources)
+        if isinstance(data, ProtectedTable):
+            source += f". {data.rule.short_text()}"
+            data = data.table
         if data is not None:
             self._write("tables", f"{name}.csv", self._csv(data))
             source += f". Data obrázku: tables/{name}.csv"

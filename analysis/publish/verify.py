@@ -71,6 +71,19 @@ def check_parameters(manifest: dict, config: RunConfig) -> list[str]:
     return out
 
 
+def recorded_config(report_dir: Path, data_dir: Path) -> RunConfig:
+    """The report's configuration (``run-config.json``) with its data in ``data_dir``."""
+    recorded = _read_json(report_dir / RUN_CONFIG)
+    road = recorded.get("road_distances")
+    return RunConfig.model_validate(
+        recorded
+        | {
+            "data_dir": str(data_dir),
+            "road_distances": str(data_dir / road) if road else None,
+        }
+    )
+
+
 def rerun(report_dir: Path, data_dir: Path, work: Path) -> Path:
     """Rebuild the report of ``report_dir`` from its recorded configuration into ``work``."""
     recorded = _read_json(report_dir / RUN_CONFIG)

@@ -1,0 +1,2 @@
+"""Reviewer tools: the opponent review pack (``socplan review``) and the generated
+methodology report (``socplan methodology``)."""

@@ -1,0 +1,59 @@
+"""Which methodology parameters a computation reads, recorded while it runs.
+
+:class:`MethodologyView` stands in for a :class:`~analysis.params.Methodology` and notes
+every ``section.key`` that is read through it (also inside the models' own methods, such
+as ``finance.allocation``). The review pack reruns a chapter only for the parameters
+its baseline run read: a parameter never read cannot change the chapter.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from analysis.params import Methodology
+
+
+class _SectionView:
+    """One section of the methodology; reading a parameter records its name."""
+
+    def __init__(self, name: str, model: BaseModel, read: set[str]) -> None:
+        self._name, self._model, self._read = name, model, read
+
+    def __getattr__(self, key: str) -> Any:
+        cls = type(self._model)
+        if key in cls.model_fields:
+            self._read.add(f"{self._name}.{key}")
+            return getattr(self._model, key)
+        attr = getattr(cls, key, None)
+        if inspect.isfunction(attr):  # a method: let it read through the view too
+            return functools.partial(attr, self)
+        return getattr(self._model, key)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        for key in type(self._model).model_fields:
+            yield key, self.__getattr__(key)
+
+
+class MethodologyView:
+    """A methodology that records the parameters read from it in ``read``."""
+
+    def __init__(self, methodology: Methodology) -> None:
+        self._methodology = methodology
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in Methodology.model_fields:
+            return _SectionView(name, getattr(self._methodology, name), self.read)
+        attr = getattr(Methodology, name, None)
+        if inspect.isfunction(attr):
+            return functools.partial(attr, self)
+        return getattr(self._methodology, name)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        for name in Methodology.model_fields:
+            yield name, self.__getattr__(name)
