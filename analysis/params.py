@@ -17,7 +17,15 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 
 from analysis.catalogue import load_catalogue
 from analysis.chapter_registry import CHAPTER_NAMES
@@ -67,6 +75,14 @@ class Sensitivity(_Strict):
     high: StrictFloat | StrictInt | None = None
     fields: list[str] | None = None
     vary: bool = True
+    # Where declared low and high values come from (required with them).
+    source: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _range_has_source(self) -> Sensitivity:
+        if (self.low is not None or self.high is not None) and self.source is None:
+            raise ValueError("a declared low/high range needs its source")
+        return self
 
 
 class Quantity(_Strict, Generic[T]):
@@ -334,6 +350,7 @@ class DisclosureParams(_Strict):
 
 class ReviewParams(_Strict):
     sensitivity_change: Num
+    materiality: Num
 
 
 class ReportParams(_Strict):

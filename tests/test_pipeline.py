@@ -260,7 +260,7 @@ def test_review_pack_logs_assumptions_data_and_sensitivity(first_run, demo_dir, 
 
     from analysis.review.pack import build_review
 
-    chosen = ["network.detour_factor", "finance.reasonable_profit"]
+    chosen = ["network.detour_factor", "finance.reference_trim"]
     result = build_review(
         first_run,
         demo_dir,
@@ -286,9 +286,10 @@ def test_review_pack_logs_assumptions_data_and_sensitivity(first_run, demo_dir, 
     published = pd.read_csv(first_run / "tables" / "network_white_spots_orp.csv")
     assert set(spots["baseline"]) == {float((published["status"] == "bílé místo").sum())}
     assert spots["change"].abs().max() > 0
-    # A reasonable profit of 0 % ± 20 % is still 0 %: it changes nothing, exactly.
-    profit = sens[sens["parameter"] == chosen[1]]
-    assert len(profit) and (profit["change"] == 0).all()
+    # The trim of a trimmed mean is read, but the reference statistic is the median: it
+    # is varied, the finance chapter is rerun, and every result stays exactly the same.
+    trim = sens[sens["parameter"] == chosen[1]]
+    assert len(trim) and set(trim["side"]) == {"low", "high"} and (trim["change"] == 0).all()
     log = pd.read_csv(pack / "assumptions.csv").set_index("parameter")
     assert "network_white_spots_orp" in log.loc[chosen[0], "tables"]
     assert log.loc[chosen[1], "tables"] == "žádná"

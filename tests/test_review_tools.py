@@ -4,6 +4,7 @@ of parameter reads, the opponent template and the methodology report."""
 from __future__ import annotations
 
 import json
+from html import escape
 
 import pytest
 from docx import Document
@@ -49,7 +50,7 @@ def test_declared_ranges_tables_and_fixed_parameters(m):
     original = m.demand.need_rates.value["seniori"]
     assert rates["seniori"]["rate"] == pytest.approx(original.rate * (1 + change))
     assert rates["seniori"]["uncertainty"] == original.uncertainty
-    assert by["demand.need_rates", "high"].shown.startswith("tabulka ×")
+    assert by["demand.need_rates", "high"].shown.startswith("rate ×")
     # Seeds, codes, years, counts of simulations and undeclared tables stay fixed.
     fixed = {p for p, _ in by}
     for p in (
@@ -111,10 +112,12 @@ def test_methodology_report_lists_every_parameter_source_and_method(tmp_path, m)
     for p in m.values():
         assert f">{p}<" in html, p
     for s in load_catalogue().sources.values():
-        assert s.licence and s.publisher_url in html
+        assert s.licence and escape(s.title) in html
     for name, doc, _ in method_modules():
         assert f">{name}<" in html and doc, name
     assert pdf_file.stat().st_size > 50_000
+    # Nested parameter tables in Czech number format, every decimal kept.
+    assert "0,000032" in html and "3.2e-05" not in html and "0.3333" not in html
     assert not list((tmp_path / "m").glob(".methodology-*"))  # no half-written files
     # Uses are found in the source: a chapter parameter, a method parameter, an alias.
     uses = parameter_uses()
@@ -123,3 +126,24 @@ def test_methodology_report_lists_every_parameter_source_and_method(tmp_path, m)
     assert any(u.startswith("analysis.") for u in uses["finance.criteria"])
     unused = sorted(set(m.values()) - set(uses))
     assert unused == [], unused
+
+
+def test_tornado_ticks_are_whole_and_crowns_are_in_millions():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.present.figures import tornado
+
+    counts = pd.DataFrame({"low": [-9.0, 2.0], "high": [10.0, -1.0]}, index=["a", "b"])
+    fig = tornado(counts, "služeb")
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_xticks()
+    assert len(ticks) >= 3 and all(float(v).is_integer() for v in ticks)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["a", "b"]  # the most important parameter on top
+    plt.close(fig)
+    money = pd.DataFrame({"low": [3_068_737.0], "high": [-2_780_402.0]}, index=["p"])
+    fig = tornado(money, "Kč")
+    assert fig.axes[0].get_xlabel() == "změna výsledku (mil. Kč)"
+    assert fig.axes[0].patches[0].get_width() == pytest.approx(3.068737)
+    plt.close(fig)

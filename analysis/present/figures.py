@@ -369,17 +369,26 @@ def progress_bars(
 def tornado(table: pd.DataFrame, unit: str) -> matplotlib.figure.Figure:
     """Tornado chart of a one-at-a-time sensitivity analysis: one row per parameter
     (index = labels, top to bottom by importance) with the change of the result at the
-    parameter's low value (``low``) and at its high value (``high``), in ``unit``."""
+    parameter's low value (``low``) and at its high value (``high``), in ``unit``.
+    Amounts in crowns of a million or more are shown in millions."""
     apply_style()
-    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(table) + 1.5))
+    table = table.astype(float)
+    if unit == "Kč" and table.abs().max().max() >= 1e6:
+        table, unit = table / 1e6, "mil. Kč"
+    fig, ax = plt.subplots(figsize=(7.2, 0.34 * len(table) + 1.5))
     y = np.arange(len(table))
-    ax.barh(y - 0.2, table["low"].fillna(0), height=0.4, color=PALETTE["M"], label="dolní hodnota")
-    ax.barh(y + 0.2, table["high"].fillna(0), height=0.4, color=PALETTE["F"], label="horní hodnota")
+    low, high = table["low"].fillna(0), table["high"].fillna(0)
+    ax.barh(y - 0.2, low, height=0.4, color=PALETTE["M"], label="dolní hodnota")
+    ax.barh(y + 0.2, high, height=0.4, color=PALETTE["F"], label="horní hodnota")
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [textwrap.fill(str(i), 40) for i in table.index])
+    ax.set_yticks(y, [textwrap.fill(str(i), 45) for i in table.index])
     ax.invert_yaxis()
     ax.set_xlabel(f"změna výsledku ({unit})")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: formatting.number(v, 0)))
+    # Ticks on 1, 2 or 5 × 10^k: a count never gets a tick labelled between two integers.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: formatting.number(v, 0 if float(v).is_integer() else 1))
+    )
     ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
     fig.tight_layout()
     return fig

@@ -64,7 +64,10 @@ class Document:
             )
             return
         body = formatting.html_table(df, labels, formats)
-        self.parts.append(table_figure(caption, body, source, table_size(df)))
+        # Parameter tables have long cells: a "short" one kept on one page would leave
+        # its heading alone on the page before; only the wide class is taken over.
+        size = "wide" if "wide" in table_size(df) else ""
+        self.parts.append(table_figure(caption, body, source, size))
 
     def figure(self, fig: matplotlib.figure.Figure, caption: str, source: str, dpi: int) -> bytes:
         """Embed a figure; returns its PNG (for a file beside the document)."""

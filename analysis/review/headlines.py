@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.codelists import SERVICE_TYPES
+from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.methods.network_scoring import BAND_LABELS
 from analysis.params import Methodology
 
@@ -24,9 +24,10 @@ class Headline:
     key: str
     chapter: str  # chapter whose tables give the number
     tables: tuple[str, ...]  # published tables it is computed from
-    unit: str
+    unit: str  # in the genitive plural, as an axis label says it ("změna výsledku (osob)")
     label: Callable[[Methodology], str]  # Czech name of the result
     compute: Callable[[Tables, Methodology], float | None]
+    noun: str | None = None  # counted noun of analysis.present.czech for whole counts
 
 
 def _seniors_in_need(t: Tables, m: Methodology) -> float | None:
@@ -46,8 +47,13 @@ def _shortage(t: Tables, m: Methodology) -> float | None:
 
 
 def _shortage_label(m: Methodology) -> str:
-    name = SERVICE_TYPES[m.demand.gap_map_type.value].name
-    return f"Chybějící kapacita ({name}) na konci plánu, součet nedostatků území"
+    code = m.demand.gap_map_type.value
+    units = {r.unit for r in m.demand.service_mix.value if r.service_type == code}
+    unit = f", {CAPACITY_UNITS[units.pop()]}" if len(units) == 1 else ""
+    return (
+        f"Chybějící kapacita ({SERVICE_TYPES[code].name}{unit}) na konci plánu: součet "
+        "nedostatků území (mezera = kapacita − poptávka, záporná)"
+    )
 
 
 def _white_spots(t: Tables, m: Methodology) -> float | None:
@@ -98,6 +104,7 @@ HEADLINES: tuple[Headline, ...] = (
         "osob",
         lambda m: "Senioři v potřebě na konci plánu (medián, střední varianta)",
         _seniors_in_need,
+        "osoba",
     ),
     Headline(
         "capacity_shortage",
@@ -111,7 +118,7 @@ HEADLINES: tuple[Headline, ...] = (
         "white_spots",
         "01_network",
         ("network_white_spots_orp",),
-        "dvojic ORP a druhu",
+        "dvojic ORP – druh služby",
         lambda m: "Bílá místa (ORP a druh služby mimo dosah)",
         _white_spots,
     ),
@@ -139,6 +146,7 @@ HEADLINES: tuple[Headline, ...] = (
             "služeb",
             lambda m, label=label: f"Služby v pásmu „{label}“",
             _band(label),
+            "služba",
         )
         for key, label in BAND_LABELS.items()
     ),
@@ -149,6 +157,7 @@ HEADLINES: tuple[Headline, ...] = (
         "indikátorů",
         lambda m: "Indikátory plánu ohrožené nebo nesplněné",
         _at_risk,
+        "indikátor",
     ),
     Headline(
         "intentions_funded",
@@ -157,5 +166,6 @@ HEADLINES: tuple[Headline, ...] = (
         "záměrů",
         lambda m: "Rozvojové záměry v rámci rozpočtu",
         _funded,
+        "záměr",
     ),
 )

@@ -107,6 +107,8 @@ def _value(q) -> tuple[str, str]:
         return value, ""
     if isinstance(value, list) and all(isinstance(v, int | float) for v in value):
         return ", ".join(f.auto(v) if q.kind == "quantity" else str(v) for v in value), ""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value), ""
     return "tabulka níže", "table"
 
 
@@ -129,7 +131,20 @@ def nested_table(value: object) -> pd.DataFrame:
         rows = [{c: _cell(x) for c, x in v.items()} for v in value]  # type: ignore[union-attr]
     else:
         rows = [{f"{i + 1}.": _cell(x) for i, x in enumerate(v)} for v in value]  # type: ignore[union-attr, arg-type]
-    return pd.DataFrame(rows).astype(object).where(lambda d: d.notna(), "–")
+    return pd.DataFrame(rows)
+
+
+def exact_number(v: object) -> str:
+    """A parameter value in Czech format with every decimal it has (0,000032; 1 000)."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "–"
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return str(v)
+    text = repr(float(v))
+    if "e" in text:  # 3.2e-05
+        text = f"{float(v):.12f}".rstrip("0")
+    decimals = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return f.number(v, min(decimals, 10))
 
 
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
@@ -208,11 +223,13 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
             },
         )
         for p, q in tables:
+            nested = nested_table(json.loads(q.model_dump_json())["value"])
             doc.table(
-                nested_table(json.loads(q.model_dump_json())["value"]),
+                nested,
                 f"{p}: {q.unit}",
                 f"Zdroj: {q.source}",
                 {"key": "klíč", "value": "hodnota"},
+                {c: exact_number for c in nested.columns},
             )
 
     doc.heading("Metody a vzorce")
@@ -237,7 +254,6 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
                 "publisher": v.publisher,
                 "date": f.date(v.reference_date) if v.reference_date else "",
                 "licence": v.licence,
-                "url": v.publisher_url,
             }
             for k, v in catalogue.items()
         ]
@@ -252,7 +268,6 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
             "publisher": "vydavatel",
             "date": "k datu",
             "licence": "licence",
-            "url": "stránka vydavatele",
         },
     )
     canon = pd.DataFrame(

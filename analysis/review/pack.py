@@ -149,7 +149,7 @@ def assumptions(
             vs = tried.get(p, [])
             ran = [v for v in vs if v.methodology_json]
             if not chapters:
-                tables = "nečte ho žádná přepočítávaná kapitola"
+                tables = "tento běh ho nepoužil"
             elif chosen is not None and p not in chosen:
                 tables = "nezkoušeno (mimo výběr --parameter)"
             elif p in failed:
@@ -289,11 +289,15 @@ def build_review(
     return ReviewResult(final, assumed, sens, log, verdict, len(tasks), computed, seconds)
 
 
-def _amount(v: float | None) -> str:
-    """A headline value in Czech format: whole units from ten up, else one decimal."""
+def _amount(v: float | None, h: Headline | None = None) -> str:
+    """A headline value in Czech format: whole units from ten up, else one decimal; with
+    ``h``, followed by its unit (a counted noun in the right plural form)."""
     if v is None or pd.isna(v):
         return "–"
-    return f.number(v, 0 if abs(v) >= 10 or float(v).is_integer() else 1)
+    if h is not None and h.noun and float(v).is_integer():
+        return count(v, h.noun)
+    text = f.number(v, 0 if abs(v) >= 10 or float(v).is_integer() else 1)
+    return f"{text} {h.unit}" if h is not None else text
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
@@ -304,16 +308,26 @@ def _headline(key: str) -> Headline:
     return next(h for h in HEADLINES if h.key == key)
 
 
-def tornado_table(sens: pd.DataFrame, key: str) -> pd.DataFrame:
+def tornado_table(sens: pd.DataFrame, key: str, materiality: float) -> pd.DataFrame:
     """Low and high change of one headline by parameter, largest effect first; only
-    parameters that move it."""
-    part = sens[sens["headline"] == key].pivot_table(
-        index="parameter", columns="side", values="change", aggfunc="first"
-    )
+    parameters whose change reaches ``materiality`` × the published value (a smaller
+    one is rounding or simulation noise; sensitivity.csv keeps every change)."""
+    rows = sens[sens["headline"] == key]
+    part = rows.pivot_table(index="parameter", columns="side", values="change", aggfunc="first")
     part = part.reindex(columns=["low", "high"])
+    base = rows["baseline"].iloc[0] if len(rows) else 0
+    floor = materiality * abs(base) if base else 0.0
     size = part.abs().max(axis=1)
-    part = part[size > 0]
-    return part.loc[size[size > 0].sort_values(ascending=False, kind="stable").index]
+    kept = size[size > floor]
+    return part.loc[kept.sort_values(ascending=False, kind="stable").index]
+
+
+def _labelled(table: pd.DataFrame, assumed: pd.DataFrame) -> pd.DataFrame:
+    """Tornado rows named by the parameter and its tried values: ``name (low / high)``."""
+    tried = assumed.set_index("parameter")
+    return table.rename(
+        index=lambda p: f"{p} ({tried.at[p, 'low'] or '–'} / {tried.at[p, 'high'] or '–'})"
+    )
 
 
 ASSUMPTION_LABELS = {
@@ -321,7 +335,7 @@ ASSUMPTION_LABELS = {
     "value": "hodnota",
     "unit": "jednotka a význam",
     "source": "zdroj",
-    "read_by": "čtou ho kapitoly",
+    "read_by": "používají kapitoly",
     "low": "dolní hodnota",
     "high": "horní hodnota",
     "tables": "mění tabulky",
@@ -359,54 +373,55 @@ def _write_pack(work: Path, data: PackData) -> None:
     dpi = m.report.figure_dpi.value
     region = f"{config.region.name}, {config.year}"
     commit = manifest.get("git", {}).get("commit", "")[:12]
-    doc = Document(
-        "Podklady pro oponentní posudek",
-        f"{config.title}: {region}",
-        {
-            "Zpráva": f"{config.region.name} ({config.region.code}), rok {config.year}",
-            "Sestaveno": f"socplan {manifest.get('socplan_version', '')}, commit {commit}",
-            "Posudkový balíček": f"socplan {__version__}",
-        },
-    )
+    colophon = {
+        "Zpráva": f"{config.region.name} ({config.region.code}), rok {config.year}",
+        "Sestaveno": f"socplan {manifest.get('socplan_version', '')}, commit {commit}",
+        "Posudkový balíček": f"socplan {__version__}",
+    }
+    if config.synthetic:
+        colophon["Data"] = "smyšlená (demonstrační kraj), nepopisují žádný skutečný kraj"
+    doc = Document("Podklady pro oponentní posudek", f"{config.title}: {region}", colophon)
+    materiality = m.review.materiality.value
 
-    doc.heading("Ověření zprávy")
-    if verdict is None:
-        verify_text = "Ověření nebylo spuštěno (socplan review --no-verify)."
-    elif verdict.ok:
-        verify_text = (
-            "socplan verify: zpráva odpovídá vstupům a parametrům; přepočet dal tytéž "
-            "tabulky, obrázky, sešity, HTML i PDF."
-        )
-    else:
-        verify_text = f"socplan verify: NEOVĚŘENO, {count(len(verdict.differences), 'rozdíl')}."
-    doc.paragraph(verify_text)
+    doc.heading("Ověření zprávy a šablona posudku")
+    doc.paragraph(verify_sentence(verdict))
     for line in (verdict.differences + verdict.warnings) if verdict else []:
         doc.paragraph(line, "note")
+    doc.paragraph(
+        "Předvyplněný oponentní posudek (data, metody, předpoklady, výsledky a jejich "
+        "citlivost, reprodukovatelnost, závěr) je v souborech review_template.md a "
+        "review_template.docx; místa pro úsudek oponenta jsou označena „[Doplní oponent: …]“."
+    )
 
     doc.heading("Předpoklady")
     doc.paragraph(
-        "Každý parametr metodiky, jeho hodnota, jednotka a zdroj. Sloupec „čtou ho "
-        "kapitoly“ zaznamenal nástroj při běhu kapitol; „mění tabulky“ jsou publikované "
-        "tabulky, jejichž obsah se změní, když se parametr posune na dolní nebo horní "
-        "hodnotu (ostatní parametry beze změny). Tabulky, které parametry jen vypisují "
-        "(vstupní data, příloha), se neuvádějí. Kapitoly: "
+        "Každý parametr metodiky s hodnotou, se kterou zpráva počítala. Sloupec „používají "
+        "kapitoly“ zaznamenal nástroj při běhu kapitol (prázdný: tento běh parametr "
+        "nepoužil, např. platí jen pro jiný druh dat); „mění tabulky“ jsou publikované "
+        "tabulky (soubory tables/*.csv zprávy), jejichž obsah se změní, když se parametr "
+        "posune na dolní nebo horní hodnotu a ostatní zůstanou. Tabulky, které parametry jen "
+        "vypisují (vstupní data, příloha), se neuvádějí. Kapitoly: "
         + "; ".join(f"{n.split('_')[0]} {chapter(n).title}" for n in runs.RERUN_CHAPTERS)
-        + ". Jednotky a zdroje parametrů jsou v souboru assumptions.csv a v metodické zprávě."
+        + ". Jednotky, význam a zdroje parametrů jsou v souboru assumptions.csv a v metodické "
+        "zprávě (socplan methodology). Značky ve zdrojích: [V] ověřeno v pramenu, [I] "
+        "odvozeno, [GAP] pramen nenalezen (výchozí volba socplan)."
     )
     doc.table(
         assumed.drop(columns=["source", "unit"]),
-        "Parametry metodiky a tabulky, které ovlivňují",
+        "Parametry metodiky a tabulky, které mění",
         "Zdroj: params/methodology.yaml; výpočet socplan",
         ASSUMPTION_LABELS,
     )
 
     doc.heading("Vstupní data")
     doc.paragraph(
-        "Každý vstup zprávy s vydavatelem nebo citací, datem, otiskem SHA-256, licencí, "
-        "stavem úplnosti (úplná, jen vzorek, chybí: z neúplných dat se nic nepočítá) a "
-        "poznámkami kontrol při načtení. Úplný otisk je v souboru data_log.csv."
+        "Každý vstup zprávy s vydavatelem nebo citací, otiskem SHA-256, licencí, stavem "
+        "úplnosti (úplná, jen vzorek, chybí: z neúplných dat se nic nepočítá) a poznámkami "
+        "kontrol při načtení. Úplný otisk je v souboru data_log.csv."
     )
     shown = log.assign(sha256=log["sha256"].str[:16]).drop(columns=["input", "file", "bytes"])
+    if not shown["date"].astype(bool).any():
+        shown = shown.drop(columns="date")  # no input states its date
     doc.table(
         shown, "Vstupy zprávy", "Zdroj: manifest.json zprávy; params/sources.yaml", DATA_LABELS
     )
@@ -414,21 +429,23 @@ def _write_pack(work: Path, data: PackData) -> None:
     doc.heading("Citlivostní analýza")
     change = m.review.sensitivity_change.value
     doc.paragraph(
-        "Každý parametr, který přepočítávané kapitoly čtou, se posune na dolní a horní "
+        "Každý parametr, který přepočítávané kapitoly používají, se posune na dolní a horní "
         f"hodnotu (není-li v metodice uvedeno jinak, o ±{f.percent(100 * change, 0)}), "
-        "ostatní zůstanou. Graf ukazuje změnu hlavního výsledku proti publikované hodnotě; "
-        "parametry, které výsledek nemění, v grafu nejsou (jsou v souboru sensitivity.csv)."
+        "ostatní zůstanou. Grafy ukazují změnu hlavního výsledku proti publikované hodnotě "
+        "u parametrů, které ho změní alespoň o "
+        f"{f.percent(100 * materiality, 1)} (menší změny jsou zaokrouhlení nebo šum "
+        "simulací); všechny změny jsou v souboru sensitivity.csv. U každého parametru je "
+        "v závorce jeho dolní / horní hodnota."
     )
     headline_rows = []
     for key in dict.fromkeys(sens["headline"]):
         h = _headline(key)
         base = sens.loc[sens["headline"] == key, "baseline"].iloc[0]
-        tt = tornado_table(sens, key)
+        tt = tornado_table(sens, key, materiality)
         headline_rows.append(
             {
                 "headline": h.label(m),
-                "baseline": _amount(base),
-                "unit": h.unit,
+                "baseline": _amount(base, h),
                 "moving": len(tt),
                 "top": ", ".join(tt.index[:3]),
             }
@@ -442,27 +459,35 @@ def _write_pack(work: Path, data: PackData) -> None:
             {
                 "headline": "výsledek",
                 "baseline": "publikovaná hodnota",
-                "unit": "jednotka",
                 "moving": "parametrů, které ho mění",
                 "top": "nejvlivnější parametry",
             },
         )
     for key in dict.fromkeys(sens["headline"]):
         h = _headline(key)
-        tt = tornado_table(sens, key)
+        tt = tornado_table(sens, key, materiality)
         if tt.empty:
             doc.paragraph(f"{h.label(m)}: žádný zkoušený parametr výsledek nemění.")
             continue
-        fig = tornado(tt.head(TORNADO_ROWS), h.unit)
+        fig = tornado(_labelled(tt.head(TORNADO_ROWS), assumed), h.unit)
         png = doc.figure(fig, f"Citlivost: {h.label(m)}", SOURCE + ". Data: sensitivity.csv", dpi)
         (work / f"tornado_{key}.png").write_bytes(png)
 
-    doc.heading("Šablona posudku")
-    doc.paragraph("Předvyplněný posudek je v souborech review_template.md a review_template.docx.")
     title, header, sections = opponent_template(data)
     (work / "review_template.md").write_text(markdown(title, header, sections), encoding="utf-8")
     write_docx(work / "review_template.docx", title, header, sections)
     doc.write(work, "review")
+
+
+def verify_sentence(verdict: Verdict | None) -> str:
+    if verdict is None:
+        return "socplan verify nebyl spuštěn (socplan review --no-verify)."
+    if verdict.ok:
+        return (
+            "socplan verify: zpráva odpovídá vstupům a parametrům; přepočet ze stejných "
+            "vstupů dal tytéž tabulky, obrázky, sešity notebooků, tabulky XLSX, HTML i PDF."
+        )
+    return f"socplan verify: NEOVĚŘENO, {count(len(verdict.differences), 'rozdíl')}."
 
 
 def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
@@ -514,12 +539,12 @@ def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
     for key in dict.fromkeys(sens["headline"]):
         h = _headline(key)
         base = sens.loc[sens["headline"] == key, "baseline"].iloc[0]
-        tt = tornado_table(sens, key)
+        tt = tornado_table(sens, key, m.review.materiality.value)
         top = ", ".join(
             f"{p} ({f.signed(r.low, 0)} / {f.signed(r.high, 0)})" for p, r in tt.head(3).iterrows()
         )
         bullets.append(
-            f"{h.label(m)}: {_amount(base)} {h.unit}; nejvíce ho mění: {top or 'žádný parametr'}"
+            f"{h.label(m)}: {_amount(base, h)}; nejvíce ho mění: {top or 'žádný parametr'}"
         )
     results = Section(
         "Výsledky a jejich citlivost",
@@ -530,12 +555,7 @@ def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
         bullets,
         ["jsou závěry zprávy robustní vůči nejistým předpokladům?"],
     )
-    if verdict is None:
-        verify_lines = ["socplan verify nebyl spuštěn."]
-    elif verdict.ok:
-        verify_lines = ["socplan verify: zpráva odpovídá vstupům a parametrům (přepočet shodný)."]
-    else:
-        verify_lines = ["socplan verify: NEOVĚŘENO.", *verdict.differences]
+    verify_lines = [verify_sentence(verdict), *(verdict.differences if verdict else [])]
     repro = Section(
         "Reprodukovatelnost",
         verify_lines + (verdict.warnings if verdict else []),

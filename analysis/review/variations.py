@@ -45,7 +45,7 @@ def _is_number(v: object) -> bool:
 def _moved(value: float, factor: float, whole: bool) -> float:
     new = value * factor
     if not whole:
-        return new
+        return round(new, 10)  # 1.5 × 0.8 is 1.2, not 1.2000000000000002
     step = round(new)
     if step == value:  # a small whole number: move by one
         step = value + (1 if factor > 1 else -1)
@@ -54,6 +54,14 @@ def _moved(value: float, factor: float, whole: bool) -> float:
 
 def _scale_fields(value: Any, fields: list[str], factor: float) -> Any:
     """A table with the named numeric fields of every item multiplied by ``factor``."""
+    if isinstance(value, dict) and all(_is_number(v) or isinstance(v, str) for v in value.values()):
+        # A flat mapping (variants, a rule's settings): scale the named keys.
+        return {
+            k: _moved(v, factor, isinstance(v, int))
+            if _is_number(v) and (fields == ["*"] or k in fields)
+            else v
+            for k, v in value.items()
+        }
     if isinstance(value, dict) and fields == ["*"]:
         return {
             k: (_moved(v, factor, isinstance(v, int)) if _is_number(v) else v)
@@ -97,9 +105,12 @@ def variations(m: Methodology, parameters: list[str] | None = None) -> list[Vari
             value = varied_value(q, side, change)
             if value is None:
                 continue
+            if value == json.loads(q.model_dump_json())["value"]:
+                continue  # e.g. ±20 % of zero: nothing to try
             section, key = parameter.split(".")
             factor = 1 - change if side == "low" else 1 + change
-            shown = auto(value) if _is_number(value) else f"tabulka × {auto(factor)}"
+            fields = ", ".join((q.sensitivity.fields or []) if q.sensitivity else [])
+            shown = auto(value) if _is_number(value) else f"{fields} × {auto(factor)}"
             changed = json.loads(json.dumps(doc))
             changed[section][key]["value"] = value
             try:
