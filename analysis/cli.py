@@ -32,6 +32,14 @@ data_dir_option = click.option(
 )
 
 
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
+reports_dir_option = click.option(
+    "--reports-dir",
+    type=click.Path(path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where reports/<year>/<region>/ is written.",
+)
 report_dir_argument = click.argument(
     "report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
@@ -119,14 +127,8 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
 @main.command()
 @params_option
 @data_dir_option
-@click.option(
-    "--reports-dir",
-    type=click.Path(path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="Where reports/<year>/<region>/ is written.",
-)
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@reports_dir_option
+@quiet_option
 def run(params_file: Path | None, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
     from analysis.publish.pipeline import run as run_pipeline
@@ -165,6 +167,43 @@ def verify(report_dir: Path, data_dir: Path) -> None:
         click.echo(f"ověřeno: zpráva odpovídá vstupům a parametrům ({seconds:.0f} s)")
     else:
         click.echo(f"NEOVĚŘENO: {len(verdict.differences)} rozdílů ({seconds:.0f} s)")
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("run_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_regions", is_flag=True, help="Every region of params/regions/.")
+@data_dir_option
+@reports_dir_option
+@click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
+@quiet_option
+def batch(
+    run_files: tuple[Path, ...],
+    all_regions: bool,
+    data_dir: Path | None,
+    reports_dir: Path,
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """Build the reports of many run files in parallel; one failing region does not stop
+    the others. Ends with a summary table and exits 1 if any region failed."""
+    from tqdm import tqdm
+
+    from analysis.publish.batch import run_batch, summary
+    from analysis.resources import regions_dir
+
+    files = list(run_files)
+    if all_regions:
+        files += sorted(regions_dir().glob("*.yaml"))
+    if not files:
+        _fail(SocplanError("no run files: name some or use --all"))
+    with tqdm(total=len(files), unit="region", disable=quiet) as bar:
+        results = run_batch(files, data_dir, reports_dir, jobs, on_done=lambda r: bar.update())
+    table = summary(results)
+    click.echo(table.to_string(index=False))
+    failed = int((table["status"] != "ok").sum())
+    click.echo(f"{len(table) - failed} of {len(table)} reports built")
+    if failed:
         sys.exit(1)
 
 

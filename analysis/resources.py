@@ -42,6 +42,11 @@ def demo_params_file() -> Path:
     return defaults_dir() / "demo.yaml"
 
 
+def regions_dir() -> Path:
+    """Run files of the 14 real regions (``params/regions/``)."""
+    return defaults_dir() / "regions"
+
+
 def methodology_file() -> Path:
     """The default methodology (``params/methodology.yaml``)."""
     return defaults_dir() / "methodology.yaml"

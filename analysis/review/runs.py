@@ -129,7 +129,7 @@ def run_variation(chapter_name: str, names: dict[str, str], methodology_json: st
     m = Methodology.model_validate_json(methodology_json)
     try:
         got = frames(prepare(chapter_name, _STATE["ds"], m, _STATE["year"]))
-    except Exception as exc:
+    except Exception as exc:  # reported per parameter in the pack, not a crash
         return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
     tables = {table: got[p] for p, table in names.items() if p in got}
     values = {}
