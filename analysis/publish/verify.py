@@ -37,7 +37,8 @@ class Verdict:
         return not self.differences
 
 
-def _read_json(path: Path) -> dict:
+def read_report_file(path: Path) -> dict:
+    """A JSON file of a report folder (manifest, run configuration)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -71,22 +72,23 @@ def check_parameters(manifest: dict, config: RunConfig) -> list[str]:
     return out
 
 
+def _with_data(recorded: dict, data_dir: Path) -> dict:
+    """A recorded configuration pointed at the data in ``data_dir``."""
+    road = recorded.get("road_distances")
+    return recorded | {
+        "data_dir": str(data_dir),
+        "road_distances": str(data_dir / road) if road else None,
+    }
+
+
 def recorded_config(report_dir: Path, data_dir: Path) -> RunConfig:
     """The report's configuration (``run-config.json``) with its data in ``data_dir``."""
-    recorded = _read_json(report_dir / RUN_CONFIG)
-    road = recorded.get("road_distances")
-    return RunConfig.model_validate(
-        recorded
-        | {
-            "data_dir": str(data_dir),
-            "road_distances": str(data_dir / road) if road else None,
-        }
-    )
+    return RunConfig.model_validate(_with_data(read_report_file(report_dir / RUN_CONFIG), data_dir))
 
 
 def rerun(report_dir: Path, data_dir: Path, work: Path) -> Path:
     """Rebuild the report of ``report_dir`` from its recorded configuration into ``work``."""
-    recorded = _read_json(report_dir / RUN_CONFIG)
+    recorded = read_report_file(report_dir / RUN_CONFIG)
     params = work / "params"
     params.mkdir(parents=True)
     # The run and methodology files are represented by the validated configuration they
@@ -97,15 +99,9 @@ def rerun(report_dir: Path, data_dir: Path, work: Path) -> Path:
     methodology_file.write_text(
         json.dumps(recorded["methodology"], ensure_ascii=False), encoding="utf-8"
     )
-    road = recorded.get("road_distances")
     config = RunConfig.model_validate(
-        recorded
-        | {
-            "params_file": str(run_file),
-            "methodology_file": str(methodology_file),
-            "data_dir": str(data_dir),
-            "road_distances": str(data_dir / road) if road else None,
-        }
+        _with_data(recorded, data_dir)
+        | {"params_file": str(run_file), "methodology_file": str(methodology_file)}
     )
     return build_report(config, load_dataset(config), work / "reports", progress=False)
 
@@ -156,8 +152,8 @@ def _first_difference(a: bytes, b: bytes) -> str:
 def verify(report_dir: Path, data_dir: Path, keep: Path | None = None) -> Verdict:
     """Check a report folder against its inputs and a rerun (see the module docstring)."""
     report_dir, data_dir = Path(report_dir).resolve(), Path(data_dir).resolve()
-    manifest = _read_json(report_dir / "manifest.json")
-    config = RunConfig.model_validate(_read_json(report_dir / RUN_CONFIG) | {"data_dir": "."})
+    manifest = read_report_file(report_dir / "manifest.json")
+    config = recorded_config(report_dir, data_dir)
     verdict = Verdict()
     if manifest.get("socplan_version") != __version__:
         verdict.warnings.append(

@@ -97,19 +97,18 @@ def _where(modules: list[str]) -> str:
     return "; ".join(dict.fromkeys(names)) or "jen výpis parametrů"
 
 
-def _value(q) -> tuple[str, str]:
-    """The value as a cell (numbers, short lists) or, for a table, YAML text."""
+def _value(q) -> str | None:
+    """The value as a cell (numbers, short lists), or None for a table written out below."""
     value = json.loads(q.model_dump_json())["value"]
     if isinstance(value, int | float) and not isinstance(value, bool):
-        written = str(value) if q.kind in ("year", "identifier", "code") else f.auto(value)
-        return written, ""
+        return str(value) if q.kind in ("year", "identifier", "code") else f.auto(value)
     if isinstance(value, str):
-        return value, ""
+        return value
     if isinstance(value, list) and all(isinstance(v, int | float) for v in value):
-        return ", ".join(f.auto(v) if q.kind == "quantity" else str(v) for v in value), ""
+        return ", ".join(f.auto(v) if q.kind == "quantity" else str(v) for v in value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value), ""
-    return "tabulka níže", "table"
+        return ", ".join(value)
+    return None
 
 
 def _cell(v: object) -> object:
@@ -198,17 +197,17 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
         rows, tables = [], []
         for key, q in model:
             p = f"{section}.{key}"
-            cell, text = _value(q)
+            cell = _value(q)
             rows.append(
                 {
                     "parameter": p,
-                    "value": cell,
+                    "value": "tabulka níže" if cell is None else cell,
                     "unit": q.unit,
                     "source": q.source,
                     "used": _where(uses.get(p, [])),
                 }
             )
-            if text:
+            if cell is None:
                 tables.append((p, q))
         doc.table(
             pd.DataFrame(rows),

@@ -18,11 +18,11 @@ The pack is built in a temporary folder and moved into place only when complete.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +38,13 @@ from analysis.params import Methodology, RunConfig
 from analysis.present import formatting as f
 from analysis.present.czech import count
 from analysis.present.figures import tornado
-from analysis.publish.verify import Verdict, check_inputs, recorded_config, verify
+from analysis.publish.verify import (
+    Verdict,
+    check_inputs,
+    read_report_file,
+    recorded_config,
+    verify,
+)
 from analysis.review import runs
 from analysis.review.document import Document
 from analysis.review.headlines import HEADLINES, Headline
@@ -62,17 +68,10 @@ class ReviewResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SocplanError(f"{path}: not a readable report file ({exc})") from None
-
-
 def value_text(m: Methodology) -> dict[str, str]:
     """Each parameter's value as the report writes it (tables by reference)."""
     frame = methodology_table(m)
-    kinds = dict(zip(m.frame()["parameter"], m.frame()["kind"], strict=True))
+    kinds = m.frame().set_index("parameter")["kind"]
     return {
         p: "tabulka (metodická zpráva)"
         if kinds[p] == "table"
@@ -189,11 +188,10 @@ def build_review(
     """Build the review pack of ``report_dir`` into ``out`` (see the module docstring)."""
     start = time.perf_counter()
     report_dir, data_dir = Path(report_dir).resolve(), Path(data_dir).resolve()
-    manifest = _read_json(report_dir / "manifest.json")
+    manifest = read_report_file(report_dir / "manifest.json")
     config = recorded_config(report_dir, data_dir)
     m = config.methodology
-    known = {f"{s}.{k}" for s, model in m for k, _ in model}
-    unknown = sorted(set(parameters or []) - known)
+    unknown = sorted(set(parameters or []) - set(m.values()))
     if unknown:
         raise SocplanError(f"unknown parameter(s) {unknown}; known: section.key of methodology")
     wrong = check_inputs(manifest, data_dir)
@@ -352,6 +350,13 @@ DATA_LABELS = {
 
 
 @dataclass(frozen=True)
+class HeadlineSensitivity:
+    headline: Headline
+    baseline: float | None  # the published value
+    tornado: pd.DataFrame  # material low/high changes by parameter, largest first
+
+
+@dataclass
 class PackData:
     """What the pack writes: the report's configuration and manifest and the logs."""
 
@@ -361,6 +366,20 @@ class PackData:
     data_log: pd.DataFrame
     sensitivity: pd.DataFrame
     verdict: Verdict | None
+
+    @cached_property
+    def headlines(self) -> list[HeadlineSensitivity]:
+        """Each headline result of the sensitivity table, in its order, once."""
+        materiality = self.config.methodology.review.materiality.value
+        sens = self.sensitivity
+        return [
+            HeadlineSensitivity(
+                _headline(key),
+                sens.loc[sens["headline"] == key, "baseline"].iloc[0],
+                tornado_table(sens, key, materiality),
+            )
+            for key in dict.fromkeys(sens["headline"])
+        ]
 
 
 def _write_pack(work: Path, data: PackData) -> None:
@@ -437,20 +456,17 @@ def _write_pack(work: Path, data: PackData) -> None:
         "simulací); všechny změny jsou v souboru sensitivity.csv. U každého parametru je "
         "v závorce jeho dolní / horní hodnota."
     )
-    headline_rows = []
-    for key in dict.fromkeys(sens["headline"]):
-        h = _headline(key)
-        base = sens.loc[sens["headline"] == key, "baseline"].iloc[0]
-        tt = tornado_table(sens, key, materiality)
-        headline_rows.append(
+    summary = pd.DataFrame(
+        [
             {
-                "headline": h.label(m),
-                "baseline": _amount(base, h),
-                "moving": len(tt),
-                "top": ", ".join(tt.index[:3]),
+                "headline": r.headline.label(m),
+                "baseline": _amount(r.baseline, r.headline),
+                "moving": len(r.tornado),
+                "top": ", ".join(r.tornado.index[:3]),
             }
-        )
-    summary = pd.DataFrame(headline_rows)
+            for r in data.headlines
+        ]
+    )
     if len(summary):
         doc.table(
             summary,
@@ -463,15 +479,14 @@ def _write_pack(work: Path, data: PackData) -> None:
                 "top": "nejvlivnější parametry",
             },
         )
-    for key in dict.fromkeys(sens["headline"]):
-        h = _headline(key)
-        tt = tornado_table(sens, key, materiality)
-        if tt.empty:
+    for r in data.headlines:
+        h = r.headline
+        if r.tornado.empty:
             doc.paragraph(f"{h.label(m)}: žádný zkoušený parametr výsledek nemění.")
             continue
-        fig = tornado(_labelled(tt.head(TORNADO_ROWS), assumed), h.unit)
+        fig = tornado(_labelled(r.tornado.head(TORNADO_ROWS), assumed), h.unit)
         png = doc.figure(fig, f"Citlivost: {h.label(m)}", SOURCE + ". Data: sensitivity.csv", dpi)
-        (work / f"tornado_{key}.png").write_bytes(png)
+        (work / f"tornado_{h.key}.png").write_bytes(png)
 
     title, header, sections = opponent_template(data)
     (work / "review_template.md").write_text(markdown(title, header, sections), encoding="utf-8")
@@ -493,7 +508,7 @@ def verify_sentence(verdict: Verdict | None) -> str:
 def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
     """The opponent review: title, header lines and sections, pre-filled from the pack."""
     config, manifest, verdict = data.config, data.manifest, data.verdict
-    assumed, log, sens = data.assumptions, data.data_log, data.sensitivity
+    assumed, log = data.assumptions, data.data_log
     m = config.methodology
     title = f"Oponentní posudek: {config.title} ({config.region.name}, {config.year})"
     header = [
@@ -536,15 +551,14 @@ def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
         ["jsou neověřené parametry přijatelné? Navrhněte jiné hodnoty se zdrojem."],
     )
     bullets = []
-    for key in dict.fromkeys(sens["headline"]):
-        h = _headline(key)
-        base = sens.loc[sens["headline"] == key, "baseline"].iloc[0]
-        tt = tornado_table(sens, key, m.review.materiality.value)
+    for r in data.headlines:
         top = ", ".join(
-            f"{p} ({f.signed(r.low, 0)} / {f.signed(r.high, 0)})" for p, r in tt.head(3).iterrows()
+            f"{p} ({f.signed(c.low, 0)} / {f.signed(c.high, 0)})"
+            for p, c in r.tornado.head(3).iterrows()
         )
         bullets.append(
-            f"{h.label(m)}: {_amount(base, h)}; nejvíce ho mění: {top or 'žádný parametr'}"
+            f"{r.headline.label(m)}: {_amount(r.baseline, r.headline)}; nejvíce ho mění: "
+            f"{top or 'žádný parametr'}"
         )
     results = Section(
         "Výsledky a jejich citlivost",

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.chapter_registry import chapter
-from analysis.data.dataset import Dataset
+from analysis.data.dataset import Dataset, sha256_file
 from analysis.data.loading import load_dataset
 from analysis.params import Methodology, RunConfig
 from analysis.present.disclosure import ProtectedTable
@@ -217,9 +217,7 @@ def run_tasks(
 
 def published_hashes(tables_dir: Path) -> dict[str, str]:
     """CSV hash of every published table, by name (file stem)."""
-    return {
-        p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(tables_dir.glob("*.csv"))
-    }
+    return {p.stem: sha256_file(p) for p in sorted(tables_dir.glob("*.csv"))}
 
 
 def read_tables(tables_dir: Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:

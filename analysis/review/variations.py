@@ -42,12 +42,13 @@ def _is_number(v: object) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _moved(value: float, factor: float, whole: bool) -> float:
+def _moved(value: float, factor: float) -> float:
+    """``value`` × ``factor``; a whole number stays whole and moves by at least one."""
     new = value * factor
-    if not whole:
+    if not isinstance(value, int):
         return round(new, 10)  # 1.5 × 0.8 is 1.2, not 1.2000000000000002
     step = round(new)
-    if step == value:  # a small whole number: move by one
+    if step == value:  # a small whole number
         step = value + (1 if factor > 1 else -1)
     return int(step)
 
@@ -57,14 +58,7 @@ def _scale_fields(value: Any, fields: list[str], factor: float) -> Any:
     if isinstance(value, dict) and all(_is_number(v) or isinstance(v, str) for v in value.values()):
         # A flat mapping (variants, a rule's settings): scale the named keys.
         return {
-            k: _moved(v, factor, isinstance(v, int))
-            if _is_number(v) and (fields == ["*"] or k in fields)
-            else v
-            for k, v in value.items()
-        }
-    if isinstance(value, dict) and fields == ["*"]:
-        return {
-            k: (_moved(v, factor, isinstance(v, int)) if _is_number(v) else v)
+            k: _moved(v, factor) if _is_number(v) and (fields == ["*"] or k in fields) else v
             for k, v in value.items()
         }
     items = value.items() if isinstance(value, dict) else enumerate(value)
@@ -73,9 +67,17 @@ def _scale_fields(value: Any, fields: list[str], factor: float) -> Any:
         new = dict(item)
         for f in fields:
             if _is_number(new.get(f)):
-                new[f] = _moved(new[f], factor, isinstance(new[f], int))
+                new[f] = _moved(new[f], factor)
         out[k] = new
     return out
+
+
+def _factor(side: Side, change: float) -> float:
+    return 1 - change if side == "low" else 1 + change
+
+
+def _json_value(q: Quantity) -> Any:
+    return json.loads(q.model_dump_json())["value"]
 
 
 def varied_value(q: Quantity, side: Side, change: float) -> Any:
@@ -83,13 +85,12 @@ def varied_value(q: Quantity, side: Side, change: float) -> Any:
     s = q.sensitivity
     if q.kind != "quantity" or (s is not None and not s.vary):
         return None
-    value = json.loads(q.model_dump_json())["value"]
-    factor = 1 - change if side == "low" else 1 + change
+    value = _json_value(q)
     if _is_number(value):
         explicit = None if s is None else (s.low if side == "low" else s.high)
-        return explicit if explicit is not None else _moved(value, factor, isinstance(value, int))
+        return explicit if explicit is not None else _moved(value, _factor(side, change))
     if s is not None and s.fields:
-        return _scale_fields(value, s.fields, factor)
+        return _scale_fields(value, s.fields, _factor(side, change))
     return None
 
 
@@ -105,12 +106,13 @@ def variations(m: Methodology, parameters: list[str] | None = None) -> list[Vari
             value = varied_value(q, side, change)
             if value is None:
                 continue
-            if value == json.loads(q.model_dump_json())["value"]:
+            if value == _json_value(q):
                 continue  # e.g. ±20 % of zero: nothing to try
             section, key = parameter.split(".")
-            factor = 1 - change if side == "low" else 1 + change
             fields = ", ".join((q.sensitivity.fields or []) if q.sensitivity else [])
-            shown = auto(value) if _is_number(value) else f"{fields} × {auto(factor)}"
+            shown = (
+                auto(value) if _is_number(value) else f"{fields} × {auto(_factor(side, change))}"
+            )
             changed = json.loads(json.dumps(doc))
             changed[section][key]["value"] = value
             try:
