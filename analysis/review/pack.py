@@ -520,7 +520,7 @@ def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
     ]
     gaps = assumed[assumed["source"].str.contains(r"\[GAP\]|\[I\]", regex=True)]
     untried = assumed[assumed["low"].eq("")]
-    data = Section(
+    inputs = Section(
         "Vstupní data",
         [
             f"Zpráva čte {count(len(log), 'vstup')} (seznam v data_log.csv). "
@@ -579,4 +579,4 @@ def opponent_template(data: PackData) -> tuple[str, list[str], list[Section]]:
         "Závěr a doporučení",
         prompts=["celkové hodnocení a doporučení (přijmout / přepracovat / zamítnout)."],
     )
-    return title, header, [data, methods, assumptions_section, results, repro, conclusion]
+    return title, header, [inputs, methods, assumptions_section, results, repro, conclusion]
