@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: report test lint format bench bench-open-data demo clean
+.PHONY: report test lint format bench bench-open-data bench-batch demo clean
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: $(BASE)
 # Reading every real source and rendering all 14 regions (needs ../shared/data/raw).
 bench-open-data: $(BASE)
 	$(BIN)/python benchmarks/bench_open_data.py
+
+# The naive per-region loop against socplan batch: cold, unchanged, one parameter changed.
+bench-batch: $(BASE)
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) data/demo reports/20*

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.errors import SocplanError
 from analysis.params import DEFAULT_FILES
+from analysis.publish.cache import cache_root
 from analysis.resources import demo_params_file, methodology_file
 
 # Without --params, commands run the demo region: its run file ships with the package and
@@ -124,18 +125,33 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
         click.echo(f"ok  {row.file:40s} {rows:>12s}")
 
 
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Compute every chapter and PDF afresh (the build cache lives in "
+    "$SOCPLAN_CACHE_DIR/build, else ~/.cache/socplan/build, and may be deleted any time).",
+)
+
+
+def _build_cache(no_cache: bool) -> Path | None:
+    return None if no_cache else cache_root() / "build"
+
+
 @main.command()
 @params_option
 @data_dir_option
 @reports_dir_option
+@no_cache_option
 @quiet_option
-def run(params_file: Path | None, data_dir: Path | None, reports_dir: Path, quiet: bool) -> None:
+def run(
+    params_file: Path | None, data_dir: Path | None, reports_dir: Path, no_cache: bool, quiet: bool
+) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
     from analysis.publish.pipeline import run as run_pipeline
 
     try:
         params_file, data_dir = _run_files(params_file, data_dir)
-        folder = run_pipeline(params_file, data_dir, reports_dir, progress=not quiet)
+        folder = run_pipeline(params_file, data_dir, reports_dir, not quiet, _build_cache(no_cache))
     except SocplanError as exc:
         _fail(exc)
     click.echo(f"report: {folder / 'report.html'}")
@@ -176,6 +192,15 @@ def verify(report_dir: Path, data_dir: Path) -> None:
 @data_dir_option
 @reports_dir_option
 @click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where regions run: a local process pool or an existing Dask cluster.",
+)
+@click.option("--scheduler", default=None, help="Address of the Dask scheduler (--executor dask).")
+@no_cache_option
 @quiet_option
 def batch(
     run_files: tuple[Path, ...],
@@ -183,13 +208,18 @@ def batch(
     data_dir: Path | None,
     reports_dir: Path,
     jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Build the reports of many run files in parallel; one failing region does not stop
     the others. Ends with a summary table and exits 1 if any region failed."""
+    from contextlib import ExitStack
+
     from tqdm import tqdm
 
-    from analysis.publish.batch import run_batch, summary
+    from analysis.publish.batch import run_batch, step_count, summary
     from analysis.resources import regions_dir
 
     files = list(run_files)
@@ -197,21 +227,75 @@ def batch(
         files += sorted(regions_dir().glob("*.yaml"))
     if not files:
         _fail(SocplanError("no run files: name some or use --all"))
-    with tqdm(total=len(files), unit="region", disable=quiet) as bar:
-        results = run_batch(files, data_dir, reports_dir, jobs, on_done=lambda r: bar.update())
+    if executor == "dask" and not scheduler:
+        _fail(SocplanError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)"))
+    counts = {str(f.resolve()): step_count(f, data_dir) for f in files}
+    with ExitStack() as stack:
+        pool = None
+        if executor == "dask":
+            try:
+                from distributed import Client
+            except ImportError:
+                _fail(SocplanError("the Dask executor needs: pip install 'socplan[dask]'"))
+            client = stack.enter_context(Client(scheduler))
+            pool = client.get_executor()
+        bar = stack.enter_context(
+            tqdm(total=sum(counts.values()), unit="krok", disable=quiet, file=sys.stderr)
+        )
+        seen = dict.fromkeys(counts, 0)
+
+        def on_step(run_file: str, step: str, cached: bool) -> None:
+            seen[run_file] += 1
+            bar.set_postfix_str(f"{Path(run_file).stem} {step}{' (cache)' if cached else ''}")
+            bar.update()
+
+        def on_done(result) -> None:
+            # Steps a failed region never reached, or steps not reported by a remote pool.
+            bar.update(max(counts[result.run_file] - seen[result.run_file], 0))
+            seen[result.run_file] = counts[result.run_file]
+
+        results = run_batch(
+            files,
+            data_dir,
+            reports_dir,
+            jobs,
+            executor=pool,
+            on_done=on_done,
+            cache_dir=_build_cache(no_cache),
+            on_step=on_step,
+        )
     table = summary(results)
     click.echo(table.to_string(index=False))
     failed = int((table["status"] != "ok").sum())
     click.echo(f"{len(table) - failed} of {len(table)} reports built")
+    overview = national_overview(results, data_dir, reports_dir)
+    if overview is not None:
+        click.echo(f"national overview: {overview / 'report.html'}")
     if failed:
         sys.exit(1)
 
 
-def _default_cache() -> Path:
-    import os
+def national_overview(results, data_dir: Path | None, reports_dir: Path) -> Path | None:
+    """The national overview of the real regions a batch built, when there are two or
+    more of one year; a failure is reported and does not hide the batch's results."""
+    from analysis.params import load_run_config
+    from analysis.publish.manifest import git_commit
+    from analysis.publish.national import build_overview
+    from analysis.publish.pipeline import SOURCE_ROOT
 
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "socplan" / "review"
+    configs = [load_run_config(r.run_file, data_dir) for r in results if r.status == "ok"]
+    real = [c for c in configs if not c.synthetic]
+    by_year: dict[int, list] = {}
+    for c in real:
+        by_year.setdefault(c.year, []).append(c)
+    year_configs = max(by_year.values(), key=len, default=[])
+    if len(year_configs) < 2:
+        return None
+    try:
+        return build_overview(year_configs, reports_dir, git_commit(SOURCE_ROOT)["commit"])
+    except SocplanError as exc:
+        click.echo(f"national overview failed: {exc}", err=True)
+        return None
 
 
 @main.command()
@@ -224,7 +308,8 @@ def _default_cache() -> Path:
     "--cache-dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Cache of chapter reruns (default: ~/.cache/socplan/review).",
+    help="Cache of chapter reruns (default: $SOCPLAN_CACHE_DIR/review, else "
+    "~/.cache/socplan/review).",
 )
 @click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
 @click.option(
@@ -253,7 +338,7 @@ def review(
             report_dir,
             data_dir,
             out,
-            cache_dir or _default_cache(),
+            cache_dir or cache_root() / "review",
             jobs,
             list(parameters) or None,
             run_verify=not no_verify,

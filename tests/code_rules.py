@@ -24,6 +24,7 @@ BASE = {
     "analysis.params",
     "analysis.catalogue",
     "analysis.chapter_registry",
+    "analysis.parameter_reads",
     "analysis.resources",
 }
 
@@ -34,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "methods": {"base", "data", "methods"},
     "present": {"base", "data", "present"},
     "chapters": {"base", "data", "methods", "present", "chapters"},
-    "publish": {"base", "data", "present", "publish"},
+    "publish": {"base", "data", "methods", "present", "publish"},
     # The demo generator writes input files; it may use the methods to keep them consistent.
     "demo": {"base", "data", "methods", "demo"},
     # Reviewer tools rerun chapters directly (not through notebooks) and render documents.

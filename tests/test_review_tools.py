@@ -9,10 +9,10 @@ from html import escape
 import pytest
 from docx import Document
 
+from analysis.parameter_reads import MethodologyView
 from analysis.params import Methodology, load_methodology
 from analysis.resources import methodology_file
 from analysis.review.template import Section, markdown, write_docx
-from analysis.review.tracing import MethodologyView
 from analysis.review.variations import variations, varied_value
 
 

@@ -249,7 +249,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     """Projection, need with intervals, service gaps (all variants) and the count model."""
     d = methodology.demand
     proj, method, base = demand.project_orps(ds, methodology, year)
-    target = max(year, base) + d.plan_horizon.value
+    target = demand.need_year(year, base, methodology)
     region_proj = (
         proj.groupby(["year", "variant", "band"], sort=False)["population"].sum().reset_index()
     )

@@ -8,13 +8,54 @@ and ends up, hashed, in the run manifest: the manifest lists exactly the files a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis.catalogue import Source, load_catalogue
 
 T = TypeVar("T")
+
+# Results of readers kept for the rest of the process while shared reading is on (a
+# batch of regions reads the same national files): key -> result.
+_SHARED: dict[tuple, Any] | None = None
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block a file read with the same reader and arguments is read once;
+    later reads get a copy. The key includes the file's size and modification time, so
+    a file changed meanwhile is read again. Worker processes forked inside the block
+    inherit what was read before they started."""
+    global _SHARED
+    outer = _SHARED
+    _SHARED = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
+def _read_once(path: Path, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    if _SHARED is None or not path.is_file():
+        return reader(path, *args, **kwargs)
+    try:
+        st = path.stat()
+        key = (
+            str(path.resolve()),
+            st.st_size,
+            st.st_mtime_ns,
+            f"{reader.__module__}.{reader.__qualname__}",
+            repr(args),
+            repr(sorted(kwargs.items())),
+        )
+    except OSError:
+        return reader(path, *args, **kwargs)  # let the reader raise its own error
+    if key not in _SHARED:
+        _SHARED[key] = reader(path, *args, **kwargs)
+    return copy.deepcopy(_SHARED[key])  # callers may change what they get
 
 
 class SourceFiles:
@@ -51,7 +92,7 @@ class SourceFiles:
         """``reader(path, *args, **kwargs)``, recording the source as read (with the
         number of records when the result has a length)."""
         path = self.path(source_id)
-        result = reader(path, *args, **kwargs)
+        result = _read_once(path, reader, *args, **kwargs)
         self.read_paths[source_id] = path
         size = result[0] if isinstance(result, tuple) else result
         if hasattr(size, "__len__"):

@@ -262,6 +262,12 @@ CARE_SENIORS = ("vek_65_plus", "65+", (65, None))
 CARE_ADULTS = ("vek_18_64", "18–64", (15, 64))
 
 
+def need_year(report_year: int, base_year: int, methodology: Methodology) -> int:
+    """The year for which need and gaps are estimated: the plan horizon after the later
+    of the report year and the projection's base year."""
+    return max(report_year, base_year) + methodology.demand.plan_horizon.value
+
+
 def need_rates(ds: Dataset, methodology: Methodology) -> pd.DataFrame:
     """Central rate, uncertainty and source per target group; for real regions the
     seniors' and disabled adults' rates come from care-allowance recipients."""

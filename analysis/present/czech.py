@@ -16,6 +16,7 @@ _LOCALE = Locale.parse("cs_CZ")
 
 # Forms of counted nouns: one, few, many (decimals), other.
 NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "kraj": ("kraj", "kraje", "kraje", "krajů"),
     "okres": ("okres", "okresy", "okresu", "okresů"),
     "obec": ("obec", "obce", "obce", "obcí"),
     "ORP": (

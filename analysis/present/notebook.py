@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping
+import json
+import os
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -22,7 +24,8 @@ from IPython.display import HTML, Markdown, display
 from analysis.catalogue import load_catalogue
 from analysis.data.dataset import Dataset
 from analysis.data.loading import load_dataset
-from analysis.params import RunConfig, load_run_config, read_run_config_json
+from analysis.parameter_reads import MethodologyView
+from analysis.params import Methodology, RunConfig, load_run_config, read_run_config_json
 from analysis.present import formatting
 from analysis.present.czech import count
 from analysis.present.disclosure import SUPPRESSED_SIGN, ProtectedTable
@@ -68,13 +71,32 @@ def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# The pipeline names a file here in which a chapter's kernel lists the methodology
+# parameters it read (``section.key``): the build cache keys the chapter by their values.
+PARAMETER_LOG_ENV = "SOCPLAN_PARAMETER_LOG"
+
+
+def _log_reads(path: Path) -> Callable[[set[str]], None]:
+    def write(read: set[str]) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(sorted(read)), encoding="utf-8")
+        os.replace(tmp, path)
+
+    return write
+
+
 class Chapter:
     """Configuration, data and output folder of one chapter run."""
 
     def __init__(self, config: RunConfig, output_dir: Path | None) -> None:
         self.config = config
         self.output_dir = output_dir
-        self.methodology = config.methodology
+        log = os.environ.get(PARAMETER_LOG_ENV)
+        self.methodology: Methodology = (
+            MethodologyView(config.methodology, _log_reads(Path(log)))  # type: ignore[assignment]
+            if log
+            else config.methodology
+        )
 
     @cached_property
     def data(self) -> Dataset:

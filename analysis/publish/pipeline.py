@@ -10,30 +10,42 @@ good report untouched.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 from tqdm import tqdm
-from traitlets.config import Config
 
+from analysis.chapter_registry import chapter
 from analysis.data.dataset import Dataset
 from analysis.data.loading import DATASET_CACHE_ENV, load_dataset
 from analysis.errors import PipelineError
 from analysis.params import RunConfig, load_run_config
 from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
+from analysis.present.notebook import PARAMETER_LOG_ENV
+from analysis.publish.atomic import publish_folder
+from analysis.publish.cache import (
+    BuildCache,
+    chapter_base_key,
+    chapter_key,
+    snapshot,
+    written_since,
+)
+from analysis.publish.kernels import ChapterKernel
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
 from analysis.publish.report import profile_documents, render_html, render_pdfs
 from analysis.publish.workbook import write_workbook
 from analysis.resources import notebook
 
-KERNEL_NAME = "python3"  # the ipykernel of the interpreter socplan is installed in
+NOTEBOOK_MODULE = "analysis.present.notebook"  # what every chapter notebook imports
 # The checkout the package runs from, if any (for the git commit in the manifest).
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 RUN_CONFIG = "run-config.json"
@@ -52,26 +64,22 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute_chapter(name: str, build: Path) -> Path:
-    """Run one chapter notebook in ``build``; raise PipelineError naming the failing cell."""
+def execute_chapter(name: str, build: Path, kernel: ChapterKernel) -> Path:
+    """Run one chapter notebook in ``build`` on the build's warm ``kernel``; raise
+    PipelineError naming the failing cell."""
     src = notebook(name)
     out = build / "notebooks" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    # The kernel talks over local IPC sockets in a private folder rather than TCP ports.
-    sockets = Path(tempfile.mkdtemp(prefix="socplan-kernel-"))
-    kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "k")}})
     try:
         pm.execute_notebook(
             str(src),
             str(out),
             parameters={"config": RUN_CONFIG},
-            kernel_name=KERNEL_NAME,
             cwd=str(build),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            config=kernel_config,
-            shutdown_kernel="immediate",
+            km=kernel.km,
         )
     except pm.PapermillExecutionError as exc:
         first_line = (exc.source or "").strip().splitlines()[:1]
@@ -80,27 +88,9 @@ def execute_chapter(name: str, build: Path) -> Path:
             f"{' (' + first_line[0][:80] + ' …)' if first_line else ''}:\n"
             f"  {exc.ename}: {exc.evalue}"
         ) from None
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
     nb = normalise_notebook(nbformat.read(out, as_version=4))
     nbformat.write(nb, out)
     return out
-
-
-def _publish(build: Path, final: Path) -> None:
-    """Swap the finished build into place; the previous report is kept until then."""
-    previous = None
-    if final.exists():
-        previous = final.with_name(f".{final.name}-previous-{os.getpid()}")
-        os.replace(final, previous)
-    try:
-        os.replace(build, final)
-    except OSError:
-        if previous is not None:
-            os.replace(previous, final)
-        raise
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
 
 
 def front_matter(config: RunConfig, dataset: Dataset) -> dict:
@@ -117,11 +107,68 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
     }
 
 
+class Chapters:
+    """Runs the chapters of one build: restores them from the cache where it can and
+    otherwise executes them on one warm kernel, started when first needed."""
+
+    def __init__(
+        self, config: RunConfig, dataset: Dataset, build: Path, cache: BuildCache | None
+    ) -> None:
+        self.config, self.dataset, self.build, self.cache = config, dataset, build, cache
+        self._kernel: ChapterKernel | None = None
+
+    def _execute(self, name: str, log: str) -> None:
+        if self._kernel is None:
+            modules = [chapter(c).module for c in self.config.chapters]
+            self._kernel = ChapterKernel(self.build, [NOTEBOOK_MODULE, *modules])
+        self._kernel.fresh({PARAMETER_LOG_ENV: log})
+        execute_chapter(name, self.build, self._kernel)
+
+    def run(self, name: str) -> bool:
+        """Execute or restore one chapter; True when it came from the cache."""
+        cache = self.cache
+        if cache is None:
+            self._execute(name, "")
+            return False
+        base = chapter_base_key(self.config, self.dataset, name, notebook(name))
+        for reads in cache.read_sets(base):
+            key = chapter_key(base, self.config.methodology, reads)
+            if cache.restore("chapters", key, self.build) is not None:
+                return True
+        before = snapshot(self.build)
+        # The kernel lists the parameters the chapter reads in this file (outside the build).
+        fd, log = tempfile.mkstemp(prefix=f"socplan-reads-{name}-", suffix=".json")
+        os.close(fd)
+        try:
+            self._execute(name, log)
+            reads = json.loads(Path(log).read_text(encoding="utf-8") or "[]")
+        finally:
+            Path(log).unlink(missing_ok=True)
+        written = [f for f in written_since(self.build, before) if f != RUN_CONFIG]
+        cache.store(
+            "chapters", chapter_key(base, self.config.methodology, reads), self.build, written
+        )
+        cache.add_read_set(base, reads)
+        return False
+
+    def close(self) -> None:
+        if self._kernel is not None:
+            self._kernel.close()
+            self._kernel = None
+
+
 def build_report(
-    config: RunConfig, dataset: Dataset, reports_dir: Path, progress: bool = True
+    config: RunConfig,
+    dataset: Dataset,
+    reports_dir: Path,
+    progress: bool = True,
+    cache: BuildCache | None = None,
+    on_step: Callable[[str, bool], None] | None = None,
 ) -> Path:
     """Execute the chapters of a validated configuration and publish the report folder;
-    ``dataset`` is the validated input the manifest describes."""
+    ``dataset`` is the validated input the manifest describes. With a ``cache``, unchanged
+    chapters and PDFs are restored instead of computed; ``on_step(step, cached)`` is
+    called after each chapter and after the rendering."""
     final = reports_dir / str(config.year) / config.region.code
     final.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{config.region.code}-build-", dir=final.parent))
@@ -129,6 +176,7 @@ def build_report(
     # Kernels inherit the environment: fix hashing and the plotting backend.
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ["MPLBACKEND"] = "Agg"
+    chapters = Chapters(config, dataset, build, cache)
     try:
         (build / RUN_CONFIG).write_text(config.to_json(), encoding="utf-8")
         steps = [*config.chapters, "report"]
@@ -137,7 +185,12 @@ def build_report(
         for step in bar:
             bar.set_postfix_str(step)
             if step != "report":
-                notebooks.append(nbformat.read(execute_chapter(step, build), as_version=4))
+                cached = chapters.run(step)
+                out = build / "notebooks" / f"{step}.ipynb"
+                notebooks.append(nbformat.read(out, as_version=4))
+                if on_step is not None:
+                    on_step(step, cached)
+        chapters.close()
         # An installed wheel has no checkout: its version stands in for the commit.
         git = (
             git_commit(SOURCE_ROOT)
@@ -157,14 +210,17 @@ def build_report(
         for code, doc in profiles.items():
             (build / "orp" / f"{code}.html").write_text(doc, encoding="utf-8")
             pdfs.append((build / "orp" / f"{code}.html", build / "orp" / f"{code}.pdf"))
-        render_pdfs(pdfs)
+        rendered = render_pdfs(pdfs, cache)
         write_workbook(build, html_text, config.methodology)
         manifest = build_manifest(
             config, dataset, build, {c: notebook(c) for c in config.chapters}, git
         )
         write_manifest(manifest, build / "manifest.json")
-        _publish(build, final)
+        publish_folder(build, final)
+        if on_step is not None:
+            on_step("report", rendered == 0)
     except BaseException:
+        chapters.close()
         shutil.rmtree(build, ignore_errors=True)
         raise
     return final
@@ -175,17 +231,23 @@ def run(
     data_dir: Path | str | None = None,
     reports_dir: Path | str = "reports",
     progress: bool = True,
+    cache_dir: Path | str | None = None,
+    on_step: Callable[[str, bool], None] | None = None,
 ) -> Path:
-    """Validate parameters and data, then build the report. Returns the report folder."""
+    """Validate parameters and data, then build the report. Returns the report folder.
+
+    ``cache_dir`` enables the build cache (:mod:`analysis.publish.cache`); without it
+    every chapter and PDF is computed afresh."""
     config = load_run_config(params_file, data_dir)
     dataset = load_dataset(config)  # every input validated before any kernel starts
     # The chapters reuse this validated dataset instead of reading every source again.
-    fd, cache = tempfile.mkstemp(prefix="socplan-dataset-", suffix=".pickle")
+    fd, pickled = tempfile.mkstemp(prefix="socplan-dataset-", suffix=".pickle")
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((config.to_json(), dataset), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.environ[DATASET_CACHE_ENV] = cache
-        return build_report(config, dataset, Path(reports_dir), progress=progress)
+        os.environ[DATASET_CACHE_ENV] = pickled
+        cache = BuildCache(cache_dir) if cache_dir is not None else None
+        return build_report(config, dataset, Path(reports_dir), progress, cache, on_step)
     finally:
         os.environ.pop(DATASET_CACHE_ENV, None)
-        Path(cache).unlink(missing_ok=True)
+        Path(pickled).unlink(missing_ok=True)

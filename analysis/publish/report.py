@@ -26,6 +26,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from analysis import __version__
 from analysis.errors import PipelineError
 from analysis.params import RunConfig
+from analysis.publish.cache import BuildCache, pdf_key
 from analysis.resources import templates_dir
 
 _HEADING = re.compile(
@@ -172,13 +173,19 @@ def render_pdf(html_file: Path, out: Path) -> None:
     render_pdfs([(html_file, out)])
 
 
-def render_pdfs(pairs: list[tuple[Path, Path]]) -> None:
-    """Render several HTML files to PDF in one child process (see :func:`render_pdf`)."""
-    if not pairs:
-        return
-    html_file = pairs[0][0]
+def render_pdfs(pairs: list[tuple[Path, Path]], cache: BuildCache | None = None) -> int:
+    """Render several HTML files to PDF in one child process (see :func:`render_pdf`);
+    with a ``cache``, a PDF of an unchanged HTML file is restored instead. Returns the
+    number of PDFs rendered."""
+    todo = []
+    for html_file, out in pairs:
+        key = pdf_key(html_file) if cache else ""
+        if not (cache and cache.restore_file("pdf", key, out)):
+            todo.append((html_file, out, key))
+    if not todo:
+        return 0
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
-    args = [str(p) for pair in pairs for p in pair]
+    args = [str(p) for html_file, out, _ in todo for p in (html_file, out)]
     res = subprocess.run(
         [sys.executable, "-m", "analysis.publish.report", *args],
         env=env,
@@ -187,7 +194,11 @@ def render_pdfs(pairs: list[tuple[Path, Path]]) -> None:
         check=False,
     )
     if res.returncode != 0:
-        raise PipelineError(f"PDF rendering of {html_file.name} failed:\n{res.stderr[-2000:]}")
+        raise PipelineError(f"PDF rendering of {todo[0][0].name} failed:\n{res.stderr[-2000:]}")
+    if cache:
+        for _, out, key in todo:
+            cache.store("pdf", key, out.parent, [out.name])
+    return len(todo)
 
 
 if __name__ == "__main__":

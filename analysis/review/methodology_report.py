@@ -30,7 +30,7 @@ from analysis.chapter_registry import CHAPTERS
 from analysis.params import DEFAULT_FILES, OPTIONAL_TABLES, Methodology, load_methodology
 from analysis.present import formatting as f
 from analysis.present.czech import count
-from analysis.review.document import Document
+from analysis.publish.document import Document
 
 SECTION_TITLES = {
     "ages": "Věkové skupiny",

@@ -38,6 +38,7 @@ from analysis.params import Methodology, RunConfig
 from analysis.present import formatting as f
 from analysis.present.czech import count
 from analysis.present.figures import tornado
+from analysis.publish.document import Document
 from analysis.publish.verify import (
     Verdict,
     check_inputs,
@@ -46,7 +47,6 @@ from analysis.publish.verify import (
     verify,
 )
 from analysis.review import runs
-from analysis.review.document import Document
 from analysis.review.headlines import HEADLINES, Headline
 from analysis.review.template import Section, markdown, write_docx
 from analysis.review.variations import Variation, variations

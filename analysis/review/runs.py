@@ -28,11 +28,12 @@ import pandas as pd
 from analysis.chapter_registry import chapter
 from analysis.data.dataset import Dataset, sha256_file
 from analysis.data.loading import load_dataset
+from analysis.parameter_reads import MethodologyView
 from analysis.params import Methodology, RunConfig
 from analysis.present.disclosure import ProtectedTable
 from analysis.present.notebook import Chapter
+from analysis.publish.cache import code_fingerprint
 from analysis.review.headlines import HEADLINES
-from analysis.review.tracing import MethodologyView
 
 # Chapters whose tables depend on the methodology through computation. The data chapter
 # and the appendix only list the parameters; the summary restates the other chapters.
@@ -137,16 +138,6 @@ def run_variation(chapter_name: str, names: dict[str, str], methodology_json: st
         if h.chapter == chapter_name and all(t in tables for t in h.tables):
             values[h.key] = h.compute(tables, m)
     return {"hashes": {t: csv_hash(df) for t, df in tables.items()}, "headlines": values}
-
-
-def code_fingerprint() -> str:
-    """Hash of the package's source: a cached result is valid only for the same code."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*.py")):
-        h.update(p.relative_to(root).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,40 @@
+"""State of a chapter kernel that is reused for the next chapter of the same report.
+
+The pipeline starts one kernel per report build, imports the chapter modules once
+(:func:`warm`) and, before each chapter, returns the process to the state a new kernel
+would be in (:func:`reset`; the pipeline also clears the user namespace with IPython's
+``%reset -f`` and restarts the execution count). What stays is only what importing
+leaves: loaded modules and their caches of pure functions.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+
+_FILTERS: list = []
+
+
+def warm(modules: list[str]) -> None:
+    """Import ``modules`` and remember the warning filters of the new kernel."""
+    _FILTERS[:] = list(warnings.filters)
+    for name in modules:
+        importlib.import_module(name)
+    warnings.resetwarnings()  # imports may have added filters: back to the kernel's own
+    warnings.filters[:] = _FILTERS
+
+
+def reset(environment: dict[str, str]) -> None:
+    """Back to a new kernel's state: no figures, default plot settings, the kernel's
+    warning filters with their "shown once" memory cleared, and ``environment`` set."""
+    plt.close("all")
+    matplotlib.rc_file_defaults()
+    warnings.resetwarnings()  # also forgets which warnings were already shown
+    warnings.filters[:] = _FILTERS
+    os.environ.update(environment)
+    gc.collect()
