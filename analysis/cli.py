@@ -133,6 +133,32 @@ no_cache_option = click.option(
 )
 
 
+executor_option = click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where the tasks run: a local process pool or an existing Dask cluster.",
+)
+scheduler_option = click.option(
+    "--scheduler", default=None, help="Address of the Dask scheduler (--executor dask)."
+)
+
+
+def _remote_executor(executor: str, scheduler: str | None, stack):
+    """None for the local pool, else the standard executor of a Dask client that
+    ``stack`` closes at the end."""
+    if executor == "local":
+        return None
+    if not scheduler:
+        _fail(SocplanError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)"))
+    try:
+        from distributed import Client
+    except ImportError:
+        _fail(SocplanError("the Dask executor needs: pip install 'socplan[dask]'"))
+    return stack.enter_context(Client(scheduler)).get_executor()
+
+
 def _build_cache(no_cache: bool) -> Path | None:
     return None if no_cache else cache_root() / "build"
 
@@ -192,14 +218,8 @@ def verify(report_dir: Path, data_dir: Path) -> None:
 @data_dir_option
 @reports_dir_option
 @click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where regions run: a local process pool or an existing Dask cluster.",
-)
-@click.option("--scheduler", default=None, help="Address of the Dask scheduler (--executor dask).")
+@executor_option
+@scheduler_option
 @no_cache_option
 @quiet_option
 def batch(
@@ -227,18 +247,9 @@ def batch(
         files += sorted(regions_dir().glob("*.yaml"))
     if not files:
         _fail(SocplanError("no run files: name some or use --all"))
-    if executor == "dask" and not scheduler:
-        _fail(SocplanError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)"))
     counts = {str(f.resolve()): step_count(f, data_dir) for f in files}
     with ExitStack() as stack:
-        pool = None
-        if executor == "dask":
-            try:
-                from distributed import Client
-            except ImportError:
-                _fail(SocplanError("the Dask executor needs: pip install 'socplan[dask]'"))
-            client = stack.enter_context(Client(scheduler))
-            pool = client.get_executor()
+        pool = _remote_executor(executor, scheduler, stack)
         bar = stack.enter_context(
             tqdm(total=sum(counts.values()), unit="krok", disable=quiet, file=sys.stderr)
         )
@@ -319,6 +330,8 @@ def national_overview(results, data_dir: Path | None, reports_dir: Path) -> Path
     help="Vary only this parameter (section.key; repeatable). Default: every one.",
 )
 @click.option("--no-verify", is_flag=True, help="Skip the verify rerun of the report.")
+@executor_option
+@scheduler_option
 def review(
     report_dir: Path,
     data_dir: Path,
@@ -327,22 +340,28 @@ def review(
     jobs: int | None,
     parameters: tuple[str, ...],
     no_verify: bool,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Opponent review pack of a published report: assumptions log, data log,
     sensitivity analysis with tornado charts, pre-filled review template (Markdown and
     Word), all as review.html and review.pdf."""
+    from contextlib import ExitStack
+
     from analysis.review.pack import build_review
 
     try:
-        result = build_review(
-            report_dir,
-            data_dir,
-            out,
-            cache_dir or cache_root() / "review",
-            jobs,
-            list(parameters) or None,
-            run_verify=not no_verify,
-        )
+        with ExitStack() as stack:
+            result = build_review(
+                report_dir,
+                data_dir,
+                out,
+                cache_dir or cache_root() / "review",
+                jobs,
+                list(parameters) or None,
+                run_verify=not no_verify,
+                executor=_remote_executor(executor, scheduler, stack),
+            )
     except SocplanError as exc:
         _fail(exc)
     times = ", ".join(f"{k} {v:.0f} s" for k, v in result.seconds.items())

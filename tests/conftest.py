@@ -15,6 +15,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_ROOT.parent / "shared" / "data" / "raw"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_build_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands under test keep their build cache in the session's temporary folder,
+    never in the user's ~/.cache."""
+    os.environ["SOCPLAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("socplan-cache"))
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     """The real public data beside the repository; CI sets SOCPLAN_REQUIRE_REAL_DATA=1 so

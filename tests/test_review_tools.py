@@ -147,3 +147,32 @@ def test_tornado_ticks_are_whole_and_crowns_are_in_millions():
     assert fig.axes[0].get_xlabel() == "změna výsledku (mil. Kč)"
     assert fig.axes[0].patches[0].get_width() == pytest.approx(3.068737)
     plt.close(fig)
+
+
+def test_a_variant_gives_the_same_tables_on_a_worker_that_loads_the_data_itself(demo_config):
+    """The review pack's variants can go to any executor (e.g. Dask): a worker without
+    the parent's dataset loads it from the configuration and gets the same tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.data.loading import load_dataset
+    from analysis.review import runs
+
+    ds = load_dataset(demo_config)
+    names = {
+        p: p for p in runs.frames(runs.prepare("01_network", ds, demo_config.methodology, 2025))
+    }
+    changed = demo_config.methodology.model_copy(deep=True)
+    detour = changed.network.detour_factor
+    object.__setattr__(detour, "value", detour.value * 1.2)
+    m_json = changed.model_dump_json()
+    runs._STATE.clear()
+    runs._STATE.update(ds=ds, year=demo_config.year)
+    local = runs.run_variation("01_network", names, m_json)
+    runs._STATE.clear()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        remote = pool.submit(
+            runs.run_variation_anywhere, demo_config.to_json(), "01_network", names, m_json
+        ).result()
+    runs._STATE.clear()
+    assert "error" not in local and len(local["hashes"]) > 5
+    assert remote == local

@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -184,6 +185,7 @@ def build_review(
     jobs: int | None = None,
     parameters: list[str] | None = None,
     run_verify: bool = True,
+    executor: Executor | None = None,
 ) -> ReviewResult:
     """Build the review pack of ``report_dir`` into ``out`` (see the module docstring)."""
     start = time.perf_counter()
@@ -225,7 +227,9 @@ def build_review(
         if v.parameter in readers[c]
     ]
     input_hashes = {k: e["sha256"] for k, e in sorted(manifest["inputs"].items())}
-    results, computed = runs.run_tasks(tasks, baselines, config, ds, cache_dir, input_hashes, jobs)
+    results, computed = runs.run_tasks(
+        tasks, baselines, config, ds, cache_dir, input_hashes, jobs, executor
+    )
     seconds["sensitivity"] = time.perf_counter() - t
 
     # Headline values as the report publishes them.

@@ -18,7 +18,8 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,18 @@ def _init(config_json: str) -> None:
         _STATE.update(ds=load_dataset(config), year=config.year)
 
 
+def run_variation_anywhere(
+    config_json: str, chapter_name: str, names: dict[str, str], methodology_json: str
+) -> dict:
+    """:func:`run_variation` on a worker that did not inherit the dataset (e.g. a Dask
+    worker): the worker loads it once and keeps it for the next variant."""
+    if _STATE.get("config") != config_json:
+        _STATE.clear()
+        _init(config_json)
+        _STATE["config"] = config_json
+    return run_variation(chapter_name, names, methodology_json)
+
+
 def run_variation(chapter_name: str, names: dict[str, str], methodology_json: str) -> dict:
     """One chapter with one changed methodology: table hashes and headline values, or
     the error the chapter raised with that value (a parameter moved outside what the
@@ -156,8 +169,10 @@ def run_tasks(
     cache_dir: Path,
     input_hashes: dict[str, str],
     jobs: int | None = None,
+    executor: Executor | None = None,
 ) -> tuple[dict[Task, dict], int]:
-    """Results of every task (from the cache or a process pool) and how many ran."""
+    """Results of every task (from the cache, a local process pool or ``executor``, e.g.
+    a Dask ``distributed`` client's executor) and how many ran."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     code = code_fingerprint()
 
@@ -181,28 +196,45 @@ def run_tasks(
             results[t] = json.loads(path.read_text(encoding="utf-8"))
         else:
             todo.append((t, path))
-    if todo:
-        _STATE.update(ds=ds, year=config.year)
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(
-            max_workers=jobs or os.cpu_count() or 1,
-            mp_context=context,
-            initializer=_init,
-            initargs=(config.to_json(),),
-        ) as pool:
+    if not todo:
+        return results, 0
+    with ExitStack() as stack:
+        if executor is None:
+            _STATE.update(ds=ds, year=config.year)
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            pool: Executor = stack.enter_context(
+                ProcessPoolExecutor(
+                    max_workers=jobs or os.cpu_count() or 1,
+                    mp_context=context,
+                    initializer=_init,
+                    initargs=(config.to_json(),),
+                )
+            )
             futures = [
                 pool.submit(
                     run_variation, t.chapter, baselines[t.chapter].names, t.methodology_json
                 )
                 for t, _ in todo
             ]
-            for (t, path), fut in zip(todo, futures, strict=True):
-                res = fut.result()
-                tmp = path.with_suffix(".part")
-                tmp.write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
-                tmp.replace(path)
-                results[t] = res
+        else:
+            config_json = config.to_json()
+            futures = [
+                executor.submit(
+                    run_variation_anywhere,
+                    config_json,
+                    t.chapter,
+                    baselines[t.chapter].names,
+                    t.methodology_json,
+                )
+                for t, _ in todo
+            ]
+        for (t, path), fut in zip(todo, futures, strict=True):
+            res = fut.result()
+            tmp = path.with_suffix(".part")
+            tmp.write_text(json.dumps(res, sort_keys=True), encoding="utf-8")
+            tmp.replace(path)
+            results[t] = res
     return results, len(todo)
 
 
