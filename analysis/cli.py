@@ -75,15 +75,32 @@ def _run_files(params_file: Path | None, data_dir: Path | None) -> tuple[Path, P
     return demo_params_file(), data_dir or DEFAULT_DEMO_DIR
 
 
+MAX_MESSAGE = 4000  # characters of an error message shown; bad input can be huge
+
+
 def _fail(exc: SocplanError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    text = str(exc)
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + f" … (zkráceno, celkem {len(text)} znaků)"
+    click.echo(f"error: {text}", err=True)
     sys.exit(2)
+
+
+def _exit_on_terminate(signum: int, _frame: object) -> None:
+    # SIGTERM becomes SystemExit, so that every cleanup (build folder, kernel, pickled
+    # dataset) runs as for Ctrl+C, and the previous report stays as it was.
+    raise SystemExit(128 + signum)
 
 
 @click.group()
 @click.version_option(package_name="socplan")
 def main() -> None:
     """socplan: reproducible planning of social services in Czech regions."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_terminate)
 
 
 @main.command()
@@ -239,6 +256,7 @@ def batch(
 
     from tqdm import tqdm
 
+    from analysis.data.source_files import shared_reads
     from analysis.publish.batch import run_batch, step_count, summary
     from analysis.resources import regions_dir
 
@@ -265,6 +283,8 @@ def batch(
             bar.update(max(counts[result.run_file] - seen[result.run_file], 0))
             seen[result.run_file] = counts[result.run_file]
 
+        # The national sources are read once, for the regions and the overview alike.
+        stack.enter_context(shared_reads())
         results = run_batch(
             files,
             data_dir,
@@ -275,21 +295,25 @@ def batch(
             cache_dir=_build_cache(no_cache),
             on_step=on_step,
         )
-    table = summary(results)
-    click.echo(table.to_string(index=False))
-    failed = int((table["status"] != "ok").sum())
-    click.echo(f"{len(table) - failed} of {len(table)} reports built")
-    overview = national_overview(results, data_dir, reports_dir)
+        bar.close()
+        table = summary(results)
+        click.echo(table.to_string(index=False))
+        failed = int((table["status"] != "ok").sum())
+        click.echo(f"{len(table) - failed} of {len(table)} reports built")
+        overview = national_overview(results, data_dir, reports_dir, _build_cache(no_cache))
     if overview is not None:
         click.echo(f"national overview: {overview / 'report.html'}")
     if failed:
         sys.exit(1)
 
 
-def national_overview(results, data_dir: Path | None, reports_dir: Path) -> Path | None:
+def national_overview(
+    results, data_dir: Path | None, reports_dir: Path, cache_dir: Path | None
+) -> Path | None:
     """The national overview of the real regions a batch built, when there are two or
     more of one year; a failure is reported and does not hide the batch's results."""
     from analysis.params import load_run_config
+    from analysis.publish.cache import BuildCache
     from analysis.publish.manifest import git_commit
     from analysis.publish.national import build_overview
     from analysis.publish.pipeline import SOURCE_ROOT
@@ -303,7 +327,9 @@ def national_overview(results, data_dir: Path | None, reports_dir: Path) -> Path
     if len(year_configs) < 2:
         return None
     try:
-        return build_overview(year_configs, reports_dir, git_commit(SOURCE_ROOT)["commit"])
+        cache = BuildCache(cache_dir) if cache_dir is not None else None
+        commit = git_commit(SOURCE_ROOT)["commit"]
+        return build_overview(year_configs, reports_dir, commit, cache=cache)
     except SocplanError as exc:
         click.echo(f"national overview failed: {exc}", err=True)
         return None

@@ -12,12 +12,14 @@ can cite it.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pandas as pd
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -100,15 +102,67 @@ class Quantity(_Strict, Generic[T]):
 
 
 Int = Quantity[StrictInt]
-# A float parameter also accepts a YAML integer (``1000``), but never a string.
-Num = Quantity[StrictFloat | StrictInt]
+# A float parameter also accepts a YAML integer (``1000``), but never a string, NaN or
+# an infinity.
+Num = Quantity[Annotated[StrictFloat, Field(allow_inf_nan=False)] | StrictInt]
+
+
+def _int(ge: int | None = None, le: int | None = None) -> Any:
+    """A whole-number parameter allowed in [ge, le]."""
+    return Quantity[Annotated[StrictInt, Field(ge=ge, le=le)]]
+
+
+def _num(
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+) -> Any:
+    """A number parameter allowed in the given bounds (never NaN or infinite)."""
+
+    def check(v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        for ok, text in (
+            (ge is None or v >= ge, f"at least {ge}"),
+            (gt is None or v > gt, f"greater than {gt}"),
+            (le is None or v <= le, f"at most {le}"),
+            (lt is None or v < lt, f"less than {lt}"),
+        ):
+            if not ok:
+                raise ValueError(f"must be {text}")
+        return v
+
+    return Quantity[Annotated[StrictFloat | StrictInt, AfterValidator(check)]]
+
+
+# Meaningful ranges of the methodology's kinds of number (checked when a file is read).
+Age = _int(0, 110)  # completed years of age
+Years = _int(1, 100)  # a length of time in years
+Year = _int(1900, 2200)  # a calendar year
+Count = _int(1)  # how many: draws, rows, areas, providers, a denominator
+Code = _int(0)  # a code or a seed
+Share = _num(ge=0, le=1)  # a part of a whole
+Probability = _num(gt=0, lt=1)  # an interval's probability: strictly between 0 and 1
+Positive = _num(gt=0)  # a ratio or size that must be above zero
 
 
 class AgeParams(_Strict):
-    children_max_age: Int
-    seniors_min_age: Int
-    oldest_old_min_age: Int
-    pyramid_band_width: Int
+    children_max_age: Age
+    seniors_min_age: Age
+    oldest_old_min_age: Age
+    pyramid_band_width: _int(1, 20)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeParams:
+        if not (
+            self.children_max_age.value < self.seniors_min_age.value
+            and self.seniors_min_age.value < self.oldest_old_min_age.value
+        ):
+            raise ValueError(
+                "ages must be ordered: children_max_age < seniors_min_age < oldest_old_min_age"
+            )
+        return self
 
 
 class TypeRule(_Strict):
@@ -144,15 +198,15 @@ CodeList = Quantity[list[int]]
 
 
 class NetworkParams(_Strict):
-    per_population: Int
-    detour_factor: Num
+    per_population: Count
+    detour_factor: _num(ge=1, le=5)
     e2sfca_zones: Zones
-    partial_coverage_share: Num
+    partial_coverage_share: Share
     service_types: TypeRules
     complementary_rules: Rules
     map_types: CodeList
     senior_residential_types: CodeList
-    facility_rate_per: Int
+    facility_rate_per: Count
 
 
 # A projection assumption in three variants.
@@ -170,17 +224,17 @@ Gompertz = Quantity[dict[Literal["M", "F"], GompertzSex]]
 
 class ProjectionParams(_Strict):
     mortality_gompertz: Gompertz
-    fertility_mean_age: Num
-    fertility_sd: Num
+    fertility_mean_age: _num(ge=12, le=55)
+    fertility_sd: _num(gt=0, le=20)
     total_fertility: Variants
     net_migration: Variants
     mortality_improvement: Variants
-    sex_ratio_at_birth: Num
-    infant_separation: Num
+    sex_ratio_at_birth: _num(ge=0.8, le=1.3)
+    infant_separation: Share
     migration_profile_period: Quantity[str]
-    trend_shrink: Num
-    trend_damping: Num
-    backtest_window: Int
+    trend_shrink: Share
+    trend_damping: Share
+    backtest_window: _int(2, 50)
 
 
 class NeedRate(_Strict):
@@ -205,17 +259,24 @@ Mix = Quantity[list[ServiceMix]]
 class DemandParams(_Strict):
     need_rates: NeedRates
     service_mix: Mix
-    draws: Int
-    seed: Int
-    interval_level: Num
-    plan_horizon: Int
-    long_horizon_to: Int
-    trend_window: Int
+    draws: Count
+    seed: Code
+    interval_level: Probability
+    plan_horizon: Years
+    long_horizon_to: Year
+    trend_window: _int(2, 50)
     projection_milestones: Quantity[list[StrictInt]]
-    gap_map_type: Int
-    model_min_areas: Int
-    model_level: Num
-    model_outliers_shown: Int
+    gap_map_type: Code
+    model_min_areas: Count
+    model_level: Probability
+    model_outliers_shown: Count
+
+    @model_validator(mode="after")
+    def _every_group_has_a_rate(self) -> DemandParams:
+        missing = {"deti_rodiny", "seniori", "ozp", "ohrozeni"} - set(self.need_rates.value)
+        if missing:
+            raise ValueError(f"need_rates: no rate for {', '.join(sorted(missing))}")
+        return self
 
 
 class OutlierRule(_Strict):
@@ -277,30 +338,30 @@ CriterionName = Literal["need", "availability", "cost", "quality", "interconnect
 
 
 class FinanceParams(_Strict):
-    fte_per_capacity: Int
-    direct_care_norm: Num
+    fte_per_capacity: Count
+    direct_care_norm: Share
     outlier_rule: Quantity[OutlierRule]
-    max_revenue_to_cost: Num
+    max_revenue_to_cost: Positive
     reference_statistic: Quantity[Literal["median", "mean", "trimmed_mean"]]
-    reference_trim: Num
-    reference_min_providers: Int
+    reference_trim: _num(ge=0, lt=0.5)
+    reference_min_providers: Count
     ineligible_costs: Quantity[list[CostColumn]]
     public_revenues: Quantity[list[RevenueColumn]]
-    reasonable_profit: Num
-    carry_over_share: Num
-    score_adjustment: Num
-    price_level_factor: Num
+    reasonable_profit: Share
+    carry_over_share: Share
+    score_adjustment: Share
+    price_level_factor: Positive
     allocations: Quantity[list[Allocation]]
     what_if: Quantity[list[StrictFloat | StrictInt]]
     cofinancing: Quantity[list[CofinancingRule]]
     criteria: Quantity[dict[CriterionName, Criterion]]
-    min_criteria: Int
+    min_criteria: Count
     bands: Quantity[list[Band]]
-    weight_change: Num
-    weight_draws: Int
-    weight_concentration: Num
-    band_certainty: Num
-    weight_seed: Int
+    weight_change: Share
+    weight_draws: Count
+    weight_concentration: Positive
+    band_certainty: Probability
+    weight_seed: Code
 
     def allocation(self, region: str, year: int) -> Allocation | None:
         """The region's allocation for the year, if the parameters hold one."""
@@ -324,18 +385,18 @@ class QualityScores(_Strict):
 
 
 class PlanParams(_Strict):
-    registry_tolerance: Num
-    on_track_tolerance: Num
-    trend_min_points: Int
-    trend_horizon: Int
+    registry_tolerance: Share
+    on_track_tolerance: Share
+    trend_min_points: _int(2)
+    trend_horizon: Years
     development_budgets: Quantity[list[Budget]]
-    budget_step: Num
+    budget_step: Positive
     size_bands: Quantity[list[StrictInt]]
-    large_facility: Int
+    large_facility: Count
     residential_types: CodeList
-    transformation_focus_type: Int
+    transformation_focus_type: Code
     mts_limits: Quantity[list[MtsLimit]]
-    national_transformation_target: Int
+    national_transformation_target: _int(0)
     quality_scores: Quantity[QualityScores]
 
     def budget(self, region: str, year: int) -> Budget | None:
@@ -344,20 +405,20 @@ class PlanParams(_Strict):
 
 
 class DisclosureParams(_Strict):
-    min_count: Int
-    rounding_base: Int
+    min_count: Count
+    rounding_base: Count
 
 
 class ReviewParams(_Strict):
-    sensitivity_change: Num
-    materiality: Num
+    sensitivity_change: _num(gt=0, lt=1)
+    materiality: Share
 
 
 class ReportParams(_Strict):
-    figure_dpi: Int
-    table_max_rows: Int
-    gap_table_rows: Int
-    municipality_table_rows: Int
+    figure_dpi: _int(50, 1200)
+    table_max_rows: Count
+    gap_table_rows: Count
+    municipality_table_rows: Count
 
 
 class Methodology(_Strict):
@@ -501,11 +562,47 @@ class RunConfig(_Strict):
         return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+MAX_YAML_ALIASES = 20  # parameter files need none; many are a "billion laughs" document
+MAX_QUOTED = 200  # characters of an offending value quoted in a message
+
+
+class StrictYamlLoader(yaml.SafeLoader):
+    """Safe YAML that also rejects a key given twice in one mapping (YAML would keep
+    the last one without a word) and documents with many aliases."""
+
+    def compose_document(self) -> Any:
+        self._aliases = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"more than {MAX_YAML_ALIASES} aliases (*name); parameter files need none",
+                    self.peek_event().start_mark,
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(path, ["file not found"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictYamlLoader)
     except yaml.YAMLError as exc:
         raise ParameterError(path, [f"not valid YAML: {exc}"]) from None
     except UnicodeDecodeError as exc:
@@ -524,7 +621,10 @@ def _messages(exc: ValidationError) -> list[str]:
         elif err["type"] == "missing":
             out.append(f"missing key '{loc}'")
         else:
-            out.append(f"key '{loc}': {err['msg']} (found {err.get('input')!r})")
+            found = repr(err.get("input"))
+            if len(found) > MAX_QUOTED:
+                found = found[:MAX_QUOTED] + f" … ({len(found)} characters)"
+            out.append(f"key '{loc}': {err['msg']} (found {found})")
     return out
 
 

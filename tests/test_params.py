@@ -118,3 +118,60 @@ def test_missing_road_distance_table_is_named(tmp_path, demo_dir):
     doc["data"]["road_distances"] = "roads.csv"
     with pytest.raises(ParameterError, match=r"data\.road_distances.*roads\.csv"):
         load_run_config(_write(tmp_path, doc))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("ages.seniors_min_age", 200, "less than or equal to 110"),
+        ("network.detour_factor", -1.3, "at least 1"),
+        ("network.partial_coverage_share", 1.5, "at most 1"),
+        ("demand.interval_level", 95, "less than 1"),
+        ("demand.draws", 0, "greater than or equal to 1"),
+        ("projection.trend_damping", float("nan"), "finite"),
+        ("finance.price_level_factor", float("inf"), "finite"),
+        ("ages.children_max_age", 70, "ordered"),
+    ],
+)
+def test_a_value_outside_its_meaningful_range_is_rejected_naming_key_and_file(
+    tmp_path, key, value, expected
+):
+    doc = yaml.safe_load(METHODOLOGY.read_text(encoding="utf-8"))
+    section, name = key.split(".")
+    doc[section][name]["value"] = value
+    path = tmp_path / "bad-methodology.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_methodology(path)
+    message = str(err.value)
+    assert "bad-methodology.yaml" in message and expected in message
+    assert section in message
+
+
+def test_a_deleted_need_rate_is_rejected(tmp_path):
+    doc = yaml.safe_load(METHODOLOGY.read_text(encoding="utf-8"))
+    del doc["demand"]["need_rates"]["value"]["ozp"]
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError, match="no rate for ozp"):
+        load_methodology(path)
+
+
+def test_a_key_given_twice_is_an_error_with_its_line(tmp_path):
+    text = METHODOLOGY.read_text(encoding="utf-8")
+    path = tmp_path / "twice.yaml"
+    path.write_text(text + "\nages:\n  children_max_age: {value: 15}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"key 'ages' given twice[\s\S]*line"):
+        load_methodology(path)
+
+
+def test_a_yaml_alias_bomb_is_refused_with_a_short_message(tmp_path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_methodology(path)
+    assert "aliases" in str(err.value) and len(str(err.value)) < 2000

@@ -119,3 +119,64 @@ def test_services_without_coordinates_are_placed_at_their_municipality(demo_copy
     point = ds.municipalities.set_index("municipality_code").loc[first["municipality_code"]]
     assert bool(first["coords_imputed"])
     assert (first["lat"], first["lon"]) == (point["lat"], point["lon"])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("capacity", "inf", "a finite number"),
+        ("service_name", "Poradna \u202eanečšeM", "text-direction"),
+        ("service_id", "S\x000001", "control"),
+    ],
+)
+def test_infinite_capacity_and_invisible_characters_name_file_row_column(
+    demo_copy, column, value, expected
+):
+    line = _edit_cell(demo_copy / "services.csv", 4, column, value)
+    with pytest.raises(DataValidationError) as err:
+        read_table(demo_copy / "services.csv", "services")
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == ("services.csv", line, column)
+    assert expected in problem.expected
+
+
+def test_an_empty_table_file_is_an_error_not_a_traceback(demo_copy):
+    (demo_copy / "population.csv").write_bytes(b"")
+    with pytest.raises(DataValidationError, match=r"population\.csv: expected a header line"):
+        read_table(demo_copy / "population.csv", "population")
+
+
+@pytest.mark.parametrize(
+    ("change", "file", "column"),
+    [
+        ({"year": 2090}, "population.csv", "year"),
+        (
+            {"region": {"code": "CZX99", "name": "Jiný kraj"}},
+            "territory_municipalities.csv",
+            "region_code",
+        ),
+    ],
+)
+def test_a_run_file_the_data_do_not_describe_is_rejected_before_any_kernel(
+    demo_dir, tmp_path, change, file, column
+):
+    import yaml
+
+    doc = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    doc.update(change)
+    doc["methodology"] = str(REPO_ROOT / "params" / "methodology.yaml")
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(run_file, demo_dir))
+    [problem] = err.value.problems
+    assert (problem.file, problem.column) == (file, column)
+
+
+def test_codes_in_other_scripts_digits_are_not_codes(demo_copy):
+    line = _edit_cell(demo_copy / "services.csv", 2, "municipality_code", "９９０００３")
+    with pytest.raises(DataValidationError) as err:
+        read_table(demo_copy / "services.csv", "services")
+    assert ("services.csv", line, "municipality_code") in {
+        (p.file, p.row, p.column) for p in err.value.problems
+    }

@@ -25,6 +25,7 @@ from analysis.data.dataset import (
 from analysis.data.schemas import SCHEMAS, validate_table
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import OPTIONAL_TABLES, RunConfig
+from analysis.readers.common import malformed
 
 
 def read_csv_text(path: Path | str) -> pd.DataFrame:
@@ -40,10 +41,12 @@ def read_csv_text(path: Path | str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    except pd.errors.ParserError as exc:
+    except pd.errors.EmptyDataError:
         raise DataValidationError(
-            [CellProblem(path.name, None, None, None, f"a comma-separated table ({exc})")]
+            [CellProblem(path.name, None, None, None, "a header line and rows (the file is empty)")]
         ) from None
+    except pd.errors.ParserError as exc:
+        raise DataValidationError([malformed(path, exc).problems[0]]) from None
 
 
 def network_membership(values: pd.Series) -> pd.Series:

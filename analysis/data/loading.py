@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.data.canonical import load_canonical
 from analysis.data.dataset import Dataset
 from analysis.data.open_data import build_region_dataset
+from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
 
 # Environment variable naming a pickle of (run configuration JSON, validated Dataset) that
@@ -40,6 +41,43 @@ def load_dataset(config: RunConfig) -> Dataset:
         if config.data_format == "open-data"
         else load_canonical(config)
     )
+    check_run_matches_data(config, ds)
     if config.planning_quality:
         ds.planning_quality = pd.DataFrame([c.model_dump() for c in config.planning_quality])
     return ds
+
+
+def check_run_matches_data(config: RunConfig, ds: Dataset) -> None:
+    """The run file's region must be the data's, and its year no later than the plan
+    horizon after the latest population data (a report cannot describe a year the
+    inputs know nothing about)."""
+    problems = []
+    munis = ds.municipalities
+    file = Path(ds.files.get("municipalities", "municipalities")).name
+    if "region_code" in munis and len(munis):
+        codes = sorted(set(munis["region_code"].dropna()))
+        if config.region.code not in codes:
+            problems.append(
+                CellProblem(
+                    file,
+                    None,
+                    "region_code",
+                    ", ".join(codes)[:80],
+                    f"the region of the run file ({config.region.code})",
+                )
+            )
+    years = ds.population["year"].dropna() if "year" in ds.population else pd.Series()
+    horizon = config.methodology.demand.plan_horizon.value
+    if len(years) and config.year > int(years.max()) + horizon:
+        problems.append(
+            CellProblem(
+                Path(ds.files.get("population", "population")).name,
+                None,
+                "year",
+                str(int(years.max())),
+                f"population data within {horizon} years (demand.plan_horizon) before the "
+                f"report year {config.year} of the run file",
+            )
+        )
+    if problems:
+        raise DataValidationError(problems)

@@ -26,11 +26,10 @@ from analysis.data.dataset import (
     Dataset,
     NationalInputs,
     check_references,
-    hash_path,
     place_at_municipality,
 )
 from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
-from analysis.data.source_files import SourceFiles
+from analysis.data.source_files import SourceFiles, hash_once
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
 from analysis.readers.datastat import read_orp_facility_counts, read_region_facility_counts
@@ -391,7 +390,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     if road is not None:
         ds.files["road_distances"] = Path(config.road_distances)
         files.read_rows["road_distances"] = len(road)
-    ds.hashes = {k: hash_path(p) for k, p in ds.files.items()}
+    ds.hashes = {k: hash_once(p) for k, p in ds.files.items()}
     ds.file_rows = dict(files.read_rows)
     check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -21,8 +22,8 @@ from analysis.errors import CellProblem, DataValidationError
 LAT_RANGE = (48.5, 51.1)
 LON_RANGE = (12.0, 18.9)
 
-MUNICIPALITY_CODE = r"^\d{6}$"
-ORP_CODE = r"^\d{4}$"
+MUNICIPALITY_CODE = r"^[0-9]{6}$"  # ASCII digits: \d also matches other scripts
+ORP_CODE = r"^[0-9]{4}$"
 REGION_CODE = r"^CZ[0-9A-Z]{3}$"
 DISTRICT_CODE = r"^CZ[0-9A-Z]{4}$"
 AREA_LEVELS = ("obec", "orp", "okres", "kraj", "stat")
@@ -45,6 +46,11 @@ def _code_list(allowed: set[str] | dict[str, str], error: str) -> pa.Check:
         ).astype(bool)
 
     return pa.Check(ok, element_wise=False, error=error)
+
+
+def _finite() -> pa.Check:
+    """A number that is not infinite (``inf`` parses as a float)."""
+    return pa.Check(lambda s: s.isna() | np.isfinite(s), error="a finite number")
 
 
 def _codes_pattern(pattern: str, error: str) -> pa.Check:
@@ -172,12 +178,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "services": pa.DataFrameSchema(
         {
             "service_id": _text(),
-            "provider_ico": pa.Column(str, pa.Check.str_matches(r"^\d{8}$"), coerce=True),
+            "provider_ico": pa.Column(str, pa.Check.str_matches(r"^[0-9]{8}$"), coerce=True),
             "provider_name": _text(),
             "service_name": _text(),
             "service_type_code": pa.Column(int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True),
             "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), coerce=True),
-            "capacity": pa.Column(float, pa.Check.gt(0), coerce=True),
+            "capacity": pa.Column(float, [pa.Check.gt(0), _finite()], coerce=True),
             "capacity_unit": pa.Column(str, pa.Check.isin(sorted(CAPACITY_UNITS)), coerce=True),
             "target_groups": pa.Column(
                 str,
@@ -194,7 +200,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "area_of_operation": pa.Column(
                 str,
                 _codes_pattern(
-                    r"^(\d{4}|\d{6})$",
+                    r"^([0-9]{4}|[0-9]{6})$",
                     "';'-separated ORP (4-digit) or municipality (6-digit) codes",
                 ),
                 nullable=True,
@@ -493,6 +499,31 @@ def _types_only(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, strict=schema.strict, ordered=False)
 
 
+# Control and direction-changing characters: invisible, they make two ids that look the
+# same differ, or reverse how a name reads (a right-to-left override).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def invisible_characters(df: pd.DataFrame, file: str, row_offset: int = 2) -> list[CellProblem]:
+    """Cells of text columns holding control or direction-override characters."""
+    problems = []
+    for col in df.columns:
+        if not (pd.api.types.is_object_dtype(df[col]) or pd.api.types.is_string_dtype(df[col])):
+            continue
+        for pos, value in enumerate(df[col]):
+            if isinstance(value, str) and _INVISIBLE.search(value):
+                problems.append(
+                    CellProblem(
+                        file,
+                        pos + row_offset,
+                        str(col),
+                        value.encode("unicode_escape").decode("ascii")[:60],
+                        "text without control or text-direction characters",
+                    )
+                )
+    return problems
+
+
 def validate_table(df: pd.DataFrame, table: str, file: str, row_offset: int = 2) -> pd.DataFrame:
     """Validate one table and return it with typed columns.
 
@@ -501,6 +532,9 @@ def validate_table(df: pd.DataFrame, table: str, file: str, row_offset: int = 2)
     Raises :class:`DataValidationError` listing every failing cell.
     """
     schema = SCHEMAS[table]
+    invisible = invisible_characters(df, file, row_offset)
+    if invisible:
+        raise DataValidationError(invisible)
     try:
         typed = _types_only(schema).validate(df, lazy=True)
     except SchemaErrors as exc:

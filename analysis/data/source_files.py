@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from analysis.catalogue import Source, load_catalogue
+from analysis.data.dataset import hash_path
 
 T = TypeVar("T")
 
@@ -36,6 +37,17 @@ def shared_reads() -> Iterator[None]:
         yield
     finally:
         _SHARED = outer
+
+
+def hash_once(path: Path) -> str:
+    """SHA-256 of a file (or folder), computed once per file while shared reading is on."""
+    if _SHARED is None or not path.is_file():
+        return hash_path(path)
+    st = path.stat()
+    key = ("sha256", str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _SHARED:
+        _SHARED[key] = hash_path(path)
+    return _SHARED[key]
 
 
 def _read_once(path: Path, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -75,23 +75,23 @@ def need_overview(need: Frames, names: Mapping[str, str], variant: str = "middle
 
 
 def facility_rates(facilities: Frames, names: Mapping[str, str]) -> pd.DataFrame:
-    """Facilities of each type per reference population (ČSÚ counts), regions as
-    columns and the country's rate last, from ``network_facilities_by_type``."""
+    """Facilities of each type per reference population (ČSÚ counts), one column per
+    region (by code) and the country's rate last, from ``network_facilities_by_type``."""
     wide = {}
     country = pd.Series(dtype=float)
     ages = pd.Series(dtype=object)
     for code in sorted(names):
         f = facilities.get(code)
         if f is None or f.empty:
-            wide[names[code]] = pd.Series(dtype=float)
+            wide[code] = pd.Series(dtype=float)
             continue
         f = f.set_index("facility_type")
-        wide[names[code]] = f["rate"]
+        wide[code] = f["rate"]
         country = country.combine_first(f["country_rate"])
         ages = ages.combine_first(f["reference_ages"])
     out = pd.DataFrame(wide)
     out.insert(0, "reference_ages", ages)
-    out["Česko"] = country
+    out["CZ"] = country
     out.index.name = "facility_type"
     return out.reset_index()
 

@@ -22,7 +22,7 @@ PALETTE = {"M": "#3b6ea8", "F": "#c8553d", "accent": "#2a7f62", "grey": "#8a8a8a
 
 
 def apply_style() -> None:
-    """The report style: white grid, DejaVu Sans (has every Czech glyph), no SVG hash salt."""
+    """The report style: white grid, DejaVu Sans (has every Czech glyph), no mathtext."""
     sns.set_theme(style="whitegrid", context="paper", font="DejaVu Sans")
     plt.rcParams.update(
         {
@@ -34,6 +34,8 @@ def apply_style() -> None:
             "ytick.labelsize": 8,
             "legend.fontsize": 8,
             "axes.formatter.use_locale": False,
+            # Names from the data are drawn as written: "$…$" in a name is not TeX.
+            "text.parse_math": False,
         }
     )
 

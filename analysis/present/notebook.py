@@ -61,6 +61,12 @@ def table_figure(caption: str, body: str, source: str, size: str, anchor: str = 
     )
 
 
+def no_html(markdown: str) -> str:
+    """Markdown whose HTML characters are entities: computed text carries names from the
+    data, and Markdown would pass their tags into the report as they are."""
+    return html.escape(markdown, quote=False)
+
+
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with data-model codes in cells replaced by their Czech labels (for
     display; the CSV keeps the codes)."""
@@ -277,14 +283,15 @@ class Chapter:
 
     def text(self, markdown: str) -> None:
         """Show computed Czech text (numbers already formatted by the caller); an empty
-        text (e.g. a note that applies only to incomplete data) shows nothing."""
+        text (e.g. a note that applies only to incomplete data) shows nothing. HTML in
+        it (names from the data) is shown as text, never as markup."""
         if markdown.strip():
-            display(Markdown(markdown))
+            display(Markdown(no_html(markdown)))
 
     def note(self, markdown: str) -> None:
         """Show a warning about missing or partial data as a highlighted note."""
         if markdown.strip():
-            display(Markdown("> **Upozornění:** " + markdown))
+            display(Markdown("> **Upozornění:** " + no_html(markdown)))
 
 
 def open_chapter(config: str | Path) -> Chapter:

@@ -21,6 +21,7 @@ from analysis import __version__
 from analysis.present import formatting
 from analysis.present.figures import png_bytes
 from analysis.present.notebook import table_figure, table_size
+from analysis.publish.cache import BuildCache
 from analysis.publish.report import render_pdfs
 from analysis.resources import templates_dir
 
@@ -102,9 +103,10 @@ class Document:
             f'<nav class="toc"><h2>Obsah</h2><ul>{toc}</ul></nav>\n{body}\n</body>\n</html>\n'
         )
 
-    def write(self, folder: Path, stem: str) -> tuple[Path, Path]:
-        """Write ``<stem>.html`` and ``<stem>.pdf`` into ``folder``."""
+    def write(self, folder: Path, stem: str, cache: BuildCache | None = None) -> tuple[Path, Path]:
+        """Write ``<stem>.html`` and ``<stem>.pdf`` into ``folder`` (the PDF from the
+        build ``cache`` when the HTML is unchanged)."""
         html_file, pdf_file = folder / f"{stem}.html", folder / f"{stem}.pdf"
         html_file.write_text(self.html(), encoding="utf-8")
-        render_pdfs([(html_file, pdf_file)])
+        render_pdfs([(html_file, pdf_file)], cache)
         return html_file, pdf_file

@@ -14,9 +14,7 @@ output, the versions and the commit); it is published atomically like a region's
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -36,12 +34,14 @@ from analysis.present import formatting
 from analysis.present.czech import count
 from analysis.present.maps import choropleth
 from analysis.present.notebook import Chapter
-from analysis.publish.atomic import publish_folder
+from analysis.publish.atomic import build_folder, publish_folder, remove_stale
+from analysis.publish.cache import BuildCache
 from analysis.publish.document import Document
 from analysis.publish.manifest import package_versions
 
 NATIONAL_CODE = "CZ"
 MIN_REGIONS_MAP = 4  # fewer regions: a map of classes would only repeat the table
+TABLE_REGIONS = 7  # region columns per table that fit the page
 TABLES = (
     "demand_projection_region",
     "demand_need_figure",
@@ -73,10 +73,15 @@ def _read_tables(report: Path) -> dict[str, pd.DataFrame]:
 
 
 def build_overview(
-    configs: list[RunConfig], reports_dir: Path, commit: str, dpi: int = 150
+    configs: list[RunConfig],
+    reports_dir: Path,
+    commit: str,
+    dpi: int = 150,
+    cache: BuildCache | None = None,
 ) -> Path:
     """Compare the published reports of ``configs`` (one year, real regions) and publish
-    the overview in ``<reports_dir>/<year>/CZ``; returns that folder."""
+    the overview in ``<reports_dir>/<year>/CZ``; returns that folder. With a build
+    ``cache``, an unchanged overview's PDF is restored instead of rendered."""
     configs = [c for c in configs if not c.synthetic]
     years = {c.year for c in configs}
     if len(configs) < 2 or len(years) != 1:
@@ -141,8 +146,8 @@ def build_overview(
         configs[0].methodology,
     )
     final = root / NATIONAL_CODE
-    build = Path(tempfile.mkdtemp(prefix=f".{NATIONAL_CODE}-build-", dir=root))
-    os.chmod(build, 0o755)
+    remove_stale(root)
+    build = build_folder(final)
     try:
         (build / "tables").mkdir()
         for name, df in results.items():
@@ -150,7 +155,7 @@ def build_overview(
         (build / "figures").mkdir()
         for name, png in figures.items():
             (build / "figures" / f"{name}.png").write_bytes(png)
-        doc.write(build, "report")
+        doc.write(build, "report", cache)
         manifest = {
             "socplan_version": __version__,
             "year": year,
@@ -252,10 +257,11 @@ def _document(
             f"v nízké a vysoké variantě). Změna počtu osob 65+ do roku {last_year}: {changes}."
         )
     doc.table(
-        pop.drop(columns=["region_code"]),
+        pop,
         "Obyvatelstvo a osoby ve věku 65+ podle krajů: stav a projekce",
         _cite("national_age", "population_series"),
         labels={
+            "region_code": "kód",
             "region": "kraj",
             "base_year": "rok stavu",
             "population": "počet obyvatel k 1. 1.",
@@ -342,16 +348,28 @@ def _document(
     doc.heading("Zařízení sociálních služeb (statistika ČSÚ)")
     doc.paragraph(
         f"Počet zařízení daného druhu na {formatting.number(per)} obyvatel referenční věkové "
-        "skupiny, jak ho uvádějí zprávy krajů, a hodnota za Česko. Statistika ČSÚ počítá "
-        "zařízení, ne jejich kapacitu; u jednotek zařízení je míra jen orientační."
+        "skupiny, jak ho uvádějí zprávy krajů, a hodnota za Česko; sloupce jsou označeny "
+        "kódy krajů (názvy v tabulce 1). Statistika ČSÚ počítá zařízení, ne jejich "
+        "kapacitu; u jednotek zařízení je míra jen orientační."
     )
-    doc.table(
-        results["national_facilities"],
-        f"Zařízení na {formatting.number(per)} obyvatel referenční věkové skupiny podle krajů",
-        _cite("facility_counts_orp", "facility_counts_regions"),
-        labels={"facility_type": "druh zařízení", "reference_ages": "referenční věková skupina"},
-        formats={c: formatting.fmt(1) for c in results["national_facilities"].columns[2:]},
-    )
+    facilities = results["national_facilities"]
+    codes = [c for c in facilities.columns[2:] if c != NATIONAL_CODE]
+    chunks = [codes[i : i + TABLE_REGIONS] for i in range(0, len(codes), TABLE_REGIONS)]
+    for i, chunk in enumerate(chunks, start=1):
+        part = f" ({i}. část)" if len(chunks) > 1 else ""
+        doc.table(
+            facilities[["facility_type", "reference_ages", *chunk, NATIONAL_CODE]],
+            f"Zařízení na {formatting.number(per)} obyvatel referenční věkové skupiny podle "
+            f"krajů{part}",
+            _cite("facility_counts_orp", "facility_counts_regions"),
+            labels={
+                "facility_type": "druh zařízení",
+                "reference_ages": "věková skupina",
+                NATIONAL_CODE: "Česko",
+                **{c: c for c in chunk},
+            },
+            formats={c: formatting.fmt(1) for c in [*chunk, NATIONAL_CODE]},
+        )
 
     if complete_registry:
         doc.heading("Registrovaná kapacita, dostupnost, bílá místa a mezery")

@@ -31,7 +31,7 @@ from analysis.params import RunConfig, load_run_config
 from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
 from analysis.present.notebook import PARAMETER_LOG_ENV
-from analysis.publish.atomic import publish_folder
+from analysis.publish.atomic import build_folder, publish_folder, remove_stale
 from analysis.publish.cache import (
     BuildCache,
     chapter_base_key,
@@ -170,9 +170,8 @@ def build_report(
     chapters and PDFs are restored instead of computed; ``on_step(step, cached)`` is
     called after each chapter and after the rendering."""
     final = reports_dir / str(config.year) / config.region.code
-    final.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{config.region.code}-build-", dir=final.parent))
-    os.chmod(build, 0o755)
+    remove_stale(final.parent)  # debris of a killed earlier run
+    build = build_folder(final)
     # Kernels inherit the environment: fix hashing and the plotting backend.
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ["MPLBACKEND"] = "Agg"
@@ -241,7 +240,7 @@ def run(
     config = load_run_config(params_file, data_dir)
     dataset = load_dataset(config)  # every input validated before any kernel starts
     # The chapters reuse this validated dataset instead of reading every source again.
-    fd, pickled = tempfile.mkstemp(prefix="socplan-dataset-", suffix=".pickle")
+    fd, pickled = tempfile.mkstemp(prefix=f"socplan-dataset-{os.getpid()}-", suffix=".pickle")
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((config.to_json(), dataset), fh, protocol=pickle.HIGHEST_PROTOCOL)

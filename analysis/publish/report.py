@@ -139,7 +139,9 @@ def profile_documents(report_html: str, config: RunConfig) -> dict[str, str]:
         name = re.sub(r"<[^>]+>", "", re.search(r"<h2[^>]*>(.*?)</h2>", body, re.S).group(1))
         name = re.sub(r"^[\d.]+\s+", "", html.unescape(name)).strip()
         # A standalone profile is not a numbered section of the report.
-        body = re.sub(r"<h2[^>]*>.*?</h2>", f"<h1>ORP {html.escape(name)}</h1>", body, count=1)
+        heading = f"<h1>ORP {html.escape(name)}</h1>"
+        # A function, not a template: a backslash in the name is text, not an escape.
+        body = re.sub(r"<h2[^>]*>.*?</h2>", lambda _m, h=heading: h, body, count=1)
         docs[code] = (
             '<!DOCTYPE html>\n<html lang="cs">\n<head>\n<meta charset="utf-8"/>\n'
             f'<meta name="generator" content="socplan {__version__}"/>\n'

@@ -7,10 +7,88 @@ error that says which encoding was found.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from analysis.errors import CellProblem, DataValidationError
+import pandas as pd
+
+from analysis.errors import CellProblem, DataValidationError, SocplanError
+
+EXCERPT = 160  # characters of a library's message quoted in an error
+R = TypeVar("R")
+
+
+def _short(text: object) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + " …"
+
+
+def malformed(path: Path, exc: Exception) -> DataValidationError:
+    """The error for a file a reader could not parse: file, the line or key where the
+    parser stopped when it says so, and what was expected."""
+    name = path.name
+    if isinstance(exc, json.JSONDecodeError):
+        problem = CellProblem(
+            name,
+            exc.lineno,
+            None,
+            None,
+            f"valid JSON (parser stopped: {exc.msg}, column {exc.colno})",
+        )
+    elif isinstance(exc, pd.errors.EmptyDataError):
+        problem = CellProblem(name, None, None, None, "a non-empty table with a header row")
+    elif isinstance(exc, pd.errors.ParserError):
+        line = re.search(r"(?:line|row) (\d+)", str(exc))
+        problem = CellProblem(
+            name,
+            int(line.group(1)) if line else None,
+            None,
+            None,
+            f"a table with the same number of fields on every line ({_short(exc)})",
+        )
+    elif isinstance(exc, KeyError):
+        key = exc.args[0] if exc.args else "?"
+        problem = CellProblem(
+            name, None, _short(key), None, "this column or key, as the documented format has it"
+        )
+    elif isinstance(exc, (AttributeError, TypeError, IndexError)):
+        problem = CellProblem(
+            name, None, None, None, f"the structure of the documented format ({_short(exc)})"
+        )
+    elif isinstance(exc, ValueError):
+        problem = CellProblem(
+            name, None, None, None, f"values of the documented types ({_short(exc)})"
+        )
+    elif isinstance(exc, OSError):
+        problem = CellProblem(name, None, None, None, f"a readable file ({_short(exc.strerror)})")
+    else:
+        problem = CellProblem(
+            name, None, None, None, f"the documented format ({type(exc).__name__}: {_short(exc)})"
+        )
+    return DataValidationError([problem])
+
+
+def reader(fn: Callable[..., R]) -> Callable[..., R]:
+    """Make a reader fail only with socplan's errors: whatever a malformed file makes
+    the parsing libraries raise becomes an error naming the file (:func:`malformed`)."""
+
+    @functools.wraps(fn)
+    def read(path: Path | str, *args: Any, **kwargs: Any) -> R:
+        try:
+            return fn(path, *args, **kwargs)
+        except SocplanError:
+            raise
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            raise malformed(Path(path), exc) from None
+
+    return read
+
 
 ENCODING_NAMES = {"cp1250": "Windows-1250", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)"}
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.codelists import FACILITY_TYPES, region_code
 from analysis.errors import CellProblem
-from analysis.readers.common import raise_if, read_text
+from analysis.readers.common import raise_if, read_text, reader
 
 FACILITY_INDICATOR = "Počet zařízení sociálních služeb"
 TYPE_COLUMN = "Druh zařízení sociálních služeb"
@@ -62,6 +62,7 @@ def _read(path: Path, area_column: str) -> tuple[pd.DataFrame, list[CellProblem]
     return out.assign(_area=df[area_column]), problems
 
 
+@reader
 def read_orp_facility_counts(path: Path | str) -> pd.DataFrame:
     """Facilities by ORP label and type: ``orp_name, region_code, facility_type, year,
     facilities`` (missing where the selection is empty), plus ``_row`` for messages."""
@@ -84,6 +85,7 @@ def read_orp_facility_counts(path: Path | str) -> pd.DataFrame:
     ]
 
 
+@reader
 def read_region_facility_counts(path: Path | str) -> pd.DataFrame:
     """Facilities by region and type: ``region_code`` (``CZ`` for Czechia),
     ``facility_type, year, facilities``."""

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.codelists import REGIONS, region_code
 from analysis.errors import CellProblem
-from analysis.readers.common import parse_age_band, raise_if, read_text
+from analysis.readers.common import parse_age_band, raise_if, read_text, reader
 
 MOVEMENT_COLUMNS = {
     "Počet obyvatel - koncový stav": "population_end",
@@ -42,6 +42,7 @@ def _numeric(
     return problems
 
 
+@reader
 def read_population_movement(folder: Path | str) -> pd.DataFrame:
     """ČSÚ population movement by region, one file ``stav_cr_YY.csv`` per year (``.`` =
     not available)."""
@@ -68,6 +69,7 @@ def read_population_movement(folder: Path | str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+@reader
 def read_national_age(path: Path | str) -> pd.DataFrame:
     """Population of Czechia by single year of age and sex on 1 Jan (age 100 = 100+)."""
     path = Path(path)
@@ -85,6 +87,7 @@ def read_national_age(path: Path | str) -> pd.DataFrame:
     return df.astype({"year": int, "age_start": int, "male": int, "female": int, "total": int})
 
 
+@reader
 def read_uzis_age_structure(path: Path | str) -> pd.DataFrame:
     """ÚZIS regional age structure (5-year bands, mid-year) as population rows."""
     path = Path(path)
@@ -120,6 +123,7 @@ CARE_COLUMNS = [
 ]
 
 
+@reader
 def read_care_allowance_regions(path: Path | str) -> pd.DataFrame:
     """Care-allowance recipients by region, sex, age band and degree (MPSV, 2018)."""
     path = Path(path)
@@ -138,6 +142,7 @@ def read_care_allowance_regions(path: Path | str) -> pd.DataFrame:
     )
 
 
+@reader
 def read_care_allowance_national(path: Path | str) -> pd.DataFrame:
     """National care-allowance recipients (thousands) by year, sex and degree, long form."""
     path = Path(path)

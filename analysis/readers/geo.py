@@ -10,7 +10,7 @@ import pandas as pd
 from shapely.geometry import shape
 
 from analysis.errors import CellProblem
-from analysis.readers.common import raise_if, read_text
+from analysis.readers.common import raise_if, read_text, reader
 
 SLDB_BANDS = {
     "poc_obyv_SLDB_2021": "census_population",
@@ -44,6 +44,7 @@ def _geometry(path: Path, i: int, feat: dict, problems: list[CellProblem]):
     return geom if geom.is_valid else geom.buffer(0)
 
 
+@reader
 def read_orp_census(path: Path | str, seat_to_orp: dict[str, str]) -> pd.DataFrame:
     """ORP polygons with census 2021 population bands, keyed by ČSÚ ORP code.
 
@@ -102,6 +103,7 @@ def read_orp_census(path: Path | str, seat_to_orp: dict[str, str]) -> pd.DataFra
     return df
 
 
+@reader
 def read_polygons(path: Path | str, code_property: str, name_property: str) -> pd.DataFrame:
     """A polygon layer (regions, districts, ORPs) as ``code, name, geometry``."""
     path = Path(path)
@@ -125,6 +127,7 @@ def read_polygons(path: Path | str, code_property: str, name_property: str) -> p
     return pd.DataFrame(rows)
 
 
+@reader
 def read_debt_enforcement(path: Path | str) -> pd.DataFrame:
     """Persons in debt enforcement and population per area and year from the light
     polygon layers (properties ``i`` code, ``poeY`` persons in enforcement and ``oY``

@@ -9,7 +9,7 @@ from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from analysis.errors import CellProblem, DataValidationError
-from analysis.readers.common import raise_if
+from analysis.readers.common import raise_if, reader
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 
@@ -32,6 +32,7 @@ def _local(uri: URIRef | str) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+@reader
 def read_social_facilities(path: Path | str) -> pd.DataFrame:
     """One row per district and year (31 Dec) with the measures present for it.
 

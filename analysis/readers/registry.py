@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.codelists import DEFAULT_TARGET_GROUPS, SENIOR_TARGET_CODES
 from analysis.errors import CellProblem, DataValidationError
-from analysis.readers.common import raise_if, read_text
+from analysis.readers.common import raise_if, read_text, reader
 
 SERVICE_COLUMNS = [
     "service_id", "provider_ico", "provider_name", "service_name", "service_type_code",
@@ -51,6 +51,7 @@ def _load_json(path: Path) -> Any:
         ) from None
 
 
+@reader
 def read_rpss(path: Path | str) -> pd.DataFrame:
     """Official RPSS open data (``{"polozky": [...]}``) → canonical service rows.
 
@@ -166,6 +167,7 @@ def validate_catalogue(doc: Any, schema_path: Path | str, file: str) -> None:
     raise_if(problems)
 
 
+@reader
 def read_catalogue(path: Path | str, schema_path: Path | str) -> tuple[pd.DataFrame, dict]:
     """Derived catalogue (``{"verzeSchematu", "mista": [...]}``) → canonical service rows.
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CellProblem
-from analysis.readers.common import czech_float, czech_int, raise_if, read_text
+from analysis.readers.common import czech_float, czech_int, raise_if, read_text, reader
 
 PRAGUE_ORP = "1000"  # ČSÚ codelist 65 has no ORP for Prague; planning uses 1000
 
@@ -26,6 +26,7 @@ CR_COLUMNS = [
 _CR_INTS = ("population", "pop_0_14", "pop_65_plus")
 
 
+@reader
 def read_cr_municipalities(
     path: Path | str, encoding: str = "cp1250", known_codes: set[str] | None = None
 ) -> pd.DataFrame:
@@ -154,6 +155,7 @@ def read_cr_municipalities(
     return df[keep].reset_index(drop=True)
 
 
+@reader
 def read_mos_territory(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
     """ČSÚ MOS territory list (history of municipalities with validity years)."""
     path = Path(path)
@@ -187,6 +189,7 @@ def current_municipalities(mos: pd.DataFrame) -> pd.DataFrame:
     return mos[mos["valid_to"] == 9999].drop_duplicates("municipality_code")
 
 
+@reader
 def read_coordinates(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
     """Municipality points (WGS84) of the ``souradnice-mest`` table."""
     path = Path(path)
@@ -222,6 +225,7 @@ def read_coordinates(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
     return out
 
 
+@reader
 def read_population_series(folder: Path | str) -> pd.DataFrame:
     """Municipal population by sex on 1 Jan of each year file ``YYYY.json`` (ČSÚ)."""
     folder = Path(folder)

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import CellProblem
-from analysis.readers.common import parse_age_band, raise_if, read_text
+from analysis.readers.common import parse_age_band, raise_if, read_text, reader
 
 
+@reader
 def read_life_table(path: Path | str) -> pd.DataFrame:
     """Single-age life table (``age, qx, lx, ex``; age 100 = open interval)."""
     path = Path(path)
@@ -37,6 +38,7 @@ def read_life_table(path: Path | str) -> pd.DataFrame:
     return df.assign(sex=doc.get("sex"), year=doc.get("year"))
 
 
+@reader
 def read_asfr(path: Path | str, year: int) -> dict[tuple[int, int | None], float]:
     """Percentage distribution of fertility by 5-year age group in ``year`` (sums to 100)."""
     path = Path(path)
@@ -47,6 +49,7 @@ def read_asfr(path: Path | str, year: int) -> dict[tuple[int, int | None], float
     return {parse_age_band(r.age): float(r.percentASFR) for r in rows.itertuples()}
 
 
+@reader
 def read_migration_profile(
     path: Path | str, period: str
 ) -> dict[str, dict[tuple[int, int | None], float]]:
