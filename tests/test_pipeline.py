@@ -338,3 +338,41 @@ def test_a_parameter_no_chapter_uses_changes_no_table(first_run, demo_dir):
     runs._STATE.update(ds=ds, year=config.year)
     res = runs.run_variation("01_network", base.names, changed)
     assert res["hashes"] == base.hashes and len(base.hashes) > 5
+
+
+@pytest.mark.parametrize(
+    "stage", ["render_html", "render_pdfs", "write_workbook", "build_manifest", "write_manifest"]
+)
+def test_a_failure_in_any_later_stage_keeps_the_previous_report(
+    demo_dir, tmp_path_factory, monkeypatch, stage
+):
+    """Chapters come from the build cache after the first run, then one stage fails:
+    the last good report stays byte for byte and no build folder is left."""
+    reports = tmp_path_factory.getbasetemp() / "stages" / "reports"
+    cache = tmp_path_factory.getbasetemp() / "stages" / "cache"
+    good = reports / "2025" / "CZX00"
+    if not good.exists():
+        pipeline.run(DEMO, demo_dir, reports, progress=False, cache_dir=cache)
+    before = _hashes(good)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"{stage} failed")
+
+    monkeypatch.setattr(pipeline, stage, broken)
+    with pytest.raises(RuntimeError, match=f"{stage} failed"):
+        pipeline.run(DEMO, demo_dir, reports, progress=False, cache_dir=cache)
+    assert _hashes(good) == before
+    assert [p.name for p in (reports / "2025").iterdir()] == ["CZX00"]
+
+
+def test_a_failed_first_run_leaves_no_empty_year_folder(demo_dir, tmp_path_factory, monkeypatch):
+    cache = tmp_path_factory.getbasetemp() / "stages" / "cache"  # chapters cached above
+    reports = tmp_path_factory.mktemp("first-failure")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("manifest failed")
+
+    monkeypatch.setattr(pipeline, "build_manifest", broken)
+    with pytest.raises(RuntimeError, match="manifest failed"):
+        pipeline.run(DEMO, demo_dir, reports, progress=False, cache_dir=cache)
+    assert list(reports.iterdir()) == []

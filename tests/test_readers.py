@@ -285,3 +285,13 @@ def test_rpss_item_without_forms_is_rejected(tmp_path):
         read_rpss(_write_rpss(tmp_path, [_rpss_item(), bad]))
     p = err.value.problems[0]
     assert (p.file, p.row, p.column) == ("rpss.json", 2, "formy")
+
+
+def test_a_windows_1250_file_with_one_utf8_line_names_the_line(tmp_path):
+    """A file that mixes encodings would otherwise be read as mojibake without a word."""
+    path = _write_cr(tmp_path, CR_LINES)
+    data = path.read_bytes() + "Číhošť;x\n".encode()
+    path.write_bytes(data)
+    with pytest.raises(DataValidationError, match="mixes encodings") as err:
+        read_cr_municipalities(path)
+    assert err.value.problems[0].row == data.count(b"\n")

@@ -180,3 +180,18 @@ def test_codes_in_other_scripts_digits_are_not_codes(demo_copy):
     assert ("services.csv", line, "municipality_code") in {
         (p.file, p.row, p.column) for p in err.value.problems
     }
+
+
+def test_population_with_a_hole_in_ages_or_both_sexes_beside_sexes_is_rejected(demo_copy):
+    path = demo_copy / "population.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    first = df[(df["area_code"] == df["area_code"].iloc[0]) & (df["year"] == df["year"].iloc[0])]
+    hole = first.index[(first["sex"] == "M") & (first["age_from"] == "5")][0]
+    total = first.iloc[[0]].assign(sex="T")
+    df = pd.concat([df.drop(index=hole), total], ignore_index=True)
+    df.to_csv(path, index=False)
+    with pytest.raises(DataValidationError) as err:
+        read_table(path, "population")
+    found = {(p.column, p.value) for p in err.value.problems}
+    assert ("sex", "T") in found  # counted twice otherwise
+    assert ("age_from", "6") in found  # the band after the hole

@@ -22,7 +22,7 @@ from analysis.data.dataset import (
     place_at_municipality,
     sha256_file,
 )
-from analysis.data.schemas import SCHEMAS, validate_table
+from analysis.data.schemas import SCHEMAS, population_structure, validate_table
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import OPTIONAL_TABLES, RunConfig
 from analysis.readers.common import malformed
@@ -58,6 +58,10 @@ def read_table(path: Path | str, table: str) -> pd.DataFrame:
     """Read and validate one canonical CSV table."""
     path = Path(path)
     df = validate_table(read_csv_text(path), table, path.name)
+    if table == "population":
+        problems = population_structure(df, path.name)
+        if problems:
+            raise DataValidationError(problems)
     if table == "services":
         df["in_regional_network"] = network_membership(df["in_regional_network"])
     if table == "action_plan" and "need_declared" in df:

@@ -524,6 +524,46 @@ def invisible_characters(df: pd.DataFrame, file: str, row_offset: int = 2) -> li
     return problems
 
 
+def population_structure(df: pd.DataFrame, file: str, row_offset: int = 2) -> list[CellProblem]:
+    """Rules of a population table beyond single cells: one area and year is given either
+    by sex (M, F) or for both sexes (T), never both (it would be counted twice); and the
+    age bands of one area, year and sex follow each other without a gap, from age 0."""
+    problems = []
+    sexes = df.groupby(["area_code", "year"], sort=False)["sex"].agg(set)
+    both = sexes[sexes.map(lambda s: "T" in s and bool(s & {"M", "F"}))]
+    for area, year in both.index:
+        rows = df.index[(df["area_code"] == area) & (df["year"] == year) & (df["sex"] == "T")]
+        problems.append(
+            CellProblem(
+                file,
+                int(rows[0]) + row_offset,
+                "sex",
+                "T",
+                f"rows by sex (M, F) or for both sexes (T) for area {area} in {year}, not both",
+            )
+        )
+    ordered = df.sort_values(["area_code", "year", "sex", "age_from"], kind="stable")
+    for (area, year, sex), g in ordered.groupby(["area_code", "year", "sex"], sort=False):
+        expected = 0
+        for idx, age_from, age_to in zip(g.index, g["age_from"], g["age_to"], strict=True):
+            if age_from != expected:
+                problems.append(
+                    CellProblem(
+                        file,
+                        int(idx) + row_offset,
+                        "age_from",
+                        str(age_from),
+                        f"age bands of {area}, {year}, {sex} without a gap: the band should "
+                        f"start at age {expected}",
+                    )
+                )
+                break
+            if pd.isna(age_to):
+                break
+            expected = int(age_to) + 1
+    return problems
+
+
 def validate_table(df: pd.DataFrame, table: str, file: str, row_offset: int = 2) -> pd.DataFrame:
     """Validate one table and return it with typed columns.
 

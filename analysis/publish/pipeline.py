@@ -9,6 +9,7 @@ good report untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -221,6 +222,8 @@ def build_report(
     except BaseException:
         chapters.close()
         shutil.rmtree(build, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            final.parent.rmdir()  # a year folder this failed run created stays no longer
         raise
     return final
 

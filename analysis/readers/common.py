@@ -101,6 +101,15 @@ def _looks_utf8(data: bytes) -> bool:
     return any(b >= 0x80 for b in data)
 
 
+# Czech letters as UTF-8 bytes: in Windows-1250 they read as pairs like "ÄŤ" or "Ĺ™",
+# which Czech text does not contain, so one of them in a Windows-1250 file is a line
+# that was saved as UTF-8 (a file that mixes encodings).
+_UTF8_CZECH = re.compile(
+    b"\xc3[\xa1\xa9\xad\xb3\xba\xbd\x81\x89\x8d\x93\x9a\x9d]"
+    b"|\xc4[\x8c\x8d\x8e\x8f\x9a\x9b]|\xc5[\x87\x88\x98\x99\xa0\xa1\xa4\xa5\xae\xaf\xbd\xbe]"
+)
+
+
 def read_text(path: Path | str, encoding: str) -> str:
     """Decode a file in its declared encoding; a mismatch is an error naming what was found.
 
@@ -119,6 +128,20 @@ def read_text(path: Path | str, encoding: str) -> str:
                     None,
                     "UTF-8",
                     f"{declared} text as declared, but the file is encoded as UTF-8",
+                )
+            ]
+        )
+    mixed = _UTF8_CZECH.search(data) if encoding == "cp1250" else None
+    if mixed:
+        raise DataValidationError(
+            [
+                CellProblem(
+                    path.name,
+                    data[: mixed.start()].count(b"\n") + 1,
+                    None,
+                    "UTF-8",
+                    f"{declared} text as declared, but this line is encoded as UTF-8 "
+                    "(the file mixes encodings)",
                 )
             ]
         )
