@@ -83,3 +83,18 @@ def test_written_since_lists_new_and_changed_files(tmp_path):
     (src / "tables" / "new.csv").write_text("x\n", encoding="utf-8")
     (src / "notebooks" / "01.ipynb").write_text('{"cells": []}', encoding="utf-8")
     assert written_since(src, before) == ["notebooks/01.ipynb", "tables/new.csv"]
+
+
+def test_every_parameter_the_data_layer_reads_is_in_the_chapter_key():
+    """Chapters record the parameters they read; the dataset is built before any
+    chapter runs, so what analysis/data reads must be named in the key by hand."""
+    import re
+
+    from analysis.publish.cache import DATA_PARAMETERS
+    from tests.conftest import REPO_ROOT
+
+    read = set()
+    for path in (REPO_ROOT / "analysis" / "data").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r"methodology\.([a-z_]+)\.([a-z_]+)", text))
+    assert {f"{s}.{k}" for s, k in read} == set(DATA_PARAMETERS)

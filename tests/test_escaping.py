@@ -39,6 +39,13 @@ def test_markdown_text_shows_tags_as_text():
     assert no_html("**Vzorov** <script>x</script> & spol.") == (
         "**Vzorov** &lt;script&gt;x&lt;/script&gt; &amp; spol."
     )
+    assert no_html("> **Upozornění:** a > b") == "> **Upozornění:** a &gt; b"  # quote kept
+
+
+def test_markdown_from_data_cannot_link_out_or_embed_images():
+    text = no_html("[x](javascript:alert(1)) ![i](http://e/t.png) [tabulka](#tab-a_b)")
+    assert "](javascript" not in text and "![" not in text and "](http" not in text
+    assert "[tabulka](#tab-a_b)" in text  # references inside the report still work
 
 
 def _hostile_copy(data, tmp_path):

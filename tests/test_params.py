@@ -175,3 +175,23 @@ def test_a_yaml_alias_bomb_is_refused_with_a_short_message(tmp_path):
     with pytest.raises(ParameterError) as err:
         load_methodology(path)
     assert "aliases" in str(err.value) and len(str(err.value)) < 2000
+
+
+def test_nan_inside_a_table_value_is_rejected(tmp_path):
+    doc = yaml.safe_load(METHODOLOGY.read_text(encoding="utf-8"))
+    doc["projection"]["net_migration"]["value"]["middle"] = float("nan")
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"net_migration\.value\.middle.*finite"):
+        load_methodology(path)
+
+
+def test_a_number_key_given_twice_and_a_merge_key(tmp_path):
+    from analysis.params import StrictYamlLoader
+
+    with pytest.raises(yaml.YAMLError, match="key '4' given twice"):
+        yaml.load("a:\n  4: x\n  4: y\n", Loader=StrictYamlLoader)
+    merged = yaml.load("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", Loader=StrictYamlLoader)
+    assert merged["other"] == {"x": 1, "y": 2}
+    with pytest.raises(yaml.YAMLError, match="plain value"):
+        yaml.load("? [1, 2]\n: x\n", Loader=StrictYamlLoader)

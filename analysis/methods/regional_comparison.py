@@ -117,7 +117,7 @@ def white_spots(spots: Frames, names: Mapping[str, str], complete: set[str]) -> 
         {
             "region": names[code],
             "white_spots": int((spots[code]["status"] == "bílé místo").sum())
-            if code in spots
+            if code in spots and "status" in spots[code]
             else np.nan,
         }
         for code in sorted(names)
@@ -135,11 +135,13 @@ def shortages(gaps: Frames, names: Mapping[str, str], complete: set[str]) -> pd.
         if code not in complete or g is None or g.empty:
             continue
         short = g[g["gap_high"] < 0]
-        agg = short.groupby("service_type", sort=True).agg(
-            areas=("area_name", "size"),
-            gap_low=("gap_low", "sum"),
-            gap_median=("gap_median", "sum"),
-            gap_high=("gap_high", "sum"),
+        # A sum over missing values stays missing (min_count), never 0.
+        grouped = short.groupby("service_type", sort=True)
+        agg = pd.DataFrame(
+            {
+                "areas": grouped.size(),
+                **{c: grouped[c].sum(min_count=1) for c in ("gap_low", "gap_median", "gap_high")},
+            }
         )
         parts.append(agg.reset_index().assign(region=names[code]))
     columns = ["region", "service_type", "areas", "gap_low", "gap_median", "gap_high"]
@@ -154,15 +156,8 @@ def finance_overview(comp: Frames, names: Mapping[str, str], complete: set[str])
         c = comp.get(code)
         if code not in complete or c is None or c.empty:
             continue
-        rows.append(
-            {
-                "region": names[code],
-                "services": c["services"].sum(),
-                "justified": c["justified"].sum(),
-                "public_revenue": c["public_revenue"].sum(),
-                "overcompensation": c["overcompensation"].sum(),
-            }
-        )
+        columns = ("services", "justified", "public_revenue", "overcompensation")
+        rows.append({"region": names[code], **{k: c[k].sum(min_count=1) for k in columns}})
     return pd.DataFrame(
         rows, columns=["region", "services", "justified", "public_revenue", "overcompensation"]
     )

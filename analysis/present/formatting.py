@@ -171,6 +171,13 @@ def html_table(
     )
 
 
+def year(value: object) -> str:
+    """A year as written (``2023``, also from a float column), missing as a dash."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return str(int(value))
+
+
 def millions(value: object, decimals: int = 1) -> str:
     """An amount in CZK as millions for text: ``12_345_678`` → ``12,3 mil. Kč``."""
     text = number(value / 1e6 if isinstance(value, Number) else value, decimals)

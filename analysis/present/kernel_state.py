@@ -21,12 +21,12 @@ _FILTERS: list = []
 
 
 def warm(modules: list[str]) -> None:
-    """Import ``modules`` and remember the warning filters of the new kernel."""
-    _FILTERS[:] = list(warnings.filters)
+    """Import ``modules`` and remember the warning filters as they stand afterwards: the
+    filters libraries install when imported (e.g. statsmodels shows every convergence
+    warning) are what a chapter importing them in a new kernel would have too."""
     for name in modules:
         importlib.import_module(name)
-    warnings.resetwarnings()  # imports may have added filters: back to the kernel's own
-    warnings.filters[:] = _FILTERS
+    _FILTERS[:] = list(warnings.filters)
 
 
 def reset(environment: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -62,9 +63,13 @@ def table_figure(caption: str, body: str, source: str, size: str, anchor: str = 
 
 
 def no_html(markdown: str) -> str:
-    """Markdown whose HTML characters are entities: computed text carries names from the
-    data, and Markdown would pass their tags into the report as they are."""
-    return html.escape(markdown, quote=False)
+    """Markdown that cannot carry markup from the data: HTML characters become entities
+    (Markdown passes tags through as they are), images are not Markdown, and links may
+    only point inside the report (``[text](#anchor)``, as the summary's references do)."""
+    text = html.escape(markdown, quote=False)
+    text = re.sub(r"^(\s*)&gt;", r"\1>", text, flags=re.M)  # a quote block stays one
+    text = text.replace("![", "!&#91;")
+    return re.sub(r"\]\((?!#[\w-]+\))", "]&#40;", text)
 
 
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:

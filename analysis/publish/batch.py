@@ -128,7 +128,11 @@ def run_batch(
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(steps, on_step)
             for fut in done:
-                res = fut.result()
+                try:
+                    res = fut.result()
+                except Exception as exc:  # the worker itself died (memory, a signal)
+                    detail = "".join(traceback.format_exception_only(exc)).strip()
+                    res = BatchResult(files[futures[fut]], "failed", 0.0, "", detail)
                 results[futures[fut]] = res
                 if on_done is not None:
                     on_done(res)

@@ -33,6 +33,7 @@ from pathlib import Path
 from analysis import __version__
 from analysis.data.dataset import Dataset, sha256_file
 from analysis.params import Methodology, RunConfig
+from analysis.resources import catalogue_file
 
 CACHE_ENV = "SOCPLAN_CACHE_DIR"
 FORMAT = "socplan-cache-1"  # bump when the layout or the key's content changes
@@ -65,11 +66,15 @@ def _digest(parts: Mapping[str, object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Methodology parameters that change the dataset itself (analysis/data reads them).
+DATA_PARAMETERS = ("projection.migration_profile_period", "demand.plan_horizon")
+
+
 def chapter_base_key(config: RunConfig, dataset: Dataset, name: str, notebook: Path) -> str:
     """What one chapter depends on besides the methodology: its notebook, the package
     version and code, the input files and the run file's other settings."""
     doc = json.loads(config.to_portable_json())
-    doc.pop("methodology")
+    methodology = doc.pop("methodology")
     return _digest(
         {
             "format": FORMAT,
@@ -78,7 +83,13 @@ def chapter_base_key(config: RunConfig, dataset: Dataset, name: str, notebook: P
             "notebook": sha256_file(notebook),
             "socplan": __version__,
             "code": code_fingerprint(),
+            "catalogue": sha256_file(catalogue_file()),  # titles and publishers cited
             "inputs": dict(sorted(dataset.hashes.items())),
+            # Parameters the data layer reads while building the dataset, outside any
+            # chapter's recorded reads.
+            "data_parameters": {
+                p: methodology[p.split(".")[0]][p.split(".")[1]] for p in DATA_PARAMETERS
+            },
             "config": doc,
         }
     )

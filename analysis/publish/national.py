@@ -276,8 +276,8 @@ def _document(
             "seniors_change": "změna osob 65+ (%)",
         },
         formats={
-            "base_year": str,
-            "horizon_year": str,
+            "base_year": formatting.year,
+            "horizon_year": formatting.year,
             "seniors_share": formatting.fmt(1),
             "seniors_share_horizon": formatting.fmt(1),
             "seniors_change": formatting.fmt_signed(1),
