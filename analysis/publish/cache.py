@@ -164,15 +164,21 @@ class BuildCache:
     def _entry(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
 
+    def _lookup(self, kind: str, key: str) -> tuple[Path, dict[str, str]] | None:
+        """A valid entry's folder and files; a damaged or foreign one is removed."""
+        entry = self._entry(kind, key)
+        files = self._valid_files(entry, kind, key)
+        if files is None and entry.exists():
+            shutil.rmtree(entry, ignore_errors=True)
+        return None if files is None else (entry, files)
+
     def restore(self, kind: str, key: str, dest: Path) -> list[str] | None:
         """Copy a valid entry's files into ``dest`` and return their relative paths;
         None (and the entry removed when it is damaged) when there is no valid entry."""
-        entry = self._entry(kind, key)
-        files = self._valid_files(entry, kind, key)
-        if files is None:
-            if entry.exists():
-                shutil.rmtree(entry, ignore_errors=True)
+        found = self._lookup(kind, key)
+        if found is None:
             return None
+        entry, files = found
         for rel in files:
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -181,12 +187,10 @@ class BuildCache:
 
     def restore_file(self, kind: str, key: str, target: Path) -> bool:
         """Copy the single file of a valid entry to ``target``; False when there is none."""
-        entry = self._entry(kind, key)
-        files = self._valid_files(entry, kind, key)
-        if files is None or len(files) != 1:
-            if entry.exists():
-                shutil.rmtree(entry, ignore_errors=True)
+        found = self._lookup(kind, key)
+        if found is None or len(found[1]) != 1:
             return False
+        entry, files = found
         shutil.copyfile(entry / "files" / next(iter(files)), target)
         return True
 
