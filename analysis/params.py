@@ -244,10 +244,13 @@ class NeedRate(_Strict):
     uncertainty: Annotated[float, Field(ge=0)]  # relative, lognormal
 
 
+CapacityUnit = Literal["luzka", "klient", "interv", "kontakt", "hovor"]
+
+
 class ServiceMix(_Strict):
     group: Literal["deti_rodiny", "seniori", "ozp", "ohrozeni"]
     service_type: int
-    unit: Literal["luzka", "klient", "interv", "kontakt", "hovor"]
+    unit: CapacityUnit
     per_person: Annotated[float, Field(ge=0)]
 
 
@@ -410,6 +413,22 @@ class DisclosureParams(_Strict):
     rounding_base: Count
 
 
+class PlausibilityParams(_Strict):
+    """Limits of the plausibility rules for input data (:mod:`analysis.data.plausibility`)."""
+
+    max_capacity: Quantity[
+        dict[CapacityUnit, Annotated[StrictFloat | StrictInt, Field(gt=0, allow_inf_nan=False)]]
+    ]
+    territory_margin_km: _num(ge=0, le=50)
+
+    @model_validator(mode="after")
+    def _every_unit_has_a_limit(self) -> PlausibilityParams:
+        missing = set(CapacityUnit.__args__) - set(self.max_capacity.value)
+        if missing:
+            raise ValueError(f"max_capacity: no limit for {', '.join(sorted(missing))}")
+        return self
+
+
 class ReviewParams(_Strict):
     sensitivity_change: _num(gt=0, lt=1)
     materiality: Share
@@ -432,6 +451,7 @@ class Methodology(_Strict):
     finance: FinanceParams
     plan: PlanParams
     disclosure: DisclosureParams
+    plausibility: PlausibilityParams
     review: ReviewParams
     report: ReportParams
 

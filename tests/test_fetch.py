@@ -105,3 +105,22 @@ def test_catalogue_checksums_match_the_real_files(raw_dir):
             assert hashlib.sha256(path.read_bytes()).hexdigest() == src.sha256, sid
             checked += 1
     assert checked >= 12
+
+
+def test_an_interrupted_download_keeps_the_old_file_and_leaves_no_part(
+    server, tmp_path, monkeypatch
+):
+    from analysis.data import fetch
+
+    old = tmp_path / "sub" / "CR.csv"
+    old.parent.mkdir()
+    old.write_bytes(b"previous good copy")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl+C after the body arrived, before it is placed
+
+    monkeypatch.setattr(fetch.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_source("cr", _source(f"{server}/good.csv"), tmp_path)
+    assert old.read_bytes() == b"previous good copy"
+    assert _leftovers(tmp_path) == ["CR.csv"]

@@ -376,3 +376,28 @@ def test_a_failed_first_run_leaves_no_empty_year_folder(demo_dir, tmp_path_facto
     with pytest.raises(RuntimeError, match="manifest failed"):
         pipeline.run(DEMO, demo_dir, reports, progress=False, cache_dir=cache)
     assert list(reports.iterdir()) == []
+
+
+def test_a_verify_whose_rerun_fails_changes_nothing_and_leaves_no_work_folder(
+    first_run, demo_dir, tmp_path, monkeypatch
+):
+    import tempfile
+
+    from analysis.publish import verify as verify_module
+
+    report = Path(shutil.copytree(first_run, tmp_path / "report"))
+    before = _hashes(report)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def failing_rerun(report_dir, data_dir, work):
+        (work / "reports").mkdir(parents=True)
+        (work / "reports" / "half.html").write_text("<p>", encoding="utf-8")
+        raise KeyboardInterrupt  # as Ctrl+C in the middle of the rerun
+
+    monkeypatch.setattr(verify_module, "rerun", failing_rerun)
+    with pytest.raises(KeyboardInterrupt):
+        verify_module.verify(report, demo_dir)
+    assert _hashes(report) == before
+    assert list(scratch.iterdir()) == []

@@ -21,6 +21,7 @@ class DataChapter:
     availability: pd.DataFrame
     territory: pd.DataFrame
     checks: pd.DataFrame
+    plausibility: pd.DataFrame
     quality_sources: pd.DataFrame
     quality_totals: pd.DataFrame
     quality_rebasing: pd.DataFrame
@@ -42,6 +43,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         availability=ov.availability(ds),
         territory=ov.territory_by_district(ds, year),
         checks=ov.data_checks(ds, year),
+        plausibility=ov.quality_table(ds, "plausibility"),
         quality_sources=ov.quality_table(ds, "sources"),
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,

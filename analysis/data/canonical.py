@@ -22,10 +22,15 @@ from analysis.data.dataset import (
     place_at_municipality,
     sha256_file,
 )
+from analysis.data.plausibility import (
+    apply_territory_rule,
+    capacity_problems,
+    plausibility_table,
+)
 from analysis.data.schemas import SCHEMAS, population_structure, validate_table
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import OPTIONAL_TABLES, RunConfig
-from analysis.readers.common import malformed
+from analysis.readers.common import malformed, raise_if
 
 
 def read_csv_text(path: Path | str) -> pd.DataFrame:
@@ -172,5 +177,15 @@ def load_canonical(config: RunConfig) -> Dataset:
         completeness=completeness_of_tables(tables),
     )
     check_references(ds)
-    ds.services = place_at_municipality(ds.services, ds.municipalities)
+    raise_if(
+        capacity_problems(
+            ds.services, config.methodology.plausibility.max_capacity.value, files["services"].name
+        )
+    )
+    margin = config.methodology.plausibility.territory_margin_km.value
+    ds.municipalities, services, moved = apply_territory_rule(
+        ds.municipalities, ds.services, ds.orp_polygons, margin
+    )
+    ds.services = place_at_municipality(services, ds.municipalities)
+    ds.quality["plausibility"] = plausibility_table(moved, margin, services_checked=True)
     return ds

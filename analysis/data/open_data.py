@@ -28,10 +28,16 @@ from analysis.data.dataset import (
     check_references,
     place_at_municipality,
 )
+from analysis.data.plausibility import (
+    apply_territory_rule,
+    capacity_problems,
+    plausibility_table,
+)
 from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
 from analysis.data.source_files import SourceFiles, hash_once
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
+from analysis.readers.common import raise_if
 from analysis.readers.datastat import read_orp_facility_counts, read_region_facility_counts
 from analysis.readers.demography_sources import (
     read_care_allowance_regions,
@@ -75,9 +81,7 @@ def municipalities_table(
     m["region_name"] = region_name
     m["lat"] = m["municipality_code"].map(points["lat"])
     m["lon"] = m["municipality_code"].map(points["lon"])
-    # A point outside Czechia is left empty (reported in the quality checks).
-    outside = ~m["lat"].between(*LAT_RANGE) | ~m["lon"].between(*LON_RANGE)
-    m.loc[outside, ["lat", "lon"]] = None
+    # Points outside the region are dropped by the plausibility rule (stated in the report).
     m["district_name"] = m["district_name"].fillna(m["district_code"])
     cols = list(SCHEMAS["municipalities"].columns)
     return m[cols].reset_index(drop=True)
@@ -149,9 +153,18 @@ def population_table(
 
 
 def _registry_services(
-    files: SourceFiles, source: str, national_codes: set[str], munis: set[str]
+    files: SourceFiles,
+    source: str,
+    national_codes: set[str],
+    munis: set[str],
+    max_capacity: dict[str, float],
 ) -> tuple[pd.DataFrame, dict, str]:
-    """Services of the region from the configured registry source."""
+    """Services of the region from the configured registry source.
+
+    A point outside Czechia's bounding box is dropped here (counted in ``outside``) so
+    that the plausibility rule places the service at its municipality; a capacity above
+    the plausible maximum is rejected with the registry item.
+    """
     path = files.path(source)
     if source == "rpss":
         raw, counts = files.read(source, read_rpss), {}
@@ -159,6 +172,7 @@ def _registry_services(
         schema = "registry_catalogue_schema"
         raw, counts = files.read(source, read_catalogue, files.path(schema))
         files.read_paths[schema] = files.path(schema)  # read by the catalogue reader
+    counts = dict(counts)  # the reader's result is shared between regions: never mutate it
     unknown = raw[~raw["municipality_code"].isin(national_codes)]
     if len(unknown):
         raise DataValidationError(
@@ -176,6 +190,10 @@ def _registry_services(
     region = raw[raw["municipality_code"].isin(munis)].copy()
     region.index = region.pop("_item") - 1  # errors name the registry item
     region = region.drop(columns="_form")
+    lat, lon = (pd.to_numeric(region[c], errors="coerce") for c in ("lat", "lon"))
+    outside = (lat.notna() | lon.notna()) & ~(lat.between(*LAT_RANGE) & lon.between(*LON_RANGE))
+    region.loc[outside, ["lat", "lon"]] = None
+    counts["outside"] = int(outside.sum())
     typed = validate_table(
         region.astype({"capacity": "float", "service_type_code": "str"}),
         "services",
@@ -185,6 +203,7 @@ def _registry_services(
     typed["in_regional_network"] = (
         typed["in_regional_network"].map({"true": True, "false": False}).astype("boolean")
     )
+    raise_if(capacity_problems(typed, max_capacity, path.name, row_offset=1))
     counts["region_rows"] = len(typed)
     counts["region_services"] = typed["service_id"].nunique()
     return typed.reset_index(drop=True), counts, path.name
@@ -311,10 +330,13 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     pop = population_table(cr, series, codes, uzis, region)
     population = validate_table(pop, "population", "population (open data)")
 
+    outside_box = 0
     registry_note = "registr není zadán (data.registry)"
     services_state = ABSENT
     if config.registry and files.exists(config.registry):
-        services, counts, file = _registry_services(files, config.registry, known, codes)
+        services, counts, file = _registry_services(
+            files, config.registry, known, codes, config.methodology.plausibility.max_capacity.value
+        )
         files.read_rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
         registry_note = (
             f"{file}: {counts['region_services']} služeb kraje "
@@ -322,6 +344,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         )
         # The official RPSS is the whole registry; the derived catalogue is a sample.
         services_state = SAMPLE if "places" in counts else COMPLETE
+        outside_box = counts["outside"]
         if "places" in counts:
             registry_note += (
                 f"; soubor celkem {counts['places']} míst, "
@@ -329,6 +352,9 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             )
     else:
         services = _empty("services")
+    margin = config.methodology.plausibility.territory_margin_km.value
+    munis, services, moved = apply_territory_rule(munis, services, polygons, margin)
+    moved["services"] += outside_box
     services = place_at_municipality(services, munis)
     road = None
     if config.road_distances:
@@ -394,7 +420,9 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     ds.file_rows = dict(files.read_rows)
     check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)
-    ds.quality = quality
+    ds.quality = quality | {
+        "plausibility": plausibility_table(moved, margin, services_checked=services_state != ABSENT)
+    }
     return ds
 
 

@@ -37,6 +37,8 @@ COLUMN_LABELS: dict[str, str] = {
     "sha256": "SHA-256 (začátek)",
     "check": "kontrola",
     "result": "výsledek",
+    "records": "záznamů",
+    "action": "co se se záznamem stane",
     # network
     "service_type_code": "kód",
     "service_type": "druh služby",

@@ -67,7 +67,12 @@ def _digest(parts: Mapping[str, object]) -> str:
 
 
 # Methodology parameters that change the dataset itself (analysis/data reads them).
-DATA_PARAMETERS = ("projection.migration_profile_period", "demand.plan_horizon")
+DATA_PARAMETERS = (
+    "projection.migration_profile_period",
+    "demand.plan_horizon",
+    "plausibility.max_capacity",
+    "plausibility.territory_margin_km",
+)
 
 
 def chapter_base_key(config: RunConfig, dataset: Dataset, name: str, notebook: Path) -> str:

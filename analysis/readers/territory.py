@@ -234,12 +234,29 @@ def read_population_series(folder: Path | str) -> pd.DataFrame:
     for path in sorted(folder.glob("[12][0-9][0-9][0-9].json")):
         records = json.loads(read_text(path, "utf-8"))
         year = int(path.stem)
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise_if([CellProblem(path.name, None, None, None, "a JSON list of objects")])
         for i, rec in enumerate(records, start=1):
-            for key in ("municipality", "men", "women", "total"):
-                if not isinstance(rec.get(key), int):
-                    problems.append(
-                        CellProblem(path.name, i, key, repr(rec.get(key)), "a whole number")
+            bad = [
+                key
+                for key in ("municipality", "men", "women", "total")
+                # bool is an int in Python, but not a count
+                if type(rec.get(key)) is not int or rec[key] < 0
+            ]
+            problems += [
+                CellProblem(path.name, i, key, repr(rec.get(key))[:40], "a whole number ≥ 0")
+                for key in bad
+            ]
+            if not bad and rec["men"] + rec["women"] != rec["total"]:
+                problems.append(
+                    CellProblem(
+                        path.name,
+                        i,
+                        "total",
+                        str(rec["total"]),
+                        f"men + women = {rec['men'] + rec['women']}",
                     )
+                )
         frames.append(
             pd.DataFrame(
                 {

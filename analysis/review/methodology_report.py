@@ -40,6 +40,7 @@ SECTION_TITLES = {
     "finance": "Financování a hodnocení služeb",
     "plan": "Plnění plánu a deinstitucionalizace",
     "disclosure": "Ochrana osobních údajů ve zveřejněných tabulkách",
+    "plausibility": "Věrohodnost vstupních dat",
     "review": "Posudkové nástroje",
     "report": "Sestava zprávy",
 }

@@ -1,0 +1,123 @@
+"""Plausibility rules for data: absurd capacities are rejected, points outside the
+territory are dropped or moved with a count the report states, population series that
+do not sum or are negative are rejected with file, row and column."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.data.loading import load_dataset
+from analysis.data.plausibility import outside_territory
+from analysis.errors import DataValidationError
+from analysis.params import load_run_config
+from analysis.readers.territory import read_population_series
+from tests.conftest import REPO_ROOT
+from tests.test_validation import _edit_cell
+
+DEMO = REPO_ROOT / "params" / "demo.yaml"
+REGIONS = sorted((REPO_ROOT / "params" / "regions").glob("CZ*.yaml"))
+
+
+def _counts(ds) -> list:
+    return ds.quality["plausibility"]["records"].tolist()
+
+
+def test_a_capacity_far_beyond_any_facility_is_rejected_with_row(demo_copy):
+    path = demo_copy / "services.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = int(df.index[df["capacity_unit"] == "luzka"][0])
+    line = _edit_cell(path, row, "capacity", "250000")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "services.csv",
+        line,
+        "capacity",
+        "250000",
+    )
+    assert "at most 2000 lůžka" in problem.expected
+    assert "plausibility.max_capacity" in problem.expected
+
+
+def test_points_outside_the_territory_are_dropped_or_moved_and_counted(demo_copy):
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    clean = load_dataset(config)
+    assert _counts(clean)[:3] == [0, 0, 0]
+    # A point inside Czechia's bounding box but far from the demo region's polygons.
+    lat, lon = 48.6, 12.1
+    assert outside_territory(
+        pd.Series([lat]), pd.Series([lon]), clean.orp_polygons, 5
+    ).tolist() == [True]
+    _edit_cell(demo_copy / "services.csv", 0, "lat", str(lat))
+    _edit_cell(demo_copy / "services.csv", 0, "lon", str(lon))
+    munis = pd.read_csv(demo_copy / "territory_municipalities.csv", dtype=str)
+    _edit_cell(demo_copy / "territory_municipalities.csv", 3, "lat", str(lat))
+    _edit_cell(demo_copy / "territory_municipalities.csv", 3, "lon", str(lon))
+    ds = load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    assert _counts(ds)[:2] == [1, 1]
+    moved = ds.municipalities.set_index("municipality_code").loc[munis.at[3, "municipality_code"]]
+    assert pd.isna(moved["lat"]) and pd.isna(moved["lon"])
+    first = ds.services.iloc[0]
+    home = ds.municipalities.set_index("municipality_code").loc[first["municipality_code"]]
+    assert (first["lat"], first["lon"]) == (home["lat"], home["lon"])
+    assert bool(first["coords_imputed"])
+
+
+def test_a_point_on_the_border_within_the_margin_is_kept(demo_config):
+    ds = load_dataset(demo_config)
+    import shapely
+
+    coords = shapely.get_coordinates(ds.orp_polygons["geometry"].to_numpy())
+    lon0, lat = coords[coords[:, 0].argmin()]  # the westernmost vertex
+    # 1 km west of the westernmost vertex is within 5 km, 20 km is not.
+    km_per_deg = 111.2 * math.cos(math.radians(lat))
+    near, far = lon0 - 1 / km_per_deg, lon0 - 20 / km_per_deg
+    flags = outside_territory(pd.Series([lat, lat]), pd.Series([near, far]), ds.orp_polygons, 5)
+    assert flags.tolist() == [False, True]
+
+
+def test_the_report_states_every_rule(demo_config):
+    from analysis.chapters.data import prepare
+
+    ch = prepare(load_dataset(demo_config), demo_config.methodology, demo_config.year)
+    assert len(ch.plausibility) == 5
+    assert ch.plausibility["rule"].str.contains("5 km").sum() == 2
+    assert ch.plausibility["records"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "expected"),
+    [
+        ({"municipality": 500011, "men": -3, "women": 10, "total": 7}, "men", "≥ 0"),
+        ({"municipality": 500011, "men": 5, "women": 10, "total": 16}, "total", "men + women = 15"),
+        ({"municipality": 500011, "men": True, "women": 10, "total": 11}, "men", "whole number"),
+    ],
+)
+def test_municipal_series_negative_or_not_summing_is_rejected(tmp_path, record, column, expected):
+    good = {"municipality": 500020, "men": 1, "women": 2, "total": 3}
+    (tmp_path / "2018.json").write_text(json.dumps([good, record]), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        read_population_series(tmp_path)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == ("2018.json", 2, column)
+    assert expected in problem.expected
+
+
+def test_municipal_series_of_the_wrong_shape_is_an_error(tmp_path):
+    (tmp_path / "2018.json").write_text(json.dumps({"municipality": 1}), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="list of objects"):
+        read_population_series(tmp_path)
+
+
+def test_every_real_point_is_plausible(raw_dir):
+    """No municipality or registry point of any region falls outside its territory: the
+    margin is wide enough for the simplified ORP boundaries."""
+    for path in REGIONS:
+        ds = load_dataset(load_run_config(path, data_dir=raw_dir))
+        assert _counts(ds)[:3] in ([0, 0, 0], [0, None, None]), path.stem
+        assert ds.municipalities["lat"].notna().all(), path.stem
