@@ -49,11 +49,19 @@ DEFAULT_FILES: dict[str, str] = {
     "finance_national": "finance_national.csv",
     "subsidy_requests": "subsidy_requests.csv",
     "transformation_plans": "transformation_plans.csv",
+    "services_previous": "services_previous.csv",
+    "service_details": "service_details.csv",
 }
 # Tables a data folder may leave out: the content is then absent (chapters say so), and
 # their citation is needed only when the file is there.
 OPTIONAL_TABLES: frozenset[str] = frozenset(
-    {"finance_national", "subsidy_requests", "transformation_plans"}
+    {
+        "finance_national",
+        "subsidy_requests",
+        "transformation_plans",
+        "services_previous",
+        "service_details",
+    }
 )
 
 

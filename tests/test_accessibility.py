@@ -250,31 +250,6 @@ def test_agrees_with_pysal_access_on_random_instances(seed):
         np.testing.assert_allclose(ours[name], ref, rtol=0, atol=1e-9)
 
 
-def test_compare_two_registry_snapshots():
-    from analysis.methods.network_indicators import compare_registries
-
-    prev = pd.DataFrame(
-        {
-            "service_id": ["A", "B", "C"],
-            "form": "pob",
-            "capacity_unit": "luzka",
-            "service_type_code": [13, 13, 14],
-            "capacity": [40.0, 20.0, 30.0],
-        }
-    )
-    curr = pd.DataFrame(
-        {
-            "service_id": ["A", "C", "D"],
-            "form": "pob",
-            "capacity_unit": "luzka",
-            "service_type_code": [13, 14, 12],
-            "capacity": [40.0, 36.0, 12.0],
-        }
-    )
-    out = compare_registries(prev, curr).set_index("service_id")["change"].to_dict()
-    assert out == {"A": "beze změny", "B": "zaniklá", "C": "změna kapacity", "D": "nová"}
-
-
 def test_road_distance_table_replaces_great_circle_distances():
     """Alfa's two villages are 3.6 km apart as the crow flies, but a river puts village 2
     45 road-km from the home: with the road table it is out of reach."""

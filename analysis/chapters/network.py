@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import matplotlib.figure
 import pandas as pd
 
+from analysis.chapters.network_changes import ChangeSection, change_section
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods import network_indicators as na
@@ -47,11 +48,10 @@ class NetworkChapter:
     coverage_text: str
     access_text: str
     white_spot_text: str
-    changes_caption: str
     municipality_rows: int
     inventory_districts: pd.DataFrame
     inventory_municipalities: pd.DataFrame
-    changes: pd.DataFrame
+    registry: ChangeSection
     coverage_summary: pd.DataFrame
     coverage_orp: pd.DataFrame
     access_summary: pd.DataFrame
@@ -281,11 +281,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
             "(parametr). Obrázek ukazuje podíl referenční populace v dosahu pro každou ORP "
             "a druh služby."
         ),
-        changes_caption=f"Nové a ukončené služby v roce {year - 1}",
         municipality_rows=methodology.report.municipality_table_rows.value,
         inventory_districts=inv_d,
         inventory_municipalities=inv_m,
-        changes=na.registry_changes(ds.services, year) if complete else pd.DataFrame(),
+        registry=change_section(ds, year, complete),
         coverage_summary=cov_sum,
         coverage_orp=cov_orp,
         access_summary=access_summary,

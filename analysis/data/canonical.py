@@ -67,7 +67,7 @@ def read_table(path: Path | str, table: str) -> pd.DataFrame:
         problems = population_structure(df, path.name)
         if problems:
             raise DataValidationError(problems)
-    if table == "services":
+    if table in ("services", "services_previous"):
         df["in_regional_network"] = network_membership(df["in_regional_network"])
     if table == "action_plan" and "need_declared" in df:
         df["need_declared"] = network_membership(df["need_declared"])

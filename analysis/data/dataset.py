@@ -30,6 +30,8 @@ CONTENTS: dict[str, tuple[str, ...]] = {
     "finance_national": ("finance_national",),
     "subsidy_requests": ("subsidy_requests",),
     "transformation": ("transformation_plans",),
+    "registry_previous": ("services_previous",),
+    "service_details": ("service_details",),
 }
 
 # Czech titles of the canonical tables (inputs of a run, as listed in reports).
@@ -47,6 +49,8 @@ TABLE_LABELS = {
     "finance_national": "celostátní obvyklé náklady a výnosy služeb",
     "subsidy_requests": "žádosti služeb o dotaci",
     "transformation_plans": "plány transformace pobytových služeb",
+    "services_previous": "registrované sociální služby o rok dříve",
+    "service_details": "věk klientů a kontakty služeb",
 }
 INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
@@ -64,6 +68,8 @@ CSV_TABLES = (
     "finance_national",
     "subsidy_requests",
     "transformation_plans",
+    "services_previous",
+    "service_details",
 )
 
 
@@ -138,6 +144,8 @@ class Dataset:
     finance_national: pd.DataFrame
     subsidy_requests: pd.DataFrame
     transformation_plans: pd.DataFrame
+    services_previous: pd.DataFrame
+    service_details: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
@@ -257,6 +265,22 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
         "service_id",
         set(ds.services["service_id"]),
         f.get("transformation_plans", "transformation_plans.csv"),
+        "a service_id of the services table",
+    )
+    previous = f.get("services_previous", "services_previous.csv")
+    problems += _missing_refs(
+        ds.services_previous,
+        "municipality_code",
+        munis,
+        previous,
+        "a municipality of the region's territory table (both registry snapshots must "
+        "describe the same region)",
+    )
+    problems += _missing_refs(
+        ds.service_details,
+        "service_id",
+        set(ds.services["service_id"]),
+        f.get("service_details", "service_details.csv"),
         "a service_id of the services table",
     )
     problems += _missing_refs(

@@ -387,6 +387,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         finance_national=_empty("finance_national"),
         subsidy_requests=_empty("subsidy_requests"),
         transformation_plans=_empty("transformation_plans"),
+        services_previous=_empty("services_previous"),
+        service_details=_empty("service_details"),
         completeness={
             "territory": COMPLETE,
             "population": COMPLETE,
@@ -397,6 +399,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             "finance_national": ABSENT,
             "subsidy_requests": ABSENT,
             "transformation": ABSENT,
+            "registry_previous": ABSENT,
+            "service_details": ABSENT,
         },
         region_code=region,
         region_name=config.region.name,

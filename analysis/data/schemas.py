@@ -425,7 +425,45 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         strict=True,
         ordered=False,
     ),
+    "service_details": pa.DataFrameSchema(
+        {
+            "service_id": pa.Column(
+                str, pa.Check.str_length(min_value=1), unique=True, coerce=True
+            ),
+            # The ages of the people the service is registered for; empty = not given.
+            "age_from": pa.Column("Int64", pa.Check.in_range(0, 110), nullable=True, coerce=True),
+            "age_to": pa.Column("Int64", pa.Check.in_range(0, 120), nullable=True, coerce=True),
+            # Contacts of the service (never of a person): web addresses and phone numbers.
+            "web": pa.Column(
+                str,
+                _codes_pattern(
+                    r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"']*)?$",
+                    "';'-separated web addresses (www.example.cz or https://…)",
+                ),
+                nullable=True,
+                coerce=True,
+            ),
+            "phone": pa.Column(
+                str,
+                _codes_pattern(r"^\+?[0-9][0-9 ]{5,18}[0-9]$", "';'-separated phone numbers"),
+                nullable=True,
+                coerce=True,
+            ),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (
+                    df["age_to"].isna() | df["age_from"].isna() | (df["age_to"] >= df["age_from"])
+                ),
+                error=AGE_ERROR,
+            )
+        ],
+        strict=True,
+        ordered=False,
+    ),
 }
+# The registry a year before the report (same columns as ``services``) for the change report.
+SCHEMAS["services_previous"] = SCHEMAS["services"]
 
 _BUILTIN_EXPECTED = [
     (re.compile(r"^coerce_dtype\('?(\w+)"), lambda m: _TYPE_NAMES.get(m.group(1), m.group(1))),

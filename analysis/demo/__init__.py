@@ -25,6 +25,7 @@ from analysis.demo.plan import (
     transformation_plans,
 )
 from analysis.demo.population import simulate_population
+from analysis.demo.registry_history import new_registrations, previous_snapshot, service_details
 from analysis.demo.services import generate_finance, generate_services
 from analysis.params import DEFAULT_FILES, load_methodology
 from analysis.resources import defaults_dir
@@ -32,7 +33,8 @@ from analysis.resources import defaults_dir
 DEFAULT_SEED = 20250101
 FIRST_YEAR, LAST_YEAR = 2020, 2025  # population on 1 Jan of each year
 FINANCE_YEARS = [2022, 2023, 2024]
-SUBSIDY_YEAR = 2025  # the year of the subsidy requests (the demo report's year)
+REPORT_YEAR = 2025  # the year of params/demo.yaml
+SUBSIDY_YEAR = REPORT_YEAR  # the year of the subsidy requests
 NATIONAL_SERVICES = 7000  # services of the synthetic country behind national values
 
 __all__ = ["DEFAULT_SEED", "REGION_CODE", "REGION_NAME", "generate_demo"]
@@ -63,6 +65,13 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     plan["action_plan"] = intention_details(plan["action_plan"], rng_plan)
     transformation = transformation_plans(services, rng_plan)
     plan = align_with_registry(plan, services, munis, transformation, rng_plan)
+    # The registry's history and details: a fourth stream, after everything above.
+    rng_registry = np.random.default_rng([seed, 3])
+    linked = plan["plan_indicators"]["registry_service_type"].dropna().astype(int)
+    new = new_registrations(services, munis, REPORT_YEAR, set(linked), rng_registry)
+    previous = previous_snapshot(services, munis, REPORT_YEAR, rng_registry)
+    services = pd.concat([services, new], ignore_index=True)
+    details = service_details(services, rng_registry)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -71,6 +80,8 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
         _write_csv(munis.drop(columns=["x", "y", "kind"]), tmp / files["municipalities"])
         _write_csv(population, tmp / files["population"])
         _write_csv(services, tmp / files["services"])
+        _write_csv(previous, tmp / files["services_previous"])
+        _write_csv(details, tmp / files["service_details"])
         _write_csv(finance, tmp / files["finance"])
         _write_csv(requests, tmp / files["subsidy_requests"])
         _write_csv(national, tmp / files["finance_national"])

@@ -414,57 +414,6 @@ def inventory_by_area(
     return table.reset_index()
 
 
-def registry_changes(services: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Services that started or ended during the year before 1 Jan ``year`` (from the
-    registration dates), by type."""
-    start, end = pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year, 1, 1)
-    first = services.drop_duplicates("service_id")
-    new = first[(first["active_from"] >= start) & (first["active_from"] < end)]
-    ended = first[
-        first["active_to"].notna() & (first["active_to"] >= start) & (first["active_to"] < end)
-    ]
-    out = pd.DataFrame(
-        {
-            "new": new.groupby("service_type_code").size(),
-            "ended": ended.groupby("service_type_code").size(),
-        }
-    ).fillna(0)
-    out = out.astype(int).reset_index()
-    if out.empty:
-        return pd.DataFrame(columns=["service_type_code", "service_type", "new", "ended"])
-    out.insert(
-        1, "service_type", out["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
-    )
-    return out
-
-
-def compare_registries(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """New, ended and changed (capacity) service×form rows between two registry snapshots."""
-    key = ["service_id", "form", "capacity_unit"]
-    merged = previous[[*key, "service_type_code", "capacity"]].merge(
-        current[[*key, "service_type_code", "capacity"]],
-        on=key,
-        how="outer",
-        suffixes=("_previous", "_current"),
-        indicator=True,
-    )
-    merged["change"] = np.select(
-        [
-            merged["_merge"] == "right_only",
-            merged["_merge"] == "left_only",
-            merged["capacity_previous"] != merged["capacity_current"],
-        ],
-        ["nová", "zaniklá", "změna kapacity"],
-        "beze změny",
-    )
-    merged["service_type_code"] = (
-        merged["service_type_code_current"].fillna(merged["service_type_code_previous"]).astype(int)
-    )
-    return merged.drop(
-        columns=["_merge", "service_type_code_previous", "service_type_code_current"]
-    )
-
-
 def _band_population(orps: pd.DataFrame, ages: tuple[int, int | None]) -> pd.Series | None:
     """Population of an age band from the national ORP table (bands 0–14, 15–64, 65+ and
     the total), or None when the band is not one of them."""

@@ -38,6 +38,18 @@ COLUMN_LABELS: dict[str, str] = {
     "check": "kontrola",
     "result": "výsledek",
     "records": "záznamů",
+    # registry changes
+    "services_previous": "služeb dříve",
+    "services_current": "služeb nyní",
+    "added": "nové",
+    "ended": "ukončené",
+    "changed": "změněné",
+    "change": "změna",
+    "capacity_previous": "kapacita dříve",
+    "capacity_current": "kapacita nyní",
+    "value_previous": "dříve",
+    "value_current": "nyní",
+    "net_change": "čistá změna",
     "action": "co se se záznamem stane",
     # network
     "service_type_code": "kód",
@@ -307,6 +319,17 @@ PLANNING_LEVELS = {
     "remote": "kraj (na dálku)",
 }
 VARIANTS = {"low": "nízká", "middle": "střední", "high": "vysoká"}
+# Kinds of year-on-year registry change (analysis.methods.registry_changes).
+CHANGE_LABELS = {
+    "added": "nová registrace",
+    "ended": "ukončení",
+    "form_added": "nová forma",
+    "form_removed": "zrušená forma",
+    "unit_changed": "jiná jednotka kapacity",
+    "capacity": "změna kapacity",
+    "type": "změna druhu",
+    "place": "změna místa",
+}
 MODEL_TERMS = {
     "Intercept": "absolutní člen",
     "share65": "podíl obyvatel 65+ (na 1 p. b.)",
@@ -322,6 +345,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "planning_level": PLANNING_LEVELS,
     "variant": VARIANTS,
     "term": MODEL_TERMS,
+    "change": CHANGE_LABELS,
 }
 
 

@@ -45,6 +45,8 @@ def _flat(geom: shapely.Geometry, kx: float) -> shapely.Geometry:
 
 KM_PER_DEGREE = 111.32  # length of one degree of latitude (and of scaled longitude)
 SCALE_BAR_KM = (5, 10, 20, 25, 50, 100)
+ZERO_CLASS = -2  # class index of exact zeros shown in the neutral colour
+NEUTRAL_COLOUR = "#f5f0dc"  # light sand: distinct from the grey of missing values
 MISSING_COLOUR = (0.9, 0.9, 0.9, 1)
 LEGEND_TITLE_WIDTH = 24  # characters per line of a legend title
 
@@ -176,12 +178,14 @@ def choropleth(
     cmap: str = "YlGnBu",
     label_column: str | None = "orp_name",
     diverging: bool = False,
+    zero_label: str | None = None,
 ) -> plt.Figure:
     """ORP choropleth with quantile classes; ``values`` is indexed by ``orp_code``.
 
     ``points`` (columns ``lat, lon`` and optional ``size``) are drawn on top, e.g. the
     places of services. ``diverging`` maps negative values in reds and positive ones in
-    blues, with no class spanning zero.
+    blues, with no class spanning zero; with ``zero_label`` areas of exactly zero get a
+    neutral class of their own (e.g. "beze změny").
     """
     apply_style()
     kx = _x_scale(polygons)
@@ -199,12 +203,17 @@ def choropleth(
         cm = plt.get_cmap(cmap, len(breaks) - 1)
     decimals = max(decimals, digits)
     classes = classify(vals, breaks)
+    neutral = diverging and zero_label is not None and bool((vals == 0).any())
+    if neutral:
+        classes = np.where(vals == 0, ZERO_CLASS, classes)
     patches, colours = [], []
     for geom, c in zip(polygons["geometry"], classes, strict=True):
         g = _flat(geom, kx)
         for p in _patches(g):
             patches.append(p)
-            colours.append(cm(c) if c >= 0 else MISSING_COLOUR)
+            colours.append(
+                NEUTRAL_COLOUR if c == ZERO_CLASS else cm(c) if c >= 0 else MISSING_COLOUR
+            )
     ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", lw=0.8))
     if label_column:
         for geom, name in zip(polygons["geometry"], polygons[label_column], strict=True):
@@ -235,6 +244,13 @@ def choropleth(
         ax.legend(loc="lower left", frameon=True, fontsize=7)
     handles = [plt.Rectangle((0, 0), 1, 1, color=cm(i)) for i in range(len(breaks) - 1)]
     labels = legend_labels(breaks, decimals, zero_class)
+    if neutral:
+        # Zero is its own class: the negative class next to it ends below zero.
+        n_below = int((breaks[1:] <= 0).sum())
+        if n_below:
+            labels[n_below - 1] = labels[n_below - 1].rsplit(" – ", 1)[0] + " – < 0"
+        handles.insert(n_below, plt.Rectangle((0, 0), 1, 1, color=NEUTRAL_COLOUR))
+        labels.insert(n_below, zero_label)
     if not np.isfinite(vals).all():
         handles.append(plt.Rectangle((0, 0), 1, 1, color=MISSING_COLOUR))
         labels.append("údaj chybí")

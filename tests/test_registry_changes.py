@@ -1,0 +1,178 @@
+"""Year-on-year registry changes on a constructed pair of snapshots with a known answer,
+on the demo, and the rules for bad snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analysis.chapters.network_changes import change_section
+from analysis.data.loading import load_dataset
+from analysis.errors import DataValidationError
+from analysis.methods.registry_changes import capacity_totals, registry_changes, service_counts
+from analysis.params import load_run_config
+from tests.conftest import REPO_ROOT
+from tests.test_validation import _edit_cell
+
+DEMO = REPO_ROOT / "params" / "demo.yaml"
+BEFORE, AFTER = dt.date(2024, 1, 1), dt.date(2025, 1, 1)
+MUNIS = pd.DataFrame(
+    {
+        "municipality_code": ["500001", "500002", "500003"],
+        "municipality_name": ["Alfa", "Beta", "Gama"],
+        "orp_code": ["1001", "1001", "1002"],
+    }
+)
+
+
+def _service(sid, form="pob", unit="luzka", cap=10.0, code=13, muni="500001", **kw) -> dict:
+    return {
+        "service_id": sid,
+        "service_name": f"Služba {sid}",
+        "service_type_code": code,
+        "form": form,
+        "capacity_unit": unit,
+        "capacity": cap,
+        "municipality_code": muni,
+        "active_from": pd.Timestamp(kw.get("start", "2010-01-01")),
+        "active_to": pd.Timestamp(kw["end"]) if kw.get("end") else pd.NaT,
+    }
+
+
+PREVIOUS = pd.DataFrame(
+    [
+        _service("A", cap=40),  # unchanged
+        _service("B", cap=20),  # ended: not in the current snapshot
+        _service("C", cap=30),  # capacity 30 → 36
+        _service("D", form="amb", unit="klient", cap=5, code=10),  # gives up its field form
+        _service("D", form="ter", unit="klient", cap=8, code=10),
+        _service("E", form="ter", unit="klient", cap=6, code=4),  # adds an outpatient form
+        _service("F", cap=12, muni="500001"),  # moves from ORP 1001 to 1002
+        _service("G", cap=15, code=13),  # becomes a home with special regime (14)
+        _service("H", cap=9, end="2023-06-30"),  # had already ended: in neither
+        _service("I", form="amb", unit="klient", cap=4, code=9),  # unit klient → interv
+    ]
+)
+CURRENT = pd.DataFrame(
+    [
+        _service("A", cap=40),
+        _service("C", cap=36),
+        _service("D", form="amb", unit="klient", cap=5, code=10),
+        _service("E", form="ter", unit="klient", cap=6, code=4),
+        _service("E", form="amb", unit="klient", cap=3, code=4),
+        _service("F", cap=12, muni="500003"),
+        _service("G", cap=15, code=14),
+        _service("H", cap=9, end="2023-06-30"),
+        _service("I", form="amb", unit="interv", cap=50, code=9),
+        _service("J", cap=25, start="2024-05-01"),  # registered during 2024: added
+        _service("K", cap=7, start="2025-03-01"),  # registered after the date: not yet
+        _service("L", cap=11, end="2024-09-30"),  # ended during 2024: not in the current state
+    ]
+)
+PREVIOUS = pd.concat([PREVIOUS, pd.DataFrame([_service("L", cap=11)])], ignore_index=True)
+
+
+def test_a_constructed_pair_gives_the_known_changes():
+    out = registry_changes(PREVIOUS, CURRENT, BEFORE, AFTER, MUNIS)
+    got = {
+        (r.service_id, r.change, r.form if isinstance(r.form, str) else None)
+        for r in out.itertuples()
+    }
+    assert got == {
+        ("B", "ended", "pob"),
+        ("C", "capacity", "pob"),
+        ("D", "form_removed", "ter"),
+        ("E", "form_added", "amb"),
+        ("F", "place", None),
+        ("G", "type", None),
+        ("I", "unit_changed", "amb"),
+        ("J", "added", "pob"),
+        ("L", "ended", "pob"),
+    } | {("I", "unit_changed", "amb")}
+    assert len(out) == 10  # I: the old unit removed and the new one added
+    c = out.set_index(["service_id", "change"]).loc[("C", "capacity")]
+    assert (c["capacity_previous"], c["capacity_current"]) == (30, 36)
+    f = out.set_index(["service_id", "change"]).loc[("F", "place")]
+    assert (f["value_previous"], f["value_current"], f["orp_code"]) == ("500001", "500003", "1002")
+    g = out.set_index(["service_id", "change"]).loc[("G", "type")]
+    assert (g["value_previous"], g["value_current"]) == ("13", "14")
+
+
+def test_totals_come_from_the_snapshots_and_agree_with_the_change_rows():
+    out = registry_changes(PREVIOUS, CURRENT, BEFORE, AFTER, MUNIS)
+    totals = capacity_totals(PREVIOUS, CURRENT, BEFORE, AFTER, []).set_index("capacity_unit")
+    # Beds: −20 (B) +6 (C) +25 (J) −11 (L) = 0; G and F keep their beds.
+    assert totals.loc["luzka", "net_change"] == 0
+    assert totals.loc["luzka", ["capacity_previous", "capacity_current"]].tolist() == [128, 128]
+    # Clients: −8 (D's field form) +3 (E) −4 (I's old unit); interventions: +50.
+    assert totals.loc["klient", "net_change"] == -9
+    assert totals.loc["interv", "net_change"] == 50
+    rows = out.dropna(subset=["capacity_unit"])
+    net_rows = (
+        (rows["capacity_current"].fillna(0) - rows["capacity_previous"].fillna(0))
+        .groupby(rows["capacity_unit"])
+        .sum()
+    )
+    assert net_rows.to_dict() == totals["net_change"].to_dict()
+    by_orp = capacity_totals(PREVIOUS, CURRENT, BEFORE, AFTER, ["orp_code"], MUNIS)
+    beds = by_orp[by_orp["capacity_unit"] == "luzka"].set_index("orp_code")["net_change"]
+    assert beds.to_dict() == {"1001": -12.0, "1002": 12.0}  # F moved 12 beds
+    counts = service_counts(out, PREVIOUS, CURRENT, BEFORE, AFTER, "orp_code", MUNIS)
+    assert counts.set_index("orp_code").loc["1002"].to_dict() == {
+        "services_previous": 0,
+        "services_current": 1,
+        "added": 0,
+        "ended": 0,
+        "changed": 1,
+    }
+
+
+def test_the_demo_shows_added_ended_and_changed_services(demo_config):
+    ds = load_dataset(demo_config)
+    section = change_section(ds, demo_config.year, complete=True)
+    kinds = set(section.changes["change"]) | set(section.moves["change"])
+    assert {"added", "ended", "capacity", "form_added", "form_removed", "place"} <= kinds
+    # Places are shown by name, never by code.
+    assert not section.moves["value_current"].str.fullmatch(r"[0-9]+").any()
+    counts = section.by_type[["added", "ended", "changed"]].sum()
+    assert counts["added"] == 7 and counts["ended"] > 0 and counts["changed"] > 0
+    assert f"přibylo {counts['added']} služeb" in section.text
+    assert section.net_map is not None
+    assert section.sources == ("services", "services_previous")
+    # Every ORP row adds up to the region's totals.
+    assert section.by_orp["added"].sum() == counts["added"]
+
+
+def test_without_the_earlier_snapshot_capacity_changes_are_unknown_not_zero(demo_copy):
+    (demo_copy / "services_previous.csv").unlink()
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    section = change_section(load_dataset(config), config.year, complete=True)
+    assert "changed" not in section.by_type.columns
+    assert section.capacity_by_type.empty and section.changes.empty
+    assert "nelze zjistit změny kapacity" in section.text
+    assert section.sources == ("services",)
+
+
+def test_snapshots_of_different_regions_are_rejected_with_file_row_column(demo_copy):
+    line = _edit_cell(demo_copy / "services_previous.csv", 5, "municipality_code", "582786")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == (
+        "services_previous.csv",
+        line,
+        "municipality_code",
+    )
+    assert "same region" in problem.expected
+
+
+def test_a_service_ending_before_it_started_is_rejected(demo_copy):
+    line = _edit_cell(demo_copy / "services_previous.csv", 2, "active_to", "1990-01-01")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    assert any(
+        p.file == "services_previous.csv" and p.row == line and "active_to" in str(p)
+        for p in err.value.problems
+    )
