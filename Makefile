@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: report test lint format bench bench-open-data bench-batch demo clean
+.PHONY: report test lint format bench bench-open-data bench-batch bench-catalogue demo clean browser
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,17 @@ test: $(TEST)
 	$(BIN)/ruff format --check analysis tests benchmarks
 	$(BIN)/python -m pytest
 
+# The headless browser of the browser tests: Debian's chromium and chromium-driver. CI runs
+# this before the tests; elsewhere the browser tests skip when it is missing.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+	  echo "chromium and chromedriver are installed"; \
+	else \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	fi
+
 lint: $(TEST)
 	$(BIN)/ruff check analysis tests benchmarks
 
@@ -48,6 +59,9 @@ bench-open-data: $(BASE)
 # The naive per-region loop against socplan batch: cold, unchanged, one parameter changed.
 bench-batch: $(BASE)
 	$(BIN)/python benchmarks/bench_batch.py
+
+bench-catalogue: $(TEST) browser
+	$(BIN)/python benchmarks/bench_catalogue.py
 
 clean:
 	rm -rf $(VENV) data/demo reports/20*

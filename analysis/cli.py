@@ -142,6 +142,30 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
         click.echo(f"ok  {row.file:40s} {rows:>12s}")
 
 
+@main.command()
+@params_option
+@data_dir_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder of the catalogue; index.html there is replaced only when complete.",
+)
+def catalogue(params_file: Path | None, data_dir: Path | None, out: Path) -> None:
+    """Build the electronic catalogue of the region's registered services (one
+    self-contained HTML page, searchable and filterable, works opened from disk)."""
+    from analysis.data.loading import load_dataset
+    from analysis.params import load_run_config
+    from analysis.publish.service_catalogue import render_catalogue, write_catalogue
+
+    try:
+        config = load_run_config(*_run_files(params_file, data_dir))
+        page = render_catalogue(load_dataset(config), config)
+    except SocplanError as exc:
+        _fail(exc)
+    click.echo(f"catalogue: {write_catalogue(page, out)}")
+
+
 no_cache_option = click.option(
     "--no-cache",
     is_flag=True,

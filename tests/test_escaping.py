@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,13 +13,16 @@ import yaml
 
 from analysis.present.notebook import no_html
 from analysis.publish.pipeline import run
+from analysis.resources import templates_dir
 from tests.conftest import REPO_ROOT
 
-SCRIPT = "<script>alert('orp')</script>Vzorov"
-IMG = "Podpora <img src=x onerror=alert('plan')> seniorů"
+# Each payload, if it ever ran in a browser, would set window.__pwned (tests/test_browser).
+SCRIPT = "<script>window.__pwned='orp'</script>Vzorov"
+IMG = "Podpora <img src=x onerror=\"window.__pwned='plan'\"> seniorů"
 TEX = r"$\input{/etc/passwd}$ Lhota"
-SERVICE = "<svg onload=alert('service')>Poradna"
-TITLE = "Analýza <b onmouseover=alert('title')>kraje</b>"
+SERVICE = "<svg onload=\"window.__pwned='service'\">Poradna"
+TITLE = "Analýza <b onmouseover=\"window.__pwned='title'\">kraje</b>"
+PROVIDER = "</script><script>window.__pwned='provider'</script>"
 
 
 class _Elements(HTMLParser):
@@ -65,6 +70,10 @@ def _hostile_copy(data, tmp_path):
     priorities.to_csv(data / "plan_priorities.csv", index=False)
     services = pd.read_csv(data / "services.csv", dtype=str, keep_default_na=False)
     services.loc[0, "service_name"] = SERVICE
+    services.loc[services["service_id"] == services.loc[0, "service_id"], "service_name"] = SERVICE
+    running = services.loc[services["active_to"].eq("") & services.index.to_series().gt(0)]
+    active = services["service_id"] == running["service_id"].iloc[0]
+    services.loc[active, "provider_name"] = PROVIDER
     services.to_csv(data / "services.csv", index=False)
     doc = yaml.safe_load((REPO_ROOT / "params" / "demo.yaml").read_text(encoding="utf-8"))
     doc["title"] = TITLE
@@ -75,10 +84,18 @@ def _hostile_copy(data, tmp_path):
     return run_file
 
 
+@pytest.fixture(scope="module")
+def hostile_report(demo_dir, tmp_path_factory):
+    """The demo report built from data whose names carry markup, TeX and script."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    data = Path(shutil.copytree(demo_dir, tmp_path / "data"))
+    run_file = _hostile_copy(data, tmp_path)
+    return run(run_file, data, tmp_path / "reports", progress=False)
+
+
 @pytest.mark.slow
-def test_names_with_markup_and_tex_stay_text_in_every_part_of_the_report(demo_copy, tmp_path):
-    run_file = _hostile_copy(demo_copy, tmp_path)
-    report = run(run_file, demo_copy, tmp_path / "reports", progress=False)
+def test_names_with_markup_and_tex_stay_text_in_every_part_of_the_report(hostile_report):
+    report = hostile_report
     documents = [report / "report.html", *sorted((report / "orp").glob("*.html"))]
     for doc in documents:
         parsed = _Elements()
@@ -95,7 +112,59 @@ def test_names_with_markup_and_tex_stay_text_in_every_part_of_the_report(demo_co
     assert (report / "report.pdf").stat().st_size > 0
 
 
+@pytest.mark.slow
+def test_the_catalogue_holds_only_its_own_script_and_shows_names_as_text(hostile_report):
+    page = hostile_report / "catalogue" / "index.html"
+    parsed = _parsed(page)
+    tags = [tag for tag, _ in parsed.tags]
+    assert tags.count("script") == 1 and not {"svg", "b", "img", "iframe"} & set(tags)
+    handlers = [(t, k) for t, attrs in parsed.tags for k in attrs if k.startswith("on")]
+    assert handlers == []
+    own = (templates_dir() / "catalogue.js").read_text(encoding="utf-8")
+    script_at = tags.index("script")
+    assert parsed.text.count(own) == 1 and script_at == len(tags) - 1
+    text = " ".join(parsed.text)
+    for name in (SERVICE, PROVIDER, SCRIPT):  # service, provider and ORP names
+        assert name in text, name
+
+
 def _parsed(path):
     p = _Elements()
     p.feed(path.read_text(encoding="utf-8"))
     return p
+
+
+@pytest.mark.slow
+def test_in_a_browser_no_payload_runs_and_no_page_loads_anything(hostile_report):
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import chrome, console_errors, open_page, screenshot
+
+    driver = chrome()
+    try:
+        pages = [
+            (hostile_report / "report.html", 0),
+            (hostile_report / "catalogue" / "index.html", 1),
+            (next((hostile_report / "orp").glob("*.html")), 0),
+        ]
+        for page, scripts in pages:
+            urls = open_page(driver, page)
+            outside = [
+                u for u in urls if u != page.resolve().as_uri() and not u.startswith("data:")
+            ]
+            assert outside == [], page.name
+            assert driver.execute_script("return window.__pwned === undefined"), page.name
+            assert driver.execute_script("return document.scripts.length") == scripts
+            assert console_errors(driver) == [], page.name
+        # The catalogue finds the hostile name as text and shows it as written.
+        open_page(driver, hostile_report / "catalogue" / "index.html")
+        driver.find_element(By.ID, "q").send_keys("svg onload")
+        shown = driver.execute_script(
+            "return Array.from(document.querySelectorAll('article.service'))"
+            ".filter(a => !a.hidden).map(a => a.querySelector('h3').textContent);"
+        )
+        assert shown == [SERVICE]
+        assert driver.execute_script("return window.__pwned === undefined")
+        screenshot(driver, "catalogue-hostile-names")
+    finally:
+        driver.quit()

@@ -54,8 +54,16 @@ def test_report_folder_is_complete(first_run):
         "network_accessibility_by_type.csv",
         "network_white_spots_orp.csv",
         "network_interconnection.csv",
+        "network_changes_by_type.csv",
+        "network_registry_changes.csv",
+        "data_plausibility.csv",
     } <= tables
     assert list((first_run / "figures").glob("*map*.png"))
+    assert (first_run / "figures" / "network_change_map.png").is_file()
+    catalogue = (first_run / "catalogue" / "index.html").read_text(encoding="utf-8")
+    assert "Katalog sociálních služeb – Vzorový kraj" in catalogue
+    manifest = json.loads((first_run / "manifest.json").read_text(encoding="utf-8"))
+    assert "catalogue/index.html" in json.dumps(manifest)  # hashed like every output
     assert not list(first_run.parent.glob(".*build*"))  # no temporary folder left
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.chapters.network_changes import change_section
+from analysis.chapters._network_changes import change_section
 from analysis.data.loading import load_dataset
 from analysis.errors import DataValidationError
 from analysis.methods.registry_changes import capacity_totals, registry_changes, service_counts

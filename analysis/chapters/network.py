@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import matplotlib.figure
 import pandas as pd
 
-from analysis.chapters.network_changes import ChangeSection, change_section
+from analysis.chapters._network_changes import ChangeSection, change_section
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods import network_indicators as na

@@ -43,6 +43,7 @@ from analysis.publish.cache import (
 from analysis.publish.kernels import ChapterKernel
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
 from analysis.publish.report import profile_documents, render_html, render_pdfs
+from analysis.publish.service_catalogue import render_catalogue, write_catalogue
 from analysis.publish.workbook import write_workbook
 from analysis.resources import notebook
 
@@ -50,6 +51,9 @@ NOTEBOOK_MODULE = "analysis.present.notebook"  # what every chapter notebook imp
 # The checkout the package runs from, if any (for the git commit in the manifest).
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 RUN_CONFIG = "run-config.json"
+
+
+CATALOGUE_FOLDER = "catalogue"  # the service catalogue inside a report folder
 
 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -105,6 +109,10 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         if dataset.is_complete("services")
         else "úplný registr nebyl dodán (viz výše)",
         "population_date": f"poslední údaje k 1. 1. {years[-1]}" if years else "chybí",
+        "catalogue": f"elektronický katalog služeb ve složce zprávy, soubor "
+        f"{CATALOGUE_FOLDER}/index.html"
+        if dataset.is_complete("services")
+        else "nevytváří se: registr nebyl dodán úplný",
     }
 
 
@@ -212,6 +220,9 @@ def build_report(
             pdfs.append((build / "orp" / f"{code}.html", build / "orp" / f"{code}.pdf"))
         rendered = render_pdfs(pdfs, cache)
         write_workbook(build, html_text, config.methodology)
+        if dataset.is_complete("services"):  # a sample registry makes no catalogue
+            catalogue = render_catalogue(dataset, config, git["commit"][:12])
+            write_catalogue(catalogue, build / CATALOGUE_FOLDER)
         manifest = build_manifest(
             config, dataset, build, {c: notebook(c) for c in config.chapters}, git
         )

@@ -123,7 +123,8 @@ def render_html(
         headings=headings,
         version=__version__,
         commit=commit,
-        front=front or {"notes": [], "inputs": [], "network_date": "", "population_date": ""},
+        front=front
+        or {"notes": [], "inputs": [], "network_date": "", "population_date": "", "catalogue": ""},
     )
 
 

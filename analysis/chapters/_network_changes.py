@@ -24,6 +24,8 @@ from analysis.present import formatting as f
 from analysis.present.czech import plural
 from analysis.present.maps import choropleth
 
+# "{n} services ended", by the Czech plural category of n (one, few, many, other).
+ENDED = ("{n} služba skončila", "{n} služby skončily", "{n} služby skončilo", "{n} služeb skončilo")
 MAP_UNIT = "luzka"  # the map shows the net change of beds (residential capacity)
 
 
@@ -179,12 +181,7 @@ def _text(changes: pd.DataFrame, totals: pd.DataFrame, dates: str) -> str:
         + ", "
         + plural(
             ended,
-            (
-                "{n} služba skončila",
-                "{n} služby skončily",
-                "{n} služby skončilo",
-                "{n} služeb skončilo",
-            ),
+            ENDED,
         )
         + " a u "
         + plural(changed, ("{n} služby", "{n} služeb", "{n} služby", "{n} služeb"))
@@ -209,12 +206,7 @@ def _dates_only_text(changes: pd.DataFrame, before: dt.date) -> str:
         + " a "
         + plural(
             ended,
-            (
-                "{n} služba skončila",
-                "{n} služby skončily",
-                "{n} služby skončilo",
-                "{n} služeb skončilo",
-            ),
+            ENDED,
         )
         + "."
     )
