@@ -30,7 +30,10 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "Hlavní zjištění",
     ),
     ChapterSpec(
-        "00_data", "analysis.chapters.data", ("ages", "report"), "Vstupní data a jejich kontrola"
+        "00_data",
+        "analysis.chapters.data",
+        ("ages", "plausibility", "report"),
+        "Vstupní data a jejich kontrola",
     ),
     ChapterSpec(
         "01_network",

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.data.loading import load_dataset
-from analysis.data.plausibility import outside_territory
+from analysis.data.plausibility import capacity_problems, outside_territory
 from analysis.errors import DataValidationError
 from analysis.params import load_run_config
 from analysis.readers.territory import read_population_series
@@ -23,7 +23,7 @@ REGIONS = sorted((REPO_ROOT / "params" / "regions").glob("CZ*.yaml"))
 
 
 def _counts(ds) -> list:
-    return ds.quality["plausibility"]["records"].tolist()
+    return [None if pd.isna(x) else int(x) for x in ds.quality["plausibility"]["records"]]
 
 
 def test_a_capacity_far_beyond_any_facility_is_rejected_with_row(demo_copy):
@@ -68,6 +68,25 @@ def test_points_outside_the_territory_are_dropped_or_moved_and_counted(demo_copy
     assert bool(first["coords_imputed"])
 
 
+def test_a_capacity_beyond_the_limit_in_the_earlier_snapshot_is_rejected(demo_copy):
+    line = _edit_cell(demo_copy / "services_previous.csv", 7, "capacity", "9999999")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    assert [(p.file, p.row, p.column) for p in err.value.problems] == [
+        ("services_previous.csv", line, "capacity")
+    ]
+
+
+def test_registry_items_with_several_forms_are_named_once():
+    """Open data index rows by registry item: the forms of one item share it."""
+    services = pd.DataFrame(
+        {"capacity": [5000.0, 9000.0, 30.0], "capacity_unit": ["luzka", "luzka", "klient"]},
+        index=[4, 4, 7],
+    )
+    problems = capacity_problems(services, {"luzka": 2000, "klient": 10000}, "r.json", 1)
+    assert [(p.row, p.value) for p in problems] == [(5, "5000"), (5, "9000")]
+
+
 def test_a_point_on_the_border_within_the_margin_is_kept(demo_config):
     ds = load_dataset(demo_config)
     import shapely
@@ -85,9 +104,11 @@ def test_the_report_states_every_rule(demo_config):
     from analysis.chapters.data import prepare
 
     ch = prepare(load_dataset(demo_config), demo_config.methodology, demo_config.year)
-    assert len(ch.plausibility) == 5
+    assert len(ch.plausibility) == 6
     assert ch.plausibility["rule"].str.contains("5 km").sum() == 2
+    assert ch.plausibility["rule"].str.contains("2\u00a0000\u00a0lůžek").sum() == 1  # limits stated
     assert ch.plausibility["records"].notna().all()
+    assert not ch.plausibility["rule"].str.contains("plausibility").any()  # no raw key
 
 
 @pytest.mark.parametrize(

@@ -85,12 +85,12 @@ def test_a_constructed_pair_gives_the_known_changes():
         ("C", "capacity", "pob"),
         ("D", "form_removed", "ter"),
         ("E", "form_added", "amb"),
-        ("F", "place", None),
+        ("F", "place", "pob"),
         ("G", "type", None),
         ("I", "unit_changed", "amb"),
         ("J", "added", "pob"),
         ("L", "ended", "pob"),
-    } | {("I", "unit_changed", "amb")}
+    }
     assert len(out) == 10  # I: the old unit removed and the new one added
     c = out.set_index(["service_id", "change"]).loc[("C", "capacity")]
     assert (c["capacity_previous"], c["capacity_current"]) == (30, 36)
@@ -120,13 +120,64 @@ def test_totals_come_from_the_snapshots_and_agree_with_the_change_rows():
     beds = by_orp[by_orp["capacity_unit"] == "luzka"].set_index("orp_code")["net_change"]
     assert beds.to_dict() == {"1001": -12.0, "1002": 12.0}  # F moved 12 beds
     counts = service_counts(out, PREVIOUS, CURRENT, BEFORE, AFTER, "orp_code", MUNIS)
-    assert counts.set_index("orp_code").loc["1002"].to_dict() == {
+    by_orp = counts.set_index("orp_code")
+    assert by_orp.loc["1002"].to_dict() == {
         "services_previous": 0,
         "services_current": 1,
         "added": 0,
         "ended": 0,
+        "moved_in": 1,
+        "moved_out": 0,
         "changed": 1,
     }
+    assert by_orp.loc["1001", "moved_out"] == 1
+    types = service_counts(out, PREVIOUS, CURRENT, BEFORE, AFTER, "service_type_code", MUNIS)
+    t = types.set_index("service_type_code")
+    assert (t.loc[13, "moved_out"], t.loc[14, "moved_in"]) == (1, 1)  # G: 13 → 14
+    # Every row adds up: now = before + added − ended + moved in − moved out.
+    for table in (counts, types):
+        flow = (
+            table["services_previous"]
+            + table["added"]
+            - table["ended"]
+            + table["moved_in"]
+            - table["moved_out"]
+        )
+        assert flow.tolist() == table["services_current"].tolist()
+
+
+def test_row_order_never_makes_a_change():
+    shuffled = CURRENT.sample(frac=1, random_state=3)
+    a = registry_changes(PREVIOUS, CURRENT, BEFORE, AFTER, MUNIS)
+    b = registry_changes(PREVIOUS.iloc[::-1], shuffled, BEFORE, AFTER, MUNIS)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_identical_or_empty_snapshots_give_no_change():
+    out = registry_changes(CURRENT, CURRENT, AFTER, AFTER, MUNIS)
+    assert out.empty and list(out.columns) == list(
+        registry_changes(PREVIOUS, CURRENT, BEFORE, AFTER, MUNIS).columns
+    )
+    counts = service_counts(out, CURRENT, CURRENT, AFTER, AFTER, "orp_code", MUNIS)
+    assert (counts["services_previous"] == counts["services_current"]).all()
+    assert counts[["added", "ended", "moved_in", "moved_out", "changed"]].eq(0).all().all()
+    empty = registry_changes(CURRENT.iloc[0:0], CURRENT.iloc[0:0], BEFORE, AFTER, MUNIS)
+    assert empty.empty
+
+
+def test_a_second_form_that_moves_is_a_place_change_of_that_form():
+    previous = pd.DataFrame(
+        [
+            _service("M", form="amb", unit="klient", cap=5, code=10),
+            _service("M", form="ter", unit="klient", cap=8, code=10),
+        ]
+    )
+    current = previous.copy()
+    current.loc[1, "municipality_code"] = "500003"
+    out = registry_changes(previous, current, BEFORE, AFTER, MUNIS)
+    assert out[["change", "form", "value_previous", "value_current"]].values.tolist() == [
+        ["place", "ter", "500001", "500003"]
+    ]
 
 
 def test_the_demo_shows_added_ended_and_changed_services(demo_config):
@@ -136,23 +187,42 @@ def test_the_demo_shows_added_ended_and_changed_services(demo_config):
     assert {"added", "ended", "capacity", "form_added", "form_removed", "place"} <= kinds
     # Places are shown by name, never by code.
     assert not section.moves["value_current"].str.fullmatch(r"[0-9]+").any()
-    counts = section.by_type[["added", "ended", "changed"]].sum()
+    region = section.by_type.iloc[-1]
+    assert region["service_type"] == "kraj celkem"
+    counts = region[["added", "ended", "changed"]]
     assert counts["added"] == 7 and counts["ended"] > 0 and counts["changed"] > 0
+    assert (region["moved_in"], region["moved_out"]) == (0, 0)
+    assert (
+        region["services_current"]
+        == ds.services.pipe(
+            lambda s: s[s["active_to"].isna() | (s["active_to"] >= pd.Timestamp(AFTER))]
+        )["service_id"].nunique()
+    )
     assert f"přibylo {counts['added']} služeb" in section.text
     assert section.net_map is not None
     assert section.sources == ("services", "services_previous")
-    # Every ORP row adds up to the region's totals.
-    assert section.by_orp["added"].sum() == counts["added"]
+    # The ORP rows add up to the region's row for added and ended services.
+    orps = section.by_orp.iloc[:-1]
+    assert orps["added"].sum() == counts["added"] and orps["ended"].sum() == counts["ended"]
+    # The demo's move crosses ORPs: one ORP loses the service, another gains it.
+    assert orps["moved_in"].sum() == orps["moved_out"].sum() == 1
 
 
 def test_without_the_earlier_snapshot_capacity_changes_are_unknown_not_zero(demo_copy):
     (demo_copy / "services_previous.csv").unlink()
     config = load_run_config(DEMO, data_dir=demo_copy)
-    section = change_section(load_dataset(config), config.year, complete=True)
-    assert "changed" not in section.by_type.columns
-    assert section.capacity_by_type.empty and section.changes.empty
-    assert "nelze zjistit změny kapacity" in section.text
+    ds = load_dataset(config)
+    section = change_section(ds, config.year, complete=True)
+    assert list(section.by_type.columns) == ["service_type_code", "service_type", "added", "ended"]
+    assert section.capacity_by_type.empty and section.net_map is None
+    assert "nelze zjistit změny kapacity" in section.text and "dolní odhad" in section.text
     assert section.sources == ("services",)
+    # Added and ended come from the registration dates of the current registry.
+    first = ds.services.drop_duplicates("service_id")
+    started = first["active_from"].between(pd.Timestamp(BEFORE), pd.Timestamp(AFTER), "right")
+    stopped = first["active_to"].between(pd.Timestamp(BEFORE), pd.Timestamp(AFTER), "left")
+    assert section.by_type[["added", "ended"]].sum().tolist() == [started.sum(), stopped.sum()]
+    assert started.sum() == 7 and stopped.sum() > 0
 
 
 def test_snapshots_of_different_regions_are_rejected_with_file_row_column(demo_copy):

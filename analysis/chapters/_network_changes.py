@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods.demography import orp_names
-from analysis.methods.network import reference_date
+from analysis.methods.network import active_services, reference_date
 from analysis.methods.registry_changes import capacity_totals, registry_changes, service_counts
 from analysis.present import formatting as f
 from analysis.present.czech import plural
@@ -41,6 +41,9 @@ class ChangeSection:
     net_map: matplotlib.figure.Figure | None = None
     sources: tuple[str, ...] = ("services",)
     orp_labels: dict[str, str] = field(default_factory=dict)
+    type_labels: dict[str, str] = field(
+        default_factory=lambda: {"moved_in": "z jiného druhu", "moved_out": "do jiného druhu"}
+    )
 
 
 def _signed(value: float) -> str:
@@ -68,13 +71,16 @@ def change_section(ds: Dataset, year: int, complete: bool) -> ChangeSection:
     counts.insert(1, "service_type", counts["service_type_code"].map(_type_name))
     section = ChangeSection(caption_dates=dates, sources=("services",))
     if not both:
-        section.by_type = counts.drop(columns=["changed"])[
+        section.by_type = counts[["service_type_code", "service_type", "added", "ended"]][
             lambda d: (d["added"] > 0) | (d["ended"] > 0)
         ]
         section.text = _dates_only_text(changes, before)
         return section
     section.sources = ("services", "services_previous")
-    section.by_type = counts[counts[["added", "ended", "changed"]].sum(axis=1) > 0]
+    region = _region_counts(changes, previous, ds.services, before, after)
+    section.by_type = pd.concat(
+        [counts, pd.DataFrame([{"service_type": "kraj celkem", **region}])], ignore_index=True
+    )
     totals = capacity_totals(previous, ds.services, before, after, ["service_type_code"])
     totals.insert(1, "service_type", totals["service_type_code"].map(_type_name))
     section.capacity_by_type = totals[totals["net_change"] != 0]
@@ -83,6 +89,27 @@ def change_section(ds: Dataset, year: int, complete: bool) -> ChangeSection:
     section.net_map = _net_map(ds, previous, before, after, dates)
     section.text = _text(changes, totals, dates)
     return section
+
+
+def _region_counts(
+    changes: pd.DataFrame,
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    before: dt.date,
+    after: dt.date,
+) -> dict[str, int]:
+    """The region's row of the count tables: each service once (a service whose type or
+    ORP changed would count twice in a sum of the rows; nothing moves within the region)."""
+    kind = changes["change"]
+    return {
+        "services_previous": active_services(previous, before)["service_id"].nunique(),
+        "services_current": active_services(current, after)["service_id"].nunique(),
+        "added": changes.loc[kind == "added", "service_id"].nunique(),
+        "ended": changes.loc[kind == "ended", "service_id"].nunique(),
+        "moved_in": 0,
+        "moved_out": 0,
+        "changed": changes.loc[~kind.isin(["added", "ended"]), "service_id"].nunique(),
+    }
 
 
 def _by_orp(
@@ -98,7 +125,17 @@ def _by_orp(
     net = net.reindex(index=counts["orp_code"], columns=units).fillna(0.0)
     out = counts.join(net.add_prefix("net_"), on="orp_code")
     out.insert(1, "orp_name", out["orp_code"].map(orp_names(munis)))
-    labels = {f"net_{u}": f"změna: {CAPACITY_UNITS[u]}" for u in units}
+    total = {
+        "orp_name": "kraj celkem",
+        **_region_counts(changes, previous, ds.services, before, after),
+        **{f"net_{u}": net[u].sum() for u in units},
+    }
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    labels = {
+        "moved_in": "z jiné ORP",
+        "moved_out": "do jiné ORP",
+        **{f"net_{u}": f"změna: {CAPACITY_UNITS[u]}" for u in units},
+    }
     return out, labels
 
 
@@ -150,7 +187,7 @@ def _net_map(
         ds.orp_polygons,
         values,
         f"Čistá změna počtu lůžek {dates}",
-        "lůžek (+ přibylo, − ubylo)",
+        "změna počtu lůžek",
         decimals=0,
         diverging=True,
         zero_label="0 (beze změny)",
@@ -187,7 +224,12 @@ def _text(changes: pd.DataFrame, totals: pd.DataFrame, dates: str) -> str:
         + plural(changed, ("{n} služby", "{n} služeb", "{n} služby", "{n} služeb"))
         + " se změnila kapacita, forma, druh nebo místo. Čistá změna registrované kapacity "
         f"podle jednotek: {units}. Kapacity v různých jednotkách se nesčítají. Služba se "
-        "počítá v ORP svého místa poskytování; přesun do jiné ORP ubírá kapacitu původní ORP."
+        "počítá v ORP svého místa poskytování. Přesun do jiné ORP ubírá službu i kapacitu "
+        "původní ORP a přidává je nové (sloupce „do jiné ORP“ a „z jiné ORP“), obdobně změna "
+        "druhu; v každém řádku tabulek proto platí: služeb nyní = služeb dříve + nové − "
+        "ukončené + z jiné ORP (druhu) − do jiné ORP (druhu). Tabulka kapacit uvádí jen "
+        "druhy a jednotky, jejichž kapacita se změnila; služby, které změnily druh nebo "
+        "místo poskytování, uvádí samostatná tabulka na konci oddílu."
     )
 
 
@@ -197,8 +239,9 @@ def _dates_only_text(changes: pd.DataFrame, before: dt.date) -> str:
     ended = changes.loc[changes["change"] == "ended", "service_id"].nunique()
     return (
         f"Stav registru o rok dříve (k 1. 1. {before.year}) není vstupem analýzy, a proto "
-        "nelze zjistit změny kapacity, forem, druhů ani míst. Z dat registrace v aktuálním "
-        f"registru vyplývá jen to, že v roce {before.year} "
+        "nelze zjistit změny kapacity, forem, druhů ani míst. Z dat registrace služeb, které "
+        "aktuální registr uvádí (registr nemusí uvádět všechny ukončené registrace, počet "
+        f"ukončených je proto dolní odhad), vyplývá, že v roce {before.year} "
         + plural(
             added,
             ("začala {n} služba", "začaly {n} služby", "začalo {n} služby", "začalo {n} služeb"),

@@ -11,7 +11,7 @@ from analysis.data.dataset import Dataset
 from analysis.methods import data_overview as ov
 from analysis.params import Methodology
 from analysis.present import formatting as f
-from analysis.present.czech import count
+from analysis.present.czech import CAPACITY_NOUNS, count
 
 
 @dataclass
@@ -22,6 +22,7 @@ class DataChapter:
     territory: pd.DataFrame
     checks: pd.DataFrame
     plausibility: pd.DataFrame
+    plausibility_text: str
     quality_sources: pd.DataFrame
     quality_totals: pd.DataFrame
     quality_rebasing: pd.DataFrame
@@ -43,7 +44,8 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         availability=ov.availability(ds),
         territory=ov.territory_by_district(ds, year),
         checks=ov.data_checks(ds, year),
-        plausibility=ov.quality_table(ds, "plausibility"),
+        plausibility_text=PLAUSIBILITY_TEXT,
+        plausibility=plausibility_rules(ov.quality_table(ds, "plausibility"), methodology),
         quality_sources=ov.quality_table(ds, "sources"),
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,
@@ -52,6 +54,57 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         methodology_formats={"value": f.auto},
         rebasing_formats={"difference_pct": f.significant},
     )
+
+
+def plausibility_rules(counts: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
+    """The plausibility rules in Czech with their limits, the records each applied to in
+    this run, and what it did (from the data layer's counts)."""
+    if counts.empty:
+        return counts
+    p = methodology.plausibility
+    margin = f.number(p.territory_margin_km.value)
+    limits = ", ".join(
+        count(p.max_capacity.value[u], noun)
+        for u, noun in CAPACITY_NOUNS.items()
+        if u in p.max_capacity.value
+    )
+    reject = "soubor se odmítne s chybou (soubor, řádek, sloupec)"
+    text = {
+        "municipality_point": (
+            f"bod obce mimo Česko nebo dál než {margin} km od hranic ORP kraje",
+            "bod se vypustí, obec zůstane bez souřadnic",
+        ),
+        "service_point": (
+            f"bod služby mimo Česko nebo dál než {margin} km od hranic ORP kraje",
+            "služba se umístí do bodu své obce",
+        ),
+        "capacity": (
+            f"kapacita služby v jedné formě nad věrohodnou mez ({limits}), v obou stavech registru",
+            reject,
+        ),
+        "negative": ("záporný počet obyvatel nebo záporná či nulová kapacita", reject),
+        "population_sum": ("počty mužů a žen obce nedávají její úhrn", reject),
+        "population_structure": (
+            "tabulka obyvatel s úhrnem obou pohlaví vedle řádků podle pohlaví nebo "
+            "s mezerou ve věku",
+            reject,
+        ),
+    }
+    return pd.DataFrame(
+        {
+            "rule": counts["rule"].map(lambda r: text[r][0]),
+            "records": counts["records"],
+            "action": counts["rule"].map(lambda r: text[r][1]),
+        }
+    )
+
+
+PLAUSIBILITY_TEXT = (
+    "Kromě kontrol jednotlivých buněk platí pro data pravidla věrohodnosti (meze jsou "
+    "parametry metodiky). Pravidla, podle kterých se soubor odmítne, mají ve zveřejněné "
+    "zprávě vždy 0 záznamů: ze závadného souboru se zpráva nesestaví. Pomlčka znamená, že "
+    "se pravidlo v tomto běhu neuplatňuje (registr nebyl dodán úplný)."
+)
 
 
 def intro_text(ds: Dataset, year: int) -> str:

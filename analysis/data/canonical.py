@@ -25,7 +25,7 @@ from analysis.data.dataset import (
 from analysis.data.plausibility import (
     apply_territory_rule,
     capacity_problems,
-    plausibility_table,
+    plausibility_counts,
 )
 from analysis.data.schemas import SCHEMAS, population_structure, validate_table
 from analysis.errors import CellProblem, DataValidationError
@@ -177,15 +177,16 @@ def load_canonical(config: RunConfig) -> Dataset:
         completeness=completeness_of_tables(tables),
     )
     check_references(ds)
+    limits = config.methodology.plausibility.max_capacity.value
+    previous = files.get("services_previous", Path("services_previous.csv")).name
     raise_if(
-        capacity_problems(
-            ds.services, config.methodology.plausibility.max_capacity.value, files["services"].name
-        )
+        capacity_problems(ds.services, limits, files["services"].name)
+        + capacity_problems(ds.services_previous, limits, previous)
     )
     margin = config.methodology.plausibility.territory_margin_km.value
     ds.municipalities, services, moved = apply_territory_rule(
         ds.municipalities, ds.services, ds.orp_polygons, margin
     )
     ds.services = place_at_municipality(services, ds.municipalities)
-    ds.quality["plausibility"] = plausibility_table(moved, margin, services_checked=True)
+    ds.quality["plausibility"] = plausibility_counts(moved, services_checked=True)
     return ds

@@ -31,7 +31,7 @@ from analysis.data.dataset import (
 from analysis.data.plausibility import (
     apply_territory_rule,
     capacity_problems,
-    plausibility_table,
+    plausibility_counts,
 )
 from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
 from analysis.data.source_files import SourceFiles, hash_once
@@ -353,8 +353,14 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     else:
         services = _empty("services")
     margin = config.methodology.plausibility.territory_margin_km.value
+    # A point outside Czechia's box is dropped first (the schema would reject it).
+    box = munis["lat"].notna() & ~(
+        munis["lat"].between(*LAT_RANGE) & munis["lon"].between(*LON_RANGE)
+    )
+    munis.loc[box, ["lat", "lon"]] = None
     munis, services, moved = apply_territory_rule(munis, services, polygons, margin)
     moved["services"] += outside_box
+    moved["municipalities"] += int(box.sum())
     services = place_at_municipality(services, munis)
     road = None
     if config.road_distances:
@@ -425,7 +431,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)
     ds.quality = quality | {
-        "plausibility": plausibility_table(moved, margin, services_checked=services_state != ABSENT)
+        "plausibility": plausibility_counts(moved, services_checked=services_state != ABSENT)
     }
     return ds
 

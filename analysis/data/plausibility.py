@@ -1,14 +1,15 @@
 """Plausibility rules for input data beyond what a schema checks cell by cell.
 
 Each rule either rejects the input (an error naming file, row and column) or is applied
-and counted; :func:`plausibility_table` lists every rule with its count and action, and
-the data chapter prints that table, so a report states every rule that excluded or moved
+and counted; :func:`plausibility_counts` lists every rule with its count, and the data
+chapter prints them with what each did, so a report states every rule that excluded or moved
 something. The rules' limits are methodology parameters (``plausibility``).
 
 - a capacity above ``plausibility.max_capacity`` of its unit is rejected (no registered
   facility comes near it; it is a typing or unit error);
-- a municipality point farther than ``plausibility.territory_margin_km`` from the
-  region's ORP polygons (e.g. 0, 0) is dropped: the municipality keeps no point;
+- a municipality point outside Czechia's bounding box or farther than
+  ``plausibility.territory_margin_km`` from the region's ORP polygons is dropped (open
+  data; canonical tables reject a point outside the box): the municipality keeps no point;
 - a service point that far outside is replaced by its municipality's point, as a
   missing one is (:func:`analysis.data.dataset.place_at_municipality`);
 - negative counts and population series whose men and women do not sum to the total are
@@ -18,7 +19,6 @@ something. The rules' limits are methodology parameters (``plausibility``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,33 +31,29 @@ from analysis.errors import CellProblem
 KM_PER_DEGREE = 111.2
 
 
-@dataclass(frozen=True)
-class RuleCount:
-    """How often one plausibility rule applied in a run."""
-
-    rule: str  # Czech statement of the rule, as printed in the report
-    records: int | None  # None: the rule does not apply to this run's data
-    action: str  # what happened to the records (Czech)
-
-
 def capacity_problems(
     services: pd.DataFrame, limits: dict[str, float], file: str, row_offset: int = 2
 ) -> list[CellProblem]:
-    """Rows whose capacity exceeds the plausible maximum of its unit (row = index + offset)."""
-    limit = services["capacity_unit"].map(limits)
-    bad = services.index[limit.notna() & (services["capacity"] > limit)]
-    return [
-        CellProblem(
-            file,
-            int(i) + row_offset,
-            "capacity",
-            f"{services.at[i, 'capacity']:g}",
-            f"at most {limits[services.at[i, 'capacity_unit']]:g} "
-            f"{CAPACITY_UNITS[services.at[i, 'capacity_unit']]} per service and form "
-            "(plausibility.max_capacity; no registered facility comes near it)",
+    """Rows whose capacity exceeds the plausible maximum of its unit (row = index +
+    offset; an index repeated for the forms of one registry item is named once)."""
+    limit = services["capacity_unit"].map(limits).to_numpy(dtype=float)
+    capacity = services["capacity"].to_numpy(dtype=float)
+    units = services["capacity_unit"].to_numpy()
+    problems = {}
+    for pos in np.flatnonzero(capacity > limit):
+        row = int(services.index[pos]) + row_offset
+        problems.setdefault(
+            (row, capacity[pos]),
+            CellProblem(
+                file,
+                row,
+                "capacity",
+                f"{capacity[pos]:g}",
+                f"at most {limits[units[pos]]:g} {CAPACITY_UNITS[units[pos]]} per service and "
+                "form (plausibility.max_capacity; no registered facility comes near it)",
+            ),
         )
-        for i in bad
-    ]
+    return list(problems.values())
 
 
 def _planar(geometry: shapely.Geometry | np.ndarray, lat0: float) -> shapely.Geometry:
@@ -109,39 +105,27 @@ def apply_territory_rule(
     return out["municipalities"], out["services"], counts
 
 
-def plausibility_table(
-    counts: dict[str, int], margin_km: float, services_checked: bool
-) -> pd.DataFrame:
-    """Every plausibility rule with its count in this run and what it did (Czech)."""
-    margin = f"{margin_km:g}".replace(".", ",")
-    rows = [
-        RuleCount(
-            f"bod obce dál než {margin} km od hranic ORP kraje (např. 0, 0)",
-            counts.get("municipalities", 0),
-            "bod se vypustí, obec zůstane bez souřadnic",
-        ),
-        RuleCount(
-            f"bod služby dál než {margin} km od hranic ORP kraje",
-            counts.get("services", 0) if services_checked else None,
-            "služba se umístí do bodu své obce",
-        ),
-        RuleCount(
-            "kapacita nad věrohodnou mez své jednotky (parametr plausibility.max_capacity)",
-            0 if services_checked else None,
-            "soubor se odmítne s chybou (soubor, řádek, sloupec)",
-        ),
-        RuleCount(
-            "záporný počet obyvatel, služeb či kapacity",
-            0,
-            "soubor se odmítne s chybou (soubor, řádek, sloupec)",
-        ),
-        RuleCount(
-            "počty mužů a žen obce nedávají úhrn; tabulka obyvatel s úhrnem obou "
-            "pohlaví vedle řádků podle pohlaví nebo s mezerou ve věku",
-            0,
-            "soubor se odmítne s chybou (soubor, řádek, sloupec)",
-        ),
-    ]
+# The rules in the order the report states them; the data chapter words them in Czech.
+RULES = (
+    "municipality_point",  # dropped
+    "service_point",  # moved to the municipality
+    "capacity",  # rejected
+    "negative",  # rejected
+    "population_sum",  # rejected
+    "population_structure",  # rejected
+)
+REJECTING = frozenset(RULES[2:])
+
+
+def plausibility_counts(counts: dict[str, int], services_checked: bool) -> pd.DataFrame:
+    """Records each rule applied to in this run (``rule``, ``records``). Rules that reject
+    a file count 0 in any published run (a report is never built from a rejected file);
+    rules about services have no count (missing) when the registry was not checked."""
+    records = {
+        "municipality_point": counts.get("municipalities", 0),
+        "service_point": counts.get("services", 0) if services_checked else None,
+        "capacity": 0 if services_checked else None,
+    }
     return pd.DataFrame(
-        [(r.rule, r.records, r.action) for r in rows], columns=["rule", "records", "action"]
+        {"rule": list(RULES), "records": [records.get(r, 0) for r in RULES]}
     ).astype({"records": "Int64"})

@@ -79,10 +79,10 @@ def previous_snapshot(
     Services registered since are not in it; services that ended since were still
     running (their end was not yet known); about one service in ten had another
     capacity; two had a form they no longer have, two lacked a form they have now, and
-    one was in another municipality.
+    one was in a town of another ORP.
     """
     start = pd.Timestamp(year - 1, 1, 1)
-    prev = services[pd.to_datetime(services["active_from"]) < start].copy()
+    prev = services[pd.to_datetime(services["active_from"]) <= start].copy()
     ended = pd.to_datetime(prev["active_to"]) >= start
     prev.loc[ended, "active_to"] = None
     ids = prev["service_id"].drop_duplicates().to_numpy()
@@ -118,16 +118,17 @@ def previous_snapshot(
     for sid in rng.choice(multi, size=min(2, len(multi)), replace=False):
         forms = prev.loc[prev["service_id"] == sid, "form"]
         prev = prev.drop(index=forms.index[1:])
-    # A move to another municipality of the same ORP.
+    # A move from a town of another ORP (the service's place and point a year ago).
     movable = [s for s in single if s not in set(given_up)]
     moved = movable[int(rng.integers(len(movable)))]
     here = prev.loc[prev["service_id"] == moved, "municipality_code"].iloc[0]
     orp = munis.set_index("municipality_code").at[here, "orp_code"]
-    others = munis.loc[
-        munis["orp_code"].eq(orp) & munis["municipality_code"].ne(here), "municipality_code"
-    ]
-    if len(others):
-        prev.loc[prev["service_id"] == moved, "municipality_code"] = others.iloc[0]
+    towns = munis[munis["kind"].ne("obec") & munis["orp_code"].ne(orp)]
+    there = towns.iloc[int(rng.integers(len(towns)))]
+    rows = prev["service_id"] == moved
+    prev.loc[rows, "municipality_code"] = there["municipality_code"]
+    prev.loc[rows, "lat"] = round(float(there["lat"]), 5)
+    prev.loc[rows, "lon"] = round(float(there["lon"]), 5)
     out = pd.concat([prev, pd.DataFrame(extra, columns=prev.columns)], ignore_index=True)
     # Forms of the registry's fixed order, like the current table.
     return out.sort_values(["service_id", "form"], kind="stable").reset_index(drop=True)

@@ -10,7 +10,11 @@ unit changed counts as the old unit removed and the new one added, because capac
 different units are never compared.
 
 Totals per type and per ORP are computed from the two snapshots' capacities, not from
-the change rows; the change rows of a type add up to the same net change (tested).
+the change rows. For the region, the change rows of each unit add up to the net change
+(tested); per type or ORP they do too, except where a service changed its type or the
+place of a form: its capacity then leaves one type or ORP and reaches another, which the
+counts show as moved out and moved in. A type is compared per service, a place per form,
+so that the order of rows never matters.
 """
 
 from __future__ import annotations
@@ -47,7 +51,11 @@ COLUMNS = [
     "municipality_code",
     "orp_code",
 ]
-_KEY = ["service_id", "form", "capacity_unit"]
+_DTYPES = {
+    "service_type_code": "int64",
+    "capacity_previous": "float64",
+    "capacity_current": "float64",
+}
 
 
 def _rows(df: pd.DataFrame, change: str, before: bool) -> pd.DataFrame:
@@ -136,26 +144,45 @@ def registry_changes(
             }
         )
     )
-    first_a = both_a.drop_duplicates("service_id").set_index("service_id")
-    first_b = both_b.drop_duplicates("service_id").set_index("service_id")
-    first_a = first_a.reindex(first_b.index)
-    for column, kind in (("service_type_code", "type"), ("municipality_code", "place")):
-        differs = first_a[column].astype(str) != first_b[column].astype(str)
-        rows = first_b[differs]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "service_id": rows.index,
-                    "service_name": rows["service_name"].to_numpy(),
-                    "service_type_code": rows["service_type_code"].to_numpy(),
-                    "change": kind,
-                    "value_previous": first_a.loc[differs, column].astype(str).to_numpy(),
-                    "value_current": rows[column].astype(str).to_numpy(),
-                    "municipality_code": rows["municipality_code"].to_numpy(),
-                }
-            )
+    # Type: one per service (the lowest code if forms disagree, so row order never
+    # matters). Place: per form, so that a form that moved is found whatever the order.
+    type_a = both_a.groupby("service_id")["service_type_code"].min()
+    type_b = both_b.groupby("service_id")["service_type_code"].min()
+    retyped = type_b[type_a.reindex(type_b.index) != type_b].index
+    first_b = both_b.sort_values(["service_id", "form"]).drop_duplicates("service_id")
+    first_b = first_b.set_index("service_id").loc[retyped]
+    parts.append(
+        pd.DataFrame(
+            {
+                "service_id": retyped,
+                "service_name": first_b["service_name"].to_numpy(),
+                "service_type_code": type_b[retyped].to_numpy(),
+                "change": "type",
+                "value_previous": type_a[retyped].astype(str).to_numpy(),
+                "value_current": type_b[retyped].astype(str).to_numpy(),
+                "municipality_code": first_b["municipality_code"].to_numpy(),
+            }
         )
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True).reindex(columns=COLUMNS)
+    )
+    moved = same[same["municipality_code_a"] != same["municipality_code_b"]]
+    parts.append(
+        pd.DataFrame(
+            {
+                "service_id": moved["service_id"],
+                "service_name": moved["service_name_b"],
+                "service_type_code": moved["service_type_code_b"],
+                "change": "place",
+                "form": moved["form"],
+                "value_previous": moved["municipality_code_a"],
+                "value_current": moved["municipality_code_b"],
+                "municipality_code": moved["municipality_code_b"],
+            }
+        )
+    )
+    parts = [p for p in parts if len(p)]
+    if not parts:  # identical snapshots: no change at all
+        return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, "object")) for c in COLUMNS})
+    out = pd.concat(parts, ignore_index=True).reindex(columns=COLUMNS)
     orp = municipalities.set_index("municipality_code")["orp_code"]
     out["orp_code"] = out["municipality_code"].map(orp)
     out["service_type_code"] = out["service_type_code"].astype(int)
@@ -200,27 +227,53 @@ def service_counts(
     by: str,
     municipalities: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Per ``by`` (``service_type_code`` or ``orp_code``): services registered in each
-    snapshot, added, ended and changed (a service counts once per kind; one that moved
-    to another ORP counts as changed in its new ORP)."""
+    """Per ``by`` (``service_type_code`` or ``orp_code`` of the place): services in each
+    snapshot, added, ended, moved in and out (a service in both snapshots whose type or
+    place left or reached this key), and changed (services with any other change).
+
+    Counts satisfy ``services_current = services_previous + added - ended + moved_in -
+    moved_out`` for every key (a service with places in two ORPs counts in both).
+    """
     orp = municipalities.set_index("municipality_code")["orp_code"]
-    counts = []
-    for df, day, col in (
-        (previous, previous_date, "services_previous"),
-        (current, current_date, "services_current"),
-    ):
+    pairs = []
+    for df, day in ((previous, previous_date), (current, current_date)):
         active = active_services(df, day).assign(orp_code=lambda d: d["municipality_code"].map(orp))
-        counts.append(active.groupby(by)["service_id"].nunique().rename(col))
-    kind = changes["change"].where(changes["change"].isin(["added", "ended"]), "changed")
-    moved = (
-        changes.assign(kind=kind)
-        .groupby([by, "kind"])["service_id"]
-        .nunique()
-        .unstack(fill_value=0)
-        .reindex(columns=["added", "ended", "changed"], fill_value=0)
-    )
-    out = pd.concat([*counts, moved], axis=1).fillna(0).astype(int)
-    out.index.name = by
-    return out.reset_index()[
-        [by, "services_previous", "services_current", "added", "ended", "changed"]
+        pairs.append(set(zip(active["service_id"], active[by], strict=True)))
+    before, after = pairs
+    ids_before, ids_after = {s for s, _ in before}, {s for s, _ in after}
+    both = ids_before & ids_after
+    rows: dict[object, dict[str, set]] = {}
+
+    def add(key: object, column: str, sid: str) -> None:
+        rows.setdefault(key, {}).setdefault(column, set()).add(sid)
+
+    for sid, key in before:
+        add(key, "services_previous", sid)
+        if sid not in ids_after:
+            add(key, "ended", sid)
+        elif (sid, key) not in after:
+            add(key, "moved_out", sid)
+    for sid, key in after:
+        add(key, "services_current", sid)
+        if sid not in ids_before:
+            add(key, "added", sid)
+        elif (sid, key) not in before:
+            add(key, "moved_in", sid)
+    other = changes[changes["service_id"].isin(both)]
+    for sid, key in zip(other["service_id"], other[by], strict=True):
+        if pd.notna(key):
+            add(key, "changed", sid)
+    columns = [
+        "services_previous",
+        "services_current",
+        "added",
+        "ended",
+        "moved_in",
+        "moved_out",
+        "changed",
     ]
+    out = pd.DataFrame(
+        [{by: key, **{c: len(v.get(c, ())) for c in columns}} for key, v in rows.items()],
+        columns=[by, *columns],
+    )
+    return out.sort_values(by, kind="stable").reset_index(drop=True)

@@ -20,7 +20,6 @@ import czech_sort
 import pandas as pd
 
 from analysis.codelists import (
-    CAPACITY_UNITS,
     FORMS,
     SERVICE_GROUP_NAMES,
     SERVICE_TYPES,
@@ -34,7 +33,7 @@ class FormCapacity:
     form: str  # code (pob, amb, ter)
     form_label: str
     capacity: float
-    unit: str  # Czech unit label
+    unit: str  # code of the capacity unit (luzka, klient, …)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,8 @@ def ages_text(age_from: object, age_to: object) -> str | None:
 
 
 def _date(value: pd.Timestamp) -> str:
-    return f"{value.day}. {value.month}. {value.year}"
+    """``1. 12. 2013`` with non-breaking spaces (a date never breaks across lines)."""
+    return f"{value.day}.\u00a0{value.month}.\u00a0{value.year}"
 
 
 def _split(value: object) -> list[str]:
@@ -112,7 +112,7 @@ def catalogue_entries(
         first = rows[0]
         code = int(first.service_type_code)
         forms = tuple(
-            FormCapacity(r.form, FORMS[r.form], float(r.capacity), CAPACITY_UNITS[r.capacity_unit])
+            FormCapacity(r.form, FORMS[r.form], float(r.capacity), r.capacity_unit)
             for r in sorted(rows, key=lambda r: form_order[r.form])
         )
         places_codes = list(dict.fromkeys(r.municipality_code for r in rows))
@@ -120,12 +120,18 @@ def catalogue_entries(
         area_codes = [c for r in rows if r.form == "ter" for c in _split(r.area_of_operation)]
         area_orps = tuple(dict.fromkeys(c for c in area_codes if len(c) == 4))
         area_munis = tuple(dict.fromkeys(c for c in area_codes if len(c) == 6))
-        area_names = [f"ORP {orp_name[c]}" for c in area_orps] + [muni_name[c] for c in area_munis]
+        # Areas in Czech order: ORPs first, then single municipalities.
+        area_names = sorted((f"ORP {orp_name[c]}" for c in area_orps), key=czech_sort.key) + sorted(
+            (muni_name[c] for c in area_munis), key=czech_sort.key
+        )
         orps = tuple(dict.fromkeys([*place_orps, *area_orps, *(muni_orp[c] for c in area_munis)]))
-        groups = tuple(g for g in TARGET_GROUPS if g in _split(first.target_groups))
+        # Forms may differ: a service serves every group of any form, and is in the
+        # network when any form is (not known when no form says).
+        served = {g for r in rows for g in _split(r.target_groups)}
+        groups = tuple(g for g in TARGET_GROUPS if g in served)
+        known = [bool(r.in_regional_network) for r in rows if not pd.isna(r.in_regional_network)]
         extra = info.get(sid)
         places = tuple((muni_name[c], orp_name[muni_orp[c]]) for c in places_codes)
-        network = first.in_regional_network
         type_name = SERVICE_TYPES[code].name
         text = " ".join(
             [
@@ -158,7 +164,7 @@ def catalogue_entries(
                 web=tuple(_split(extra.web)) if extra else (),
                 phone=tuple(_split(extra.phone)) if extra else (),
                 registered_from=_date(min(r.active_from for r in rows)),
-                in_network=None if pd.isna(network) else bool(network),
+                in_network=any(known) if known else None,
                 search=normalise(text),
             )
         )

@@ -49,6 +49,18 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "parametr": ("parametr", "parametry", "parametru", "parametrů"),
     "rozdíl": ("rozdíl", "rozdíly", "rozdílu", "rozdílů"),
     "vzorec": ("vzorec", "vzorce", "vzorce", "vzorců"),
+    "klient": ("klient", "klienti", "klienta", "klientů"),
+    "intervence": ("intervence", "intervence", "intervence", "intervencí"),
+    "kontakt": ("kontakt", "kontakty", "kontaktu", "kontaktů"),
+    "hovor": ("hovor", "hovory", "hovoru", "hovorů"),
+}
+# The counted noun of each capacity unit of the registry (``count(152, ...)`` → 152 lůžek).
+CAPACITY_NOUNS = {
+    "luzka": "lůžko",
+    "klient": "klient",
+    "interv": "intervence",
+    "kontakt": "kontakt",
+    "hovor": "hovor",
 }
 
 _CATEGORIES = ("one", "few", "many", "other")

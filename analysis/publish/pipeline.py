@@ -109,10 +109,12 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         if dataset.is_complete("services")
         else "úplný registr nebyl dodán (viz výše)",
         "population_date": f"poslední údaje k 1. 1. {years[-1]}" if years else "chybí",
-        "catalogue": f"elektronický katalog služeb ve složce zprávy, soubor "
-        f"{CATALOGUE_FOLDER}/index.html"
+        "catalogue": f"{CATALOGUE_FOLDER}/index.html ve složce zprávy (vyhledávání služeb)"
         if dataset.is_complete("services")
         else "nevytváří se: registr nebyl dodán úplný",
+        "catalogue_href": f"{CATALOGUE_FOLDER}/index.html"
+        if dataset.is_complete("services")
+        else "",
     }
 
 

@@ -124,7 +124,14 @@ def render_html(
         version=__version__,
         commit=commit,
         front=front
-        or {"notes": [], "inputs": [], "network_date": "", "population_date": "", "catalogue": ""},
+        or {
+            "notes": [],
+            "inputs": [],
+            "network_date": "",
+            "population_date": "",
+            "catalogue": "",
+            "catalogue_href": "",
+        },
     )
 
 

@@ -25,7 +25,7 @@ from analysis.errors import SocplanError
 from analysis.methods.network import active_services, reference_date
 from analysis.methods.service_catalogue import CatalogueEntry, catalogue_entries, orp_summary
 from analysis.params import RunConfig
-from analysis.present.czech import plural
+from analysis.present.czech import CAPACITY_NOUNS, count, plural
 from analysis.present.formatting import number
 from analysis.resources import templates_dir
 
@@ -85,7 +85,7 @@ def _options(entries: list[CatalogueEntry], ds: Dataset) -> dict:
     return {
         "types": [(c, label[0].upper() + label[1:]) for c, label in types],
         "groups": [(g, label[0].upper() + label[1:]) for g, label in groups],
-        "forms": forms,
+        "forms": [(f, label[0].upper() + label[1:]) for f, label in forms],
         "orps": [(c, n) for c, n in orps],
         "municipalities": [
             (m[0], m[1] if names.count(m[1]) == 1 else f"{m[1]} (ORP {m[3]})", m[2])
@@ -109,6 +109,7 @@ def render_catalogue(ds: Dataset, config: RunConfig, commit: str = "") -> str:
     script = (root / "catalogue.js").read_text(encoding="utf-8")
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["number"] = number
+    env.filters["capacity"] = lambda f: count(f.capacity, CAPACITY_NOUNS[f.unit])
     env.filters["web_href"] = web_href
     template = env.from_string((root / "catalogue.html.j2").read_text(encoding="utf-8"))
     sources = [config.sources.get("services", "registr poskytovatelů sociálních služeb")]
@@ -116,7 +117,7 @@ def render_catalogue(ds: Dataset, config: RunConfig, commit: str = "") -> str:
         sources.append(config.sources["service_details"])
     return template.render(
         region=config.region.name,
-        date=f"{day.day}. {day.month}. {day.year}",
+        date=f"{day.day}.\u00a0{day.month}.\u00a0{day.year}",
         count_text=plural(
             len(entries),
             (
@@ -146,7 +147,7 @@ def write_catalogue(html_text: str, folder: Path) -> Path:
     out = folder / CATALOGUE_FILE
     tmp = folder / f".{CATALOGUE_FILE}.tmp"
     try:
-        tmp.write_text(html_text, encoding="utf-8")
+        tmp.write_text(html_text, encoding="utf-8", newline="\n")
         tmp.replace(out)
     except BaseException:
         tmp.unlink(missing_ok=True)

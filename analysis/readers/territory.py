@@ -235,7 +235,9 @@ def read_population_series(folder: Path | str) -> pd.DataFrame:
         records = json.loads(read_text(path, "utf-8"))
         year = int(path.stem)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise_if([CellProblem(path.name, None, None, None, "a JSON list of objects")])
+            # Named with every other problem found in the other year files.
+            problems.append(CellProblem(path.name, None, None, None, "a JSON list of objects"))
+            continue
         for i, rec in enumerate(records, start=1):
             bad = [
                 key

@@ -10,6 +10,11 @@
   const selects = { type: $("druh"), group: $("skupina"), form: $("forma"), orp: $("orp"), muni: $("obec") };
   const count = $("pocet");
   const none = $("nic");
+  const suggest = $("obec-navrh");
+  // Municipality names as typed (normalised) → option, to offer the availability filter.
+  const muniByName = new Map(
+    Array.from(selects.muni.options).filter((o) => o.value).map((o) => [norm(o.text), o]),
+  );
   const total = Number(count.dataset.total);
   const words = (s) => (s ? s.split(" ") : []);
   const items = Array.from(document.querySelectorAll("article.service"), (el) => ({
@@ -46,6 +51,14 @@
     }
     count.textContent = `Zobrazené služby: ${shown} z ${total}`;
     none.hidden = shown > 0;
+    // A typed municipality name: services with a place there are found by the search,
+    // field services that come there only by the municipality filter; offer it.
+    const named = muniByName.get(terms.join(" "));
+    suggest.hidden = !named || selects.muni.value === named.value;
+    if (named) {
+      $("obec-navrh-text").textContent = `Obec ${named.text}: hledání najde služby s místem poskytování v obci.`;
+      suggest.dataset.value = named.value;
+    }
     count.dataset.filterMs = (performance.now() - start).toFixed(2);
     // Time until the browser has painted the new list (measured by the tests).
     requestAnimationFrame(() =>
@@ -59,6 +72,12 @@
   q.addEventListener("input", apply);
   for (const s of Object.values(selects)) s.addEventListener("change", apply);
   form.addEventListener("reset", () => setTimeout(apply, 0));
+  $("obec-navrh-tlacitko").addEventListener("click", () => {
+    selects.muni.value = suggest.dataset.value;
+    q.value = "";
+    apply();
+    $("vysledky").focus();
+  });
   for (const button of document.querySelectorAll("button.orp-filter")) {
     button.addEventListener("click", () => {
       selects.orp.value = button.dataset.orp;
