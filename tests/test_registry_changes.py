@@ -246,3 +246,12 @@ def test_a_service_ending_before_it_started_is_rejected(demo_copy):
         p.file == "services_previous.csv" and p.row == line and "active_to" in str(p)
         for p in err.value.problems
     )
+
+
+def test_a_service_without_target_groups_is_rejected_with_file_row_column(demo_copy):
+    line = _edit_cell(demo_copy / "services.csv", 3, "target_groups", "")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, data_dir=demo_copy))
+    assert ("services.csv", line, "target_groups") in {
+        (p.file, p.row, p.column) for p in err.value.problems
+    }

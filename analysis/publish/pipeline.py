@@ -112,9 +112,6 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         "catalogue": f"{CATALOGUE_FOLDER}/index.html ve složce zprávy (vyhledávání služeb)"
         if dataset.is_complete("services")
         else "nevytváří se: registr nebyl dodán úplný",
-        "catalogue_href": f"{CATALOGUE_FOLDER}/index.html"
-        if dataset.is_complete("services")
-        else "",
     }
 
 

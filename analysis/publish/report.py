@@ -130,7 +130,6 @@ def render_html(
             "network_date": "",
             "population_date": "",
             "catalogue": "",
-            "catalogue_href": "",
         },
     )
 
