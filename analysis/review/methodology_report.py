@@ -62,13 +62,23 @@ def parameter_uses(root: Path | None = None) -> dict[str, list[str]]:
                 and node.attr in fields[node.value.attr]
             ):
                 uses.setdefault(f"{node.value.attr}.{node.attr}", set()).add(module)
-            # ``d = methodology.demand`` then ``d.draws``: a local alias of a section.
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute):
-                section = node.value.attr
-                if section in fields and len(node.targets) == 1:
-                    target = node.targets[0]
-                    if isinstance(target, ast.Name):
-                        _alias_uses(tree, target.id, section, fields[section], module, uses)
+            # ``d = methodology.demand`` (or ``d, p = methodology.demand, ….projection``)
+            # then ``d.draws``: local aliases of sections.
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                pairs = (
+                    zip(target.elts, value.elts, strict=False)
+                    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+                    else [(target, value)]
+                )
+                for name, section_node in pairs:
+                    if (
+                        isinstance(name, ast.Name)
+                        and isinstance(section_node, ast.Attribute)
+                        and section_node.attr in fields
+                    ):
+                        section = section_node.attr
+                        _alias_uses(tree, name.id, section, fields[section], module, uses)
     return {k: sorted(v) for k, v in uses.items()}
 
 
@@ -89,6 +99,15 @@ def _where(modules: list[str]) -> str:
     for mod in modules:
         if mod in chapters:
             names.append(f"kapitola {chapters[mod]}")
+        elif mod.startswith("analysis.chapters._"):  # a helper of the chapter it names
+            owner = "analysis.chapters." + mod.rsplit("_", 1)[0].rsplit(".", 1)[1].strip("_")
+            names.append(f"kapitola {chapters.get(owner, 'zprávy')}")
+        elif mod.startswith("analysis.data."):
+            names.append("načtení a kontrola dat")
+        elif mod == "analysis.cli":
+            names.append("příkazy socplan")
+        elif mod.startswith("analysis.publish."):
+            names.append("sestavení zprávy")
         elif mod.startswith("analysis.methods."):
             names.append(f"metoda {mod.rsplit('.', 1)[1]}")
         elif mod.startswith("analysis.present."):
@@ -112,11 +131,33 @@ def _value(q) -> str | None:
     return None
 
 
-def _cell(v: object) -> object:
-    """A cell of a nested parameter table: numbers as they are, lists compactly."""
-    if isinstance(v, list | dict):
-        return json.dumps(v, ensure_ascii=False).replace('"', "")
+def _cell(v: object, key: str = "") -> object:
+    """A cell of a nested parameter table: numbers as they are (years and codes as
+    written), lists in Czech number format, yes/no for flags, a dash for "none"."""
+    if isinstance(v, bool):
+        return "ano" if v else "ne"
+    if v is None:
+        return "bez omezení"
+    if isinstance(v, int) and key in ("year", "region", "service_type", "types"):
+        return str(v)
+    if isinstance(v, list):
+        return (
+            "["
+            + "; ".join(
+                str(_cell(x, key))
+                if not isinstance(x, int | float) or isinstance(x, bool)
+                else exact_number(x)
+                for x in v
+            )
+            + "]"
+        )
+    if isinstance(v, dict):
+        return "; ".join(f"{k}: {_cell(x, k)}" for k, x in v.items())
     return v
+
+
+def _position(i: int) -> str:
+    return f"{i + 1}. hodnota"
 
 
 def nested_table(value: object) -> pd.DataFrame:
@@ -124,13 +165,13 @@ def nested_table(value: object) -> pd.DataFrame:
     tuples) as a frame with one row per item."""
     if isinstance(value, dict):
         if all(isinstance(v, dict) for v in value.values()):
-            rows = [{"key": k, **{c: _cell(x) for c, x in v.items()}} for k, v in value.items()]
+            rows = [{"key": k, **{c: _cell(x, c) for c, x in v.items()}} for k, v in value.items()]
         else:
             rows = [{"key": k, "value": _cell(v)} for k, v in value.items()]
     elif all(isinstance(v, dict) for v in value):  # type: ignore[union-attr]
-        rows = [{c: _cell(x) for c, x in v.items()} for v in value]  # type: ignore[union-attr]
+        rows = [{c: _cell(x, c) for c, x in v.items()} for v in value]  # type: ignore[union-attr]
     else:
-        rows = [{f"{i + 1}.": _cell(x) for i, x in enumerate(v)} for v in value]  # type: ignore[union-attr, arg-type]
+        rows = [{_position(i): _cell(x) for i, x in enumerate(v)} for v in value]  # type: ignore[union-attr, arg-type]
     return pd.DataFrame(rows)
 
 
@@ -150,10 +191,21 @@ def exact_number(v: object) -> str:
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 
 
+_EMPHASIS = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+_ITEM = re.compile(r"^\s*(?:[-*]|\d+\.)\s+", re.M)
+
+
 def _docstring_paragraphs(text: str) -> list[str]:
-    """Paragraphs of a docstring as plain text (reST roles and literals unwrapped)."""
+    """Paragraphs of a docstring as plain text: reST roles, literals, emphasis and the
+    ``::`` of literal blocks unwrapped; list items become paragraphs of their own."""
     plain = _ROLE.sub(r"\1", inspect.cleandoc(text)).replace("``", "")
-    return [" ".join(p.split()) for p in plain.split("\n\n") if p.strip()]
+    plain = _EMPHASIS.sub(r"\1", plain).replace("::", ":")
+    paragraphs = []
+    for block in plain.split("\n\n"):
+        items = _ITEM.split(block) if _ITEM.search(block) else [block]
+        lead, *rest = items
+        paragraphs += [" ".join(lead.split())] + [f"– {' '.join(i.split())}" for i in rest]
+    return [p for p in paragraphs if p.strip("– ")]
 
 
 def method_modules() -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -235,7 +287,9 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
     doc.heading("Metody a vzorce")
     doc.paragraph(
         "Popis metod je převzat z dokumentace kódu (anglický originál), aby odpovídal "
-        "přesně tomu, co se počítá; vzorce jsou uvedeny v textu."
+        "přesně tomu, co se počítá; vzorce jsou uvedeny v textu. Názvy v textu jako year nebo "
+        "methodology jsou argumenty funkcí; DOMAIN.md a DOMAIN-finance-plan.md jsou "
+        "doménové podklady projektu, ze kterých metody vycházejí."
     )
     for name, module_doc, funcs in method_modules():
         doc.heading(name, 2)
@@ -252,7 +306,7 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
                 "source": k,
                 "title": v.title,
                 "publisher": v.publisher,
-                "date": f.date(v.reference_date) if v.reference_date else "",
+                "date": f.date(v.reference_date) if v.reference_date else "neuvedeno",
                 "licence": v.licence,
             }
             for k, v in catalogue.items()
@@ -269,6 +323,12 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
             "date": "k datu",
             "licence": "licence",
         },
+    )
+    doc.table(
+        pd.DataFrame([{"source": k, "url": v.publisher_url} for k, v in catalogue.items()]),
+        "Stránky vydavatelů, kde zdroje leží",
+        "Zdroj: params/sources.yaml",
+        {"source": "zdroj", "url": "stránka vydavatele"},
     )
     canon = pd.DataFrame(
         [
