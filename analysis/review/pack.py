@@ -263,9 +263,7 @@ def build_review(
                     "side": task.side,
                     "baseline": base,
                     "value": value,
-                    "change": 0.0
-                    if same
-                    else (None if value is None or base is None else value - base),
+                    "change": 0.0 if same else _change(base, value),
                 }
             )
     sens = pd.DataFrame(
@@ -302,8 +300,18 @@ def _amount(v: float | None, h: Headline | None = None) -> str:
     return f"{text} {h.unit}" if h is not None else text
 
 
+def _change(base: float | None, value: float | None) -> float | None:
+    """Value minus baseline; floating-point noise of a re-summed result (below 1e-8 of
+    the baseline) is no change."""
+    if value is None or base is None:
+        return None
+    diff = value - base
+    return 0.0 if abs(diff) <= 1e-8 * max(1.0, abs(base)) else diff
+
+
 def _csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    # Ten significant digits: amounts in crowns stay exact (9 327 004, not 9 327 000).
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
 
 
 def _headline(key: str) -> Headline:

@@ -48,9 +48,11 @@ def write_docx(path: Path, title: str, header: list[str], sections: list[Section
     import datetime as dt
 
     from docx import Document
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Mm, Pt, RGBColor
 
     doc = Document()
+    for section in doc.sections:  # A4, as the PDF (the default template is US Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
     style = doc.styles["Normal"]
     style.font.name = "DejaVu Serif"
     style.font.size = Pt(10.5)
