@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,9 @@ def open_page(driver, path: Path) -> list[str]:
 
 def screenshot(driver, name: str) -> Path:
     """Save a full-window screenshot for a person to look at; kept in SOCPLAN_SCREENSHOTS
-    when set (CI artefacts), else in the temporary folder of the session."""
-    folder = Path(os.environ.get("SOCPLAN_SCREENSHOTS", "/tmp/socplan-screenshots"))
+    when set (CI artefacts), else in socplan-screenshots of the system's temporary folder."""
+    default = Path(tempfile.gettempdir()) / "socplan-screenshots"
+    folder = Path(os.environ.get("SOCPLAN_SCREENSHOTS", default))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{name}.png"
     driver.save_screenshot(str(out))

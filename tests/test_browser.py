@@ -46,6 +46,13 @@ def _ready(driver) -> None:
     )
 
 
+def _open(driver, page: Path) -> list[str]:
+    """Open the catalogue, wait for its script, return the URLs it requested."""
+    urls = open_page(driver, page)
+    _ready(driver)
+    return urls
+
+
 def _select(driver, element_id: str, value: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -55,8 +62,7 @@ def _select(driver, element_id: str, value: str) -> None:
 
 def test_the_catalogue_loads_only_itself_and_runs_no_blocked_script(driver, demo):
     page, entries, _ = demo
-    urls = open_page(driver, page)
-    _ready(driver)
+    urls = _open(driver, page)
     assert urls == [page.resolve().as_uri()]
     assert console_errors(driver) == []  # no CSP violation, no script error
     assert driver.execute_script("return document.scripts.length") == 1
@@ -68,8 +74,7 @@ def test_typing_narrows_the_list_to_what_the_python_side_finds(driver, demo):
     from selenium.webdriver.common.by import By
 
     page, entries, _ = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     box = driver.find_element(By.ID, "q")
     box.send_keys("domov seni")  # "domovy pro seniory", typed without diacritics
     expected = [e.service_id for e in entries if all(w in e.search for w in ("domov", "seni"))]
@@ -88,8 +93,7 @@ def test_filters_combine_and_the_municipality_filter_includes_field_services(dri
     from selenium.webdriver.common.by import By
 
     page, entries, ds = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     _select(driver, "skupina", "seniori")
     _select(driver, "forma", "ter")
     expected = [
@@ -120,8 +124,7 @@ def test_the_orp_list_filters_by_orp_and_type_filter_matches(driver, demo):
     from selenium.webdriver.common.by import By
 
     page, entries, _ = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     button = driver.find_elements(By.CSS_SELECTOR, "button.orp-filter")[0]
     orp = button.get_attribute("data-orp")
     button.click()
@@ -141,8 +144,7 @@ def test_keyboard_alone_reaches_search_filters_and_details(driver, demo):
     from selenium.webdriver.common.keys import Keys
 
     page, entries, _ = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)  # the skip link comes first
     assert driver.execute_script("return document.activeElement.className") == "skip"
@@ -170,8 +172,7 @@ def test_typing_with_or_without_diacritics_and_case_finds_the_same(driver, demo)
     from selenium.webdriver.common.by import By
 
     page, entries, _ = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     box = driver.find_element(By.ID, "q")
     found = []
     for typed in ("PEČOVATELSKÁ Služba", "pecovatelska sluzba"):
@@ -202,8 +203,7 @@ def test_typing_a_municipality_offers_the_services_that_come_there(driver, demo)
     from selenium.webdriver.common.by import By
 
     page, entries, ds = demo
-    open_page(driver, page)
-    _ready(driver)
+    _open(driver, page)
     munis = ds.municipalities
     names = munis["municipality_name"].value_counts()
     # A municipality with a unique name that some field service serves without a place.

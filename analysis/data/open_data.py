@@ -31,6 +31,7 @@ from analysis.data.dataset import (
 from analysis.data.plausibility import (
     apply_territory_rule,
     capacity_problems,
+    drop_outside_country,
     plausibility_counts,
 )
 from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
@@ -190,10 +191,7 @@ def _registry_services(
     region = raw[raw["municipality_code"].isin(munis)].copy()
     region.index = region.pop("_item") - 1  # errors name the registry item
     region = region.drop(columns="_form")
-    lat, lon = (pd.to_numeric(region[c], errors="coerce") for c in ("lat", "lon"))
-    outside = (lat.notna() | lon.notna()) & ~(lat.between(*LAT_RANGE) & lon.between(*LON_RANGE))
-    region.loc[outside, ["lat", "lon"]] = None
-    counts["outside"] = int(outside.sum())
+    counts["outside"] = drop_outside_country(region)
     typed = validate_table(
         region.astype({"capacity": "float", "service_type_code": "str"}),
         "services",
@@ -353,14 +351,10 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     else:
         services = _empty("services")
     margin = config.methodology.plausibility.territory_margin_km.value
-    # A point outside Czechia's box is dropped first (the schema would reject it).
-    box = munis["lat"].notna() & ~(
-        munis["lat"].between(*LAT_RANGE) & munis["lon"].between(*LON_RANGE)
-    )
-    munis.loc[box, ["lat", "lon"]] = None
+    outside_munis = drop_outside_country(munis)
     munis, services, moved = apply_territory_rule(munis, services, polygons, margin)
     moved["services"] += outside_box
-    moved["municipalities"] += int(box.sum())
+    moved["municipalities"] += outside_munis
     services = place_at_municipality(services, munis)
     road = None
     if config.road_distances:

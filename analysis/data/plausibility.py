@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from analysis.codelists import CAPACITY_UNITS
+from analysis.data.schemas import LAT_RANGE, LON_RANGE
 from analysis.errors import CellProblem
 
 # Kilometres per degree of latitude (mean); longitude is scaled by cos(latitude).
@@ -54,6 +55,15 @@ def capacity_problems(
             ),
         )
     return list(problems.values())
+
+
+def drop_outside_country(table: pd.DataFrame) -> int:
+    """Empty the points of ``table`` (``lat``, ``lon``) outside Czechia's bounding box, in
+    place, before the schema would reject them; returns how many were dropped."""
+    lat, lon = (pd.to_numeric(table[c], errors="coerce") for c in ("lat", "lon"))
+    outside = (lat.notna() | lon.notna()) & ~(lat.between(*LAT_RANGE) & lon.between(*LON_RANGE))
+    table.loc[outside, ["lat", "lon"]] = None
+    return int(outside.sum())
 
 
 def _planar(geometry: shapely.Geometry | np.ndarray, lat0: float) -> shapely.Geometry:

@@ -68,6 +68,15 @@ def _rows(df: pd.DataFrame, change: str, before: bool) -> pd.DataFrame:
     return out
 
 
+_SIDED = ("service_name", "service_type_code", "capacity_unit", "capacity", "municipality_code")
+
+
+def _one_side(merged: pd.DataFrame, before: bool) -> pd.DataFrame:
+    """Rows of the snapshot merge with one snapshot's columns under their plain names."""
+    suffix = "_a" if before else "_b"
+    return merged.rename(columns={f"{c}{suffix}": c for c in _SIDED})
+
+
 def registry_changes(
     previous: pd.DataFrame,
     current: pd.DataFrame,
@@ -92,42 +101,11 @@ def registry_changes(
         ("right_only", "form_added", False),
         ("left_only", "form_removed", True),
     ):
-        rows = merged[merged["_merge"] == side]
-        s = "_a" if before else "_b"
-        parts.append(
-            _rows(
-                rows.rename(
-                    columns={
-                        f"{c}{s}": c
-                        for c in (
-                            "service_name",
-                            "service_type_code",
-                            "capacity_unit",
-                            "capacity",
-                            "municipality_code",
-                        )
-                    }
-                ),
-                kind,
-                before,
-            )
-        )
+        parts.append(_rows(_one_side(merged[merged["_merge"] == side], before), kind, before))
     same = merged[merged["_merge"] == "both"]
     unit = same["capacity_unit_a"] != same["capacity_unit_b"]
-    for s, before in (("_a", True), ("_b", False)):
-        rows = same[unit].rename(
-            columns={
-                f"{c}{s}": c
-                for c in (
-                    "service_name",
-                    "service_type_code",
-                    "capacity_unit",
-                    "capacity",
-                    "municipality_code",
-                )
-            }
-        )
-        parts.append(_rows(rows, "unit_changed", before))
+    for before in (True, False):
+        parts.append(_rows(_one_side(same[unit], before), "unit_changed", before))
     cap = same[~unit & (same["capacity_a"] != same["capacity_b"])]
     parts.append(
         pd.DataFrame(
