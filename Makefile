@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 BASE   := $(VENV)/.installed-base
 TEST   := $(VENV)/.installed-test
 
-.PHONY: report test lint format bench bench-open-data bench-batch bench-catalogue demo clean browser
+.PHONY: report test test-fast lint format bench bench-open-data bench-batch bench-catalogue demo clean browser
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,20 @@ demo: $(BASE)
 report: demo
 	$(BIN)/socplan run
 
+# Independent tests run in parallel, one worker per core (pytest-xdist); expensive
+# artefacts (the demo data and report) are built once per run and shared by the workers.
+PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal --durations=15
+
 test: $(TEST)
 	$(BIN)/ruff check analysis tests benchmarks
 	$(BIN)/ruff format --check analysis tests benchmarks
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The inner loop: everything but the end-to-end report renders and the wheel (marked
+# slow), with fewer property-based examples.
+test-fast: $(TEST)
+	$(BIN)/ruff check analysis tests benchmarks
+	HYPOTHESIS_PROFILE=dev $(PYTEST) -m "not slow"
 
 # The headless browser of the browser tests: Debian's chromium and chromium-driver. CI runs
 # this before the tests; elsewhere the browser tests skip when it is missing.

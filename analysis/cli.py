@@ -210,17 +210,31 @@ def _build_cache(no_cache: bool) -> Path | None:
 @reports_dir_option
 @no_cache_option
 @quiet_option
+@click.option(
+    "--timings", is_flag=True, help="Print the seconds of each stage (load, chapters, PDF …)."
+)
 def run(
-    params_file: Path | None, data_dir: Path | None, reports_dir: Path, no_cache: bool, quiet: bool
+    params_file: Path | None,
+    data_dir: Path | None,
+    reports_dir: Path,
+    no_cache: bool,
+    quiet: bool,
+    timings: bool,
 ) -> None:
     """Build the annual report of one region and year (HTML, PDF, tables, manifest)."""
     from analysis.publish.pipeline import run as run_pipeline
+    from analysis.publish.timing import StageClock
 
+    clock = StageClock() if timings else None
     try:
         params_file, data_dir = _run_files(params_file, data_dir)
-        folder = run_pipeline(params_file, data_dir, reports_dir, not quiet, _build_cache(no_cache))
+        folder = run_pipeline(
+            params_file, data_dir, reports_dir, not quiet, _build_cache(no_cache), clock=clock
+        )
     except SocplanError as exc:
         _fail(exc)
+    if clock is not None:
+        click.echo(clock.table(), err=True)
     click.echo(f"report: {folder / 'report.html'}")
     click.echo(f"        {folder / 'report.pdf'}")
     click.echo(f"manifest: {folder / 'manifest.json'}")

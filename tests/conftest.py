@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo data (generated once per session) and the real data folder."""
+"""Shared fixtures: the demo data and the demo report (each built once per test run, for
+every xdist worker), and the real data folder; Hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from analysis.demo import DEFAULT_SEED, generate_demo
 from analysis.params import load_run_config
+from tests.shared import shared_artifact
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_ROOT.parent / "shared" / "data" / "raw"
+DEMO_RUN = REPO_ROOT / "params" / "demo.yaml"
+
+# Property-based tests: "ci" (the default, also of `make test`) tries 40 examples in a
+# fixed order, so that a run is repeatable; "dev" (`make test-fast`) tries 10 new ones.
+_PROFILE = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+settings.register_profile("ci", max_examples=40, derandomize=True, **_PROFILE)
+settings.register_profile("dev", max_examples=10, **_PROFILE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -35,7 +46,25 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_demo(tmp_path_factory.mktemp("demo") / "data", DEFAULT_SEED)
+    """The demo region's input files (read-only: a test that changes them uses
+    ``demo_copy``)."""
+    return shared_artifact(
+        tmp_path_factory, "demo-data", lambda folder: generate_demo(folder / "data", DEFAULT_SEED)
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) -> Path:
+    """The demo's annual report, built cold once per test run and read by every test that
+    only looks at it (one that changes it works on a copy). The run filled an empty build
+    cache, ``<report>/../../../cache``, which tests copy before they use it."""
+    from analysis.publish import pipeline
+
+    def build(folder: Path) -> Path:
+        reports, cache = folder / "reports", folder / "cache"
+        return pipeline.run(DEMO_RUN, demo_dir, reports, progress=False, cache_dir=cache)
+
+    return shared_artifact(tmp_path_factory, "demo-report", build)
 
 
 @pytest.fixture
@@ -56,3 +85,17 @@ def real_region(raw_dir: Path):
 @pytest.fixture(scope="session")
 def demo_config(demo_dir: Path):
     return load_run_config(REPO_ROOT / "params" / "demo.yaml", data_dir=demo_dir)
+
+
+@pytest.fixture(scope="session")
+def real_report(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path) -> Path:
+    """South Moravia's (CZ064) annual report from the open data, built once per test run
+    (read-only, like ``demo_report``)."""
+    from analysis.publish import pipeline
+
+    params = REPO_ROOT / "params" / "regions" / "CZ064.yaml"
+    return shared_artifact(
+        tmp_path_factory,
+        "real-report-CZ064",
+        lambda folder: pipeline.run(params, raw_dir, folder / "reports", progress=False),
+    )

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 
 from analysis.chapter_registry import CHAPTER_NAMES
-from analysis.publish import pipeline
-from analysis.resources import demo_params_file
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -49,7 +47,9 @@ def test_wheel_ships_notebooks_parameters_catalogue_and_templates(wheel):
     assert not any(n.startswith(("tests/", "notebooks/", "params/")) for n in names)
 
 
-def test_installed_wheel_renders_the_demo_outside_the_checkout(wheel, tmp_path):
+def test_installed_wheel_renders_the_demo_outside_the_checkout(
+    wheel, tmp_path, demo_dir, demo_report
+):
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path)
     python = venv / "bin" / "python"
@@ -82,11 +82,16 @@ def test_installed_wheel_renders_the_demo_outside_the_checkout(wheel, tmp_path):
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["git"]["commit"] == "unknown"  # no checkout: the version identifies it
     assert set(manifest["notebooks"]) == set(CHAPTER_NAMES)
-    # The installed package computes exactly what the checkout computes.
-    checkout = pipeline.run(
-        demo_params_file(), data_dir=work / "data" / "demo", reports_dir=tmp_path, progress=False
-    )
+    # The installed package computes exactly what the checkout computes: the same demo
+    # data, and from them the same tables as the checkout's demo report of this test run.
+    wheel_data = work / "data" / "demo"
+    names = sorted(p.name for p in demo_dir.iterdir())
+    assert sorted(p.name for p in wheel_data.iterdir()) == names
+    for name in names:
+        assert (wheel_data / name).read_bytes() == (demo_dir / name).read_bytes(), name
     tables = sorted(p.name for p in (report / "tables").glob("*.csv"))
-    assert tables == sorted(p.name for p in (checkout / "tables").glob("*.csv"))
+    assert tables == sorted(p.name for p in (demo_report / "tables").glob("*.csv"))
     for name in tables:
-        assert (report / "tables" / name).read_bytes() == (checkout / "tables" / name).read_bytes()
+        assert (report / "tables" / name).read_bytes() == (
+            demo_report / "tables" / name
+        ).read_bytes()

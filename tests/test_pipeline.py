@@ -32,9 +32,9 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory, demo_dir) -> Path:
-    reports = tmp_path_factory.mktemp("reports")
-    return pipeline.run(DEMO, data_dir=demo_dir, reports_dir=reports, progress=False)
+def first_run(demo_report) -> Path:
+    """The demo report of this test run (shared: tests that change it work on a copy)."""
+    return demo_report
 
 
 def test_report_folder_is_complete(first_run):
@@ -129,8 +129,9 @@ def test_second_run_is_identical_to_the_byte(first_run, demo_dir, tmp_path):
 
 
 def test_failing_chapter_keeps_the_previous_report(first_run, demo_dir, tmp_path, monkeypatch):
-    reports = first_run.parent.parent
-    before = _hashes(first_run)
+    reports = tmp_path / "reports"
+    previous = Path(shutil.copytree(first_run, reports / "2025" / "CZX00"))
+    before = _hashes(previous)
     broken = tmp_path / "notebooks"
     shutil.copytree(notebooks_dir(), broken)
     nb = nbformat.read(broken / "02_demand.ipynb", as_version=4)
@@ -141,8 +142,8 @@ def test_failing_chapter_keeps_the_previous_report(first_run, demo_dir, tmp_path
         PipelineError, match=r"(?s)02_demand\.ipynb failed in code cell \[\d+\].*rozbitá buňka"
     ):
         pipeline.run(DEMO, data_dir=demo_dir, reports_dir=reports, progress=False)
-    assert _hashes(first_run) == before
-    assert not list(first_run.parent.glob(".*"))
+    assert _hashes(previous) == before
+    assert not list(previous.parent.glob(".*"))
 
 
 def test_invalid_data_fails_before_execution(demo_copy, tmp_path):
@@ -348,19 +349,25 @@ def test_a_parameter_no_chapter_uses_changes_no_table(first_run, demo_dir):
     assert res["hashes"] == base.hashes and len(base.hashes) > 5
 
 
+@pytest.fixture
+def cached_demo(demo_report, tmp_path) -> tuple[Path, Path, Path]:
+    """Reports folder, report and build cache of their own: copies of the shared demo
+    report and of the build cache its run filled."""
+    reports = tmp_path / "reports"
+    good = Path(shutil.copytree(demo_report, reports / "2025" / "CZX00"))
+    cache = Path(shutil.copytree(demo_report.parents[2] / "cache", tmp_path / "cache"))
+    return reports, good, cache
+
+
 @pytest.mark.parametrize(
-    "stage", ["render_html", "render_pdfs", "write_workbook", "build_manifest", "write_manifest"]
+    "stage", ["render_html", "submit_pdfs", "write_workbook", "build_manifest", "write_manifest"]
 )
 def test_a_failure_in_any_later_stage_keeps_the_previous_report(
-    demo_dir, tmp_path_factory, monkeypatch, stage
+    demo_dir, cached_demo, monkeypatch, stage
 ):
     """Chapters come from the build cache after the first run, then one stage fails:
     the last good report stays byte for byte and no build folder is left."""
-    reports = tmp_path_factory.getbasetemp() / "stages" / "reports"
-    cache = tmp_path_factory.getbasetemp() / "stages" / "cache"
-    good = reports / "2025" / "CZX00"
-    if not good.exists():
-        pipeline.run(DEMO, demo_dir, reports, progress=False, cache_dir=cache)
+    reports, good, cache = cached_demo
     before = _hashes(good)
 
     def broken(*args, **kwargs):
@@ -373,9 +380,10 @@ def test_a_failure_in_any_later_stage_keeps_the_previous_report(
     assert [p.name for p in (reports / "2025").iterdir()] == ["CZX00"]
 
 
-def test_a_failed_first_run_leaves_no_empty_year_folder(demo_dir, tmp_path_factory, monkeypatch):
-    cache = tmp_path_factory.getbasetemp() / "stages" / "cache"  # chapters cached above
-    reports = tmp_path_factory.mktemp("first-failure")
+def test_a_failed_first_run_leaves_no_empty_year_folder(demo_dir, cached_demo, monkeypatch):
+    _, _, cache = cached_demo  # chapters cached by the first run
+    reports = cache.parent / "first-failure"
+    reports.mkdir()
 
     def broken(*args, **kwargs):
         raise RuntimeError("manifest failed")

@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.catalogue import load_catalogue
@@ -71,9 +71,6 @@ def test_a_truncated_official_file_is_an_error_or_a_smaller_table(raw_dir, tmp_p
         assert path.name in str(exc)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(data=st.binary(max_size=4000), source=st.sampled_from(sorted(READERS)))
 def test_random_bytes_never_give_a_traceback(tmp_path, data, source):
     path = tmp_path / f"fuzz{READERS[source][2]}"
@@ -82,9 +79,6 @@ def test_random_bytes_never_give_a_traceback(tmp_path, data, source):
         _read(source, path)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(
     rows=st.lists(
         st.lists(st.text(alphabet='0123456789abc,;.-"x ', max_size=8), max_size=6), max_size=8

@@ -36,6 +36,7 @@ from analysis.present.figures import (
 )
 from analysis.present.labels import MODEL_TERMS
 from analysis.present.maps import choropleth
+from analysis.shared_results import once_per_dataset
 
 
 @dataclass
@@ -75,6 +76,7 @@ def _pyramids(ds: Dataset, year: int, width: int) -> tuple[pd.DataFrame | None, 
     return None, None, "Věková pyramida kraje", None
 
 
+@once_per_dataset
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
     """Everything the demand chapter shows."""
     return DemandChapter(
@@ -245,6 +247,7 @@ class NeedsSection:
     rate_formats: dict[str, f.Formatter]
 
 
+@once_per_dataset
 def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSection:
     """Projection, need with intervals, service gaps (all variants) and the count model."""
     d = methodology.demand

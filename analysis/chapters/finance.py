@@ -29,6 +29,7 @@ from analysis.present import formatting as f
 from analysis.present.completeness import finance_note
 from analysis.present.czech import count, plural
 from analysis.present.figures import stacked_shares, unit_cost_strips
+from analysis.shared_results import once_per_dataset
 
 REVENUE_NAMES = {
     "revenue_users": "úhrady uživatelů",
@@ -170,6 +171,7 @@ def compensation_check(ind: pd.DataFrame, methodology: Methodology) -> pd.DataFr
     )
 
 
+@once_per_dataset
 def compensation_headline(ds: Dataset, methodology: Methodology, year: int) -> str:
     """One sentence (no period) on the last year's compensation check, for the summary;
     empty without finance reports."""
@@ -195,6 +197,7 @@ def compensation_headline(ds: Dataset, methodology: Methodology, year: int) -> s
     )
 
 
+@once_per_dataset
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     """All sections of the chapter for the report year: benchmarking and compensation for
     the last reported year up to it, the subsidy and the scoring for the report year."""

@@ -24,6 +24,7 @@ from analysis.present.completeness import services_note
 from analysis.present.czech import count
 from analysis.present.figures import percent_heatmap
 from analysis.present.maps import choropleth, point_map
+from analysis.shared_results import once_per_dataset
 
 
 @dataclass
@@ -77,6 +78,7 @@ class NetworkChapter:
     missing_short: str = ""  # the same, once more at each section, without the how-to
 
 
+@once_per_dataset
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> NetworkChapter:
     """Inventory, coverage, accessibility, white spots and interconnection of the year.
 

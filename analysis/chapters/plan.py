@@ -23,6 +23,7 @@ from analysis.present import formatting as f
 from analysis.present.completeness import action_plan_note, plan_note
 from analysis.present.czech import count, plural
 from analysis.present.figures import progress_bars
+from analysis.shared_results import once_per_dataset
 
 
 def _pct(v: object) -> str:
@@ -137,6 +138,7 @@ class PlanChapter:
     di_headline: str = ""
 
 
+@once_per_dataset
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> PlanChapter:
     """Indicator progress against targets and the intentions of the year's action plan."""
     mp = methodology.plan

@@ -32,9 +32,8 @@ def load_dataset(config: RunConfig) -> Dataset:
     """
     cached = os.environ.get(DATASET_CACHE_ENV)
     if cached and Path(cached).is_file():
-        with open(cached, "rb") as fh:
-            config_json, dataset = pickle.load(fh)  # written by the pipeline
-        if config_json == config.to_json():
+        dataset = _pipeline_dataset(Path(cached), config.to_json())
+        if dataset is not None:
             return dataset
     ds = (
         build_region_dataset(config)
@@ -45,6 +44,27 @@ def load_dataset(config: RunConfig) -> Dataset:
     if config.planning_quality:
         ds.planning_quality = pd.DataFrame([c.model_dump() for c in config.planning_quality])
     return ds
+
+
+# The dataset the pipeline pickled, as unpickled last in this process: every chapter of a
+# build gets the same object (and so the chapters' shared results,
+# :mod:`analysis.shared_results`), and it is unpickled once per kernel, not per chapter.
+_UNPICKLED: dict[tuple[str, int, int, str], Dataset] = {}
+
+
+def _pipeline_dataset(path: Path, config_json: str) -> Dataset | None:
+    """The dataset of the pipeline's pickle at ``path`` if it was built from the
+    configuration ``config_json``, else None."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, config_json)
+    if key not in _UNPICKLED:
+        with open(path, "rb") as fh:
+            stored_json, dataset = pickle.load(fh)  # written by the pipeline
+        if stored_json != config_json:
+            return None
+        _UNPICKLED.clear()
+        _UNPICKLED[key] = dataset
+    return _UNPICKLED[key]
 
 
 def check_run_matches_data(config: RunConfig, ds: Dataset) -> None:

@@ -7,6 +7,8 @@ for can be built from the bands present.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -27,6 +29,53 @@ def municipal_population(
     return pop.merge(
         keys, left_on="area_code", right_on="municipality_code", how="inner", validate="many_to_one"
     )
+
+
+class _Years:
+    """One population table joined to its municipalities, split by year; built once per
+    pair of table objects."""
+
+    def __init__(self, population: pd.DataFrame, municipalities: pd.DataFrame) -> None:
+        self.refs = (weakref.ref(population), weakref.ref(municipalities))
+        joined = municipal_population(population, municipalities)
+        self.joined = {int(y): g for y, g in joined.groupby("year", sort=False)}
+        self.empty = joined.iloc[0:0]
+
+    def holds(self, population: pd.DataFrame, municipalities: pd.DataFrame) -> bool:
+        return self.refs[0]() is population and self.refs[1]() is municipalities
+
+
+# Totals by area are asked for a few hundred times per report (every age range, level
+# and year of every chapter); joining the municipalities each time was most of the
+# chapters' computing. Keyed by the tables' identity: the validated dataset's tables are
+# never changed in place (tests/test_shared_results.py).
+_YEARS: dict[tuple[int, int], _Years] = {}
+
+
+def _years(population: pd.DataFrame, municipalities: pd.DataFrame) -> _Years:
+    key = (id(population), id(municipalities))
+    entry = _YEARS.get(key)
+    if entry is None or not entry.holds(population, municipalities):
+        if len(_YEARS) >= 4:
+            _YEARS.clear()
+        entry = _YEARS[key] = _Years(population, municipalities)
+    return entry
+
+
+_OPEN_BAND: dict[int, tuple[weakref.ref, dict[int, bool]]] = {}
+
+
+def _open_band_years(population: pd.DataFrame) -> dict[int, bool]:
+    """Per year with municipal rows: whether they are all whole-population rows."""
+    entry = _OPEN_BAND.get(id(population))
+    if entry is None or entry[0]() is not population:
+        if len(_OPEN_BAND) >= 4:
+            _OPEN_BAND.clear()
+        rows = population[population["area_level"] == "obec"]
+        whole = (rows["age_from"] == 0) & rows["age_to"].isna()
+        flags = {int(y): bool(v) for y, v in whole.groupby(rows["year"]).all().items()}
+        entry = _OPEN_BAND[id(population)] = (weakref.ref(population), flags)
+    return entry[1]
 
 
 def orp_names(municipalities: pd.DataFrame) -> pd.Series:
@@ -52,7 +101,8 @@ def totals_by_area(
 
     Bands that straddle a limit are an error rather than being split silently.
     """
-    pop = municipal_population(population[population["year"] == year], municipalities)
+    years = _years(population, municipalities)
+    pop = years.joined.get(int(year), years.empty)
     upper = pd.Series(pop["age_to"].to_numpy(dtype=float, na_value=np.inf), index=pop.index)
     inside = (pop["age_from"] >= min_age) & (upper <= (max_age if max_age is not None else np.inf))
     straddles = ((pop["age_from"] < min_age) & (upper >= min_age)) | (
@@ -84,8 +134,7 @@ def totals_or_nan(
 
 def _only_open_band(population: pd.DataFrame, year: int) -> bool:
     """True when a year holds only whole-population rows (age 0 and over)."""
-    rows = population[(population["year"] == year) & (population["area_level"] == "obec")]
-    return bool(len(rows)) and bool((rows["age_from"] == 0).all() & rows["age_to"].isna().all())
+    return _open_band_years(population).get(int(year), False)
 
 
 def latest_year_with_ages(

@@ -9,7 +9,6 @@ leaves: loaded modules and their caches of pure functions.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import warnings
@@ -29,12 +28,14 @@ def warm(modules: list[str]) -> None:
     _FILTERS[:] = list(warnings.filters)
 
 
-def reset(environment: dict[str, str]) -> None:
+def reset(environment: dict[str, str], cwd: str) -> None:
     """Back to a new kernel's state: no figures, default plot settings, the kernel's
-    warning filters with their "shown once" memory cleared, and ``environment`` set."""
+    warning filters with their "shown once" memory cleared, ``environment`` set and
+    ``cwd`` the working folder (a chapter reads its run configuration from there)."""
     plt.close("all")
     matplotlib.rc_file_defaults()
     warnings.resetwarnings()  # also forgets which warnings were already shown
     warnings.filters[:] = _FILTERS
     os.environ.update(environment)
-    gc.collect()
+    os.chdir(cwd)
+    # No gc.collect() here: IPython's ``%reset -f``, which follows, collects already.

@@ -42,8 +42,10 @@ from analysis.publish.cache import (
 )
 from analysis.publish.kernels import ChapterKernel
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
-from analysis.publish.report import profile_documents, render_html, render_pdfs
+from analysis.publish.pdf_workers import PdfWorkers
+from analysis.publish.report import PendingPdfs, profile_documents, render_html, submit_pdfs
 from analysis.publish.service_catalogue import render_catalogue, write_catalogue
+from analysis.publish.timing import StageClock, maybe
 from analysis.publish.workbook import write_workbook
 from analysis.resources import notebook
 
@@ -54,6 +56,11 @@ RUN_CONFIG = "run-config.json"
 
 
 CATALOGUE_FOLDER = "catalogue"  # the service catalogue inside a report folder
+
+
+def _pdf_stage(pdf: Path) -> str:
+    """The clock's name for rendering ``pdf`` (in a worker, beside the other stages)."""
+    return "  PDF report (worker)" if pdf.name == "report.pdf" else "  PDF ORP profiles (worker)"
 
 
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -115,22 +122,49 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
     }
 
 
+def kernel_environment(**extra: str) -> dict[str, str]:
+    """The environment of a chapter kernel: this process's, with a fixed hash seed and
+    the non-interactive plotting backend (and ``extra``)."""
+    return {"PYTHONHASHSEED": "0", **os.environ, "MPLBACKEND": "Agg", **extra}
+
+
+def start_kernel(config: RunConfig, **environment: str) -> ChapterKernel:
+    """A kernel for the chapters of ``config``, importing their modules in the background."""
+    modules = [chapter(c).module for c in config.chapters]
+    return ChapterKernel([NOTEBOOK_MODULE, *modules], kernel_environment(**environment))
+
+
 class Chapters:
     """Runs the chapters of one build: restores them from the cache where it can and
-    otherwise executes them on one warm kernel, started when first needed."""
+    otherwise executes them on one warm kernel (``kernel``, or one started when first
+    needed)."""
 
     def __init__(
-        self, config: RunConfig, dataset: Dataset, build: Path, cache: BuildCache | None
+        self,
+        config: RunConfig,
+        dataset: Dataset,
+        build: Path,
+        cache: BuildCache | None,
+        clock: StageClock | None = None,
+        kernel: ChapterKernel | None = None,
     ) -> None:
         self.config, self.dataset, self.build, self.cache = config, dataset, build, cache
-        self._kernel: ChapterKernel | None = None
+        self.clock = clock
+        self._kernel = kernel
+        # Started with the first chapter that is computed: the PDF workers warm up while
+        # the chapters run (a build whose chapters all come from the cache may need none).
+        self.pdf_workers: PdfWorkers | None = None
 
     def _execute(self, name: str, log: str) -> None:
+        if self.pdf_workers is None:
+            self.pdf_workers = PdfWorkers()
         if self._kernel is None:
-            modules = [chapter(c).module for c in self.config.chapters]
-            self._kernel = ChapterKernel(self.build, [NOTEBOOK_MODULE, *modules])
-        self._kernel.fresh({PARAMETER_LOG_ENV: log})
-        execute_chapter(name, self.build, self._kernel)
+            self._kernel = start_kernel(self.config)
+        with maybe(self.clock, "kernel start (wait)"):
+            self._kernel.ready()
+        with maybe(self.clock, f"chapter {name}"):
+            self._kernel.fresh({PARAMETER_LOG_ENV: log}, self.build)
+            execute_chapter(name, self.build, self._kernel)
 
     def run(self, name: str) -> bool:
         """Execute or restore one chapter; True when it came from the cache."""
@@ -159,10 +193,17 @@ class Chapters:
         cache.add_read_set(base, reads)
         return False
 
-    def close(self) -> None:
+    def close_kernel(self) -> None:
         if self._kernel is not None:
             self._kernel.close()
             self._kernel = None
+
+    def close(self) -> None:
+        """End the kernel and the PDF workers."""
+        self.close_kernel()
+        if self.pdf_workers is not None:
+            self.pdf_workers.close()
+            self.pdf_workers = None
 
 
 def build_report(
@@ -172,18 +213,19 @@ def build_report(
     progress: bool = True,
     cache: BuildCache | None = None,
     on_step: Callable[[str, bool], None] | None = None,
+    clock: StageClock | None = None,
+    kernel: ChapterKernel | None = None,
 ) -> Path:
     """Execute the chapters of a validated configuration and publish the report folder;
     ``dataset`` is the validated input the manifest describes. With a ``cache``, unchanged
     chapters and PDFs are restored instead of computed; ``on_step(step, cached)`` is
-    called after each chapter and after the rendering."""
+    called after each chapter and after the rendering; ``clock`` times each stage. The
+    chapters run on ``kernel`` (closed here), else on one started when first needed."""
     final = reports_dir / str(config.year) / config.region.code
     remove_stale(final.parent)  # debris of a killed earlier run
     build = build_folder(final)
-    # Kernels inherit the environment: fix hashing and the plotting backend.
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ["MPLBACKEND"] = "Agg"
-    chapters = Chapters(config, dataset, build, cache)
+    chapters = Chapters(config, dataset, build, cache, clock, kernel)
+    pending: PendingPdfs | None = None
     try:
         (build / RUN_CONFIG).write_text(config.to_json(), encoding="utf-8")
         steps = [*config.chapters, "report"]
@@ -197,7 +239,7 @@ def build_report(
                 notebooks.append(nbformat.read(out, as_version=4))
                 if on_step is not None:
                     on_step(step, cached)
-        chapters.close()
+        chapters.close_kernel()
         # An installed wheel has no checkout: its version stands in for the commit.
         git = (
             git_commit(SOURCE_ROOT)
@@ -206,10 +248,11 @@ def build_report(
         )
         # The kernels are done: the folder keeps the configuration without local paths.
         (build / RUN_CONFIG).write_text(config.to_portable_json(), encoding="utf-8")
-        html_text = render_html(
-            config, notebooks, git["commit"][:12], front_matter(config, dataset)
-        )
-        (build / "report.html").write_text(html_text, encoding="utf-8")
+        with maybe(clock, "HTML"):
+            html_text = render_html(
+                config, notebooks, git["commit"][:12], front_matter(config, dataset)
+            )
+            (build / "report.html").write_text(html_text, encoding="utf-8")
         pdfs = [(build / "report.html", build / "report.pdf")]
         profiles = profile_documents(html_text, config)
         if profiles:
@@ -217,24 +260,33 @@ def build_report(
         for code, doc in profiles.items():
             (build / "orp" / f"{code}.html").write_text(doc, encoding="utf-8")
             pdfs.append((build / "orp" / f"{code}.html", build / "orp" / f"{code}.pdf"))
-        rendered = render_pdfs(pdfs, cache)
-        write_workbook(build, html_text, config.methodology)
+        # The PDFs render in the workers while this process writes the workbook.
+        pending = submit_pdfs(pdfs, cache, chapters.pdf_workers)
+        with maybe(clock, "workbook"):
+            write_workbook(build, html_text, config.methodology)
         if dataset.is_complete("services"):  # a sample registry makes no catalogue
-            catalogue = render_catalogue(dataset, config, git["commit"][:12])
-            write_catalogue(catalogue, build / CATALOGUE_FOLDER)
-        manifest = build_manifest(
-            config, dataset, build, {c: notebook(c) for c in config.chapters}, git
-        )
-        write_manifest(manifest, build / "manifest.json")
+            with maybe(clock, "catalogue"):
+                catalogue = render_catalogue(dataset, config, git["commit"][:12])
+                write_catalogue(catalogue, build / CATALOGUE_FOLDER)
+        with maybe(clock, "PDF (waiting for the workers)"):
+            rendered = pending.wait(clock, _pdf_stage)
+        with maybe(clock, "manifest"):
+            manifest = build_manifest(
+                config, dataset, build, {c: notebook(c) for c in config.chapters}, git
+            )
+            write_manifest(manifest, build / "manifest.json")
         publish_folder(build, final)
         if on_step is not None:
             on_step("report", rendered == 0)
     except BaseException:
         chapters.close()
+        if pending is not None:
+            pending.close()
         shutil.rmtree(build, ignore_errors=True)
         with contextlib.suppress(OSError):
             final.parent.rmdir()  # a year folder this failed run created stays no longer
         raise
+    chapters.close()
     return final
 
 
@@ -245,21 +297,30 @@ def run(
     progress: bool = True,
     cache_dir: Path | str | None = None,
     on_step: Callable[[str, bool], None] | None = None,
+    clock: StageClock | None = None,
 ) -> Path:
     """Validate parameters and data, then build the report. Returns the report folder.
 
     ``cache_dir`` enables the build cache (:mod:`analysis.publish.cache`); without it
-    every chapter and PDF is computed afresh."""
-    config = load_run_config(params_file, data_dir)
-    dataset = load_dataset(config)  # every input validated before any kernel starts
-    # The chapters reuse this validated dataset instead of reading every source again.
+    every chapter and PDF is computed afresh. ``clock`` times each stage."""
+    config = load_run_config(params_file, data_dir)  # parameters valid before any kernel
+    # The chapters reuse the validated dataset instead of reading every source again.
     fd, pickled = tempfile.mkstemp(prefix=f"socplan-dataset-{os.getpid()}-", suffix=".pickle")
+    os.close(fd)
+    # The kernel imports the chapter modules while the data are validated; it runs no
+    # chapter before they are.
+    kernel = start_kernel(config, **{DATASET_CACHE_ENV: pickled})
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with maybe(clock, "validate and load"):
+            dataset = load_dataset(config)  # every input validated before any chapter runs
+        with open(pickled, "wb") as fh:
             pickle.dump((config.to_json(), dataset), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.environ[DATASET_CACHE_ENV] = pickled
+        os.environ[DATASET_CACHE_ENV] = pickled  # for any kernel started later
         cache = BuildCache(cache_dir) if cache_dir is not None else None
-        return build_report(config, dataset, Path(reports_dir), progress, cache, on_step)
+        return build_report(
+            config, dataset, Path(reports_dir), progress, cache, on_step, clock, kernel
+        )
     finally:
+        kernel.close()
         os.environ.pop(DATASET_CACHE_ENV, None)
         Path(pickled).unlink(missing_ok=True)

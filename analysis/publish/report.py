@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
-import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from markupsafe import Markup, escape
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis import __version__
-from analysis.errors import PipelineError
 from analysis.params import RunConfig
 from analysis.publish.cache import BuildCache, pdf_key
+from analysis.publish.pdf_workers import DEFAULT_WORKERS, PdfWorkers
+from analysis.publish.timing import StageClock
 from analysis.resources import templates_dir
 
 _HEADING = re.compile(
@@ -173,43 +174,111 @@ def _write_pdf(html_file: Path, out: Path) -> None:
 
 
 def render_pdf(html_file: Path, out: Path) -> None:
-    """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX).
-
-    Runs in a child process with a fixed hash seed and SOURCE_DATE_EPOCH (fontTools
-    stamps subset fonts with the current time otherwise), so that the PDF is
-    byte-identical between runs.
-    """
+    """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX), in a
+    child process (:mod:`analysis.publish.pdf_workers`), byte-identical between runs."""
     render_pdfs([(html_file, out)])
 
 
-def render_pdfs(pairs: list[tuple[Path, Path]], cache: BuildCache | None = None) -> int:
-    """Render several HTML files to PDF in one child process (see :func:`render_pdf`);
-    with a ``cache``, a PDF of an unchanged HTML file is restored instead. Returns the
-    number of PDFs rendered."""
+class PendingPdfs:
+    """PDFs being rendered by :func:`submit_pdfs`; :meth:`wait` finishes them."""
+
+    def __init__(
+        self,
+        todo: list[tuple[Path, Path, str]],
+        cache: BuildCache | None,
+        workers: PdfWorkers | None,
+        own: bool,
+    ) -> None:
+        self.todo, self.cache, self.workers, self._own = todo, cache, workers, own
+
+    def wait(
+        self,
+        clock: StageClock | None = None,
+        stage: Callable[[Path], str] = lambda out: f"PDF {out.name}",
+    ) -> int:
+        """Wait for the PDFs and store them in the cache; the number rendered. The
+        seconds per PDF go to ``clock`` under ``stage(pdf)``."""
+        if not self.todo or self.workers is None:
+            return 0
+        try:
+            seconds = self.workers.collect()
+        finally:
+            if self._own:
+                self.workers.close()
+        if clock is not None:
+            for out, sec in seconds.items():
+                clock.add(stage(out), sec)
+        if self.cache:
+            for _, out, key in self.todo:
+                self.cache.store("pdf", key, out.parent, [out.name])
+        return len(self.todo)
+
+    def close(self) -> None:
+        """Stop rendering (after a failure elsewhere): end the workers started here."""
+        if self._own and self.workers is not None:
+            self.workers.close()
+
+
+def submit_pdfs(
+    pairs: list[tuple[Path, Path]],
+    cache: BuildCache | None = None,
+    workers: PdfWorkers | None = None,
+) -> PendingPdfs:
+    """Start rendering HTML files to PDF on ``workers`` (else on child processes started
+    here, one per PDF up to two); with a ``cache``, a PDF of an unchanged HTML file is
+    restored instead, at once."""
     todo = []
     for html_file, out in pairs:
         key = pdf_key(html_file) if cache else ""
         if not (cache and cache.restore_file("pdf", key, out)):
             todo.append((html_file, out, key))
-    if not todo:
-        return 0
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
-    args = [str(p) for html_file, out, _ in todo for p in (html_file, out)]
-    res = subprocess.run(
-        [sys.executable, "-m", "analysis.publish.report", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if res.returncode != 0:
-        raise PipelineError(f"PDF rendering of {todo[0][0].name} failed:\n{res.stderr[-2000:]}")
-    if cache:
-        for _, out, key in todo:
-            cache.store("pdf", key, out.parent, [out.name])
-    return len(todo)
+    own = workers is None and bool(todo)
+    if own:
+        workers = PdfWorkers(min(len(todo), DEFAULT_WORKERS))
+    if todo and workers is not None:
+        try:
+            workers.submit([(html_file, out) for html_file, out, _ in todo])
+        except BaseException:
+            if own:
+                workers.close()
+            raise
+    return PendingPdfs(todo, cache, workers, own)
+
+
+def render_pdfs(
+    pairs: list[tuple[Path, Path]],
+    cache: BuildCache | None = None,
+    clock: StageClock | None = None,
+    stage: Callable[[Path], str] = lambda out: f"PDF {out.name}",
+    workers: PdfWorkers | None = None,
+) -> int:
+    """Render several HTML files to PDF (see :func:`submit_pdfs`) and wait for them;
+    returns the number of PDFs rendered."""
+    return submit_pdfs(pairs, cache, workers).wait(clock, stage)
+
+
+def _warm_up() -> None:
+    """Load WeasyPrint, pango and the report's fonts by laying out one small page."""
+    from weasyprint import HTML
+
+    _, css = _template()
+    HTML(string=f"<style>{css}</style><h1>Žluťoučký kůň</h1><p>1 234,5</p>").render()
+
+
+def serve() -> None:
+    """A PDF worker: render each ``source<TAB>target`` line of standard input, answer
+    with the seconds it took; end with the input."""
+    _warm_up()
+    for line in sys.stdin:
+        source, target = line.rstrip("\n").split("\t")
+        start = time.perf_counter()
+        _write_pdf(Path(source), Path(target))
+        print(f"{time.perf_counter() - start:.3f}", flush=True)
 
 
 if __name__ == "__main__":
-    for source, target in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
-        _write_pdf(Path(source), Path(target))
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        for source, target in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
+            _write_pdf(Path(source), Path(target))
