@@ -1,4 +1,9 @@
-"""The ``socplan`` command line."""
+"""The ``socplan`` command line.
+
+Long module (over 600 lines) on purpose: one click group holds every command, and each
+command only parses its options, calls the package and turns a SocplanError into a
+message; the work lives in the layers below.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,10 @@ pipeline never relies on papermill's own warning about unknown notebook paramete
 A run file looks like ``params/demo.yaml``; every methodological number lives in
 ``params/methodology.yaml`` as ``{value, unit, source}`` so that the methodology report
 can cite it.
+
+Long module (over 600 lines) on purpose: it is the one schema of the parameter files, a
+model per methodology section beside the run file's; validation, the appendix, the build
+cache and the review tools read it as one, and each section's model is short.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ BASE = {
     "analysis.catalogue",
     "analysis.chapter_registry",
     "analysis.parameter_reads",
+    "analysis.shared_results",
     "analysis.resources",
 }
 

@@ -3,6 +3,7 @@ or notebooks, one registry of chapters, and package data that ships."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import shutil
@@ -131,3 +132,14 @@ def test_package_list_matches_the_folders():
         for p in (REPO_ROOT / "analysis").rglob("__init__.py")
     }
     assert found | {"analysis.notebooks", "analysis.defaults"} == declared
+
+
+def test_no_long_module_without_a_reason():
+    """A module over 600 lines says in its docstring why it is one module."""
+    long = {}
+    for path in sorted((REPO_ROOT / "analysis").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) > 600:
+            doc = ast.get_docstring(ast.parse("\n".join(lines))) or ""
+            long[path.relative_to(REPO_ROOT).as_posix()] = "Long module" in doc
+    assert long and all(long.values()), long

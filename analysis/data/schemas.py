@@ -4,6 +4,9 @@ Each table is a pandera ``DataFrameSchema``. Validation runs in two phases so th
 single bad cell gives a single message: first every column is coerced to its type, then
 the value checks run on the typed table. Failures become
 :class:`analysis.errors.CellProblem` with the file, the 1-based file row and the column.
+
+Long module (over 600 lines) on purpose: one schema per canonical table, in the order of
+``docs/data-model.md``, which it mirrors column for column.
 """
 
 from __future__ import annotations

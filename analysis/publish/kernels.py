@@ -159,7 +159,7 @@ class ChapterKernel:
         self.ready()
         self._run(
             "import analysis.present.kernel_state as _ks\n"
-            f"_ks.reset({json.dumps(environment)}, {json.dumps(str(cwd))})\n"
+            f"_ks.reset({json.dumps(environment)}, {json.dumps(str(cwd.resolve()))})\n"
             'get_ipython().run_line_magic("reset", "-f")\n'
             "get_ipython().execution_count = 1"
         )
