@@ -26,6 +26,12 @@ settings.register_profile("dev", max_examples=10, **_PROFILE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end tests (marked slow) first: with the tests spread over xdist workers, the
+    long ones then overlap instead of one of them finishing the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_build_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Commands under test keep their build cache in the session's temporary folder,

@@ -27,7 +27,9 @@ def _run(cmd: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), "."], REPO_ROOT)
+    # The build backend is installed with the test extras: no isolated build environment.
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    _run([*cmd, "-w", str(out), "."], REPO_ROOT)
     (path,) = out.glob("socplan-*.whl")
     return path
 
