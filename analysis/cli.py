@@ -18,6 +18,12 @@ from analysis.params import DEFAULT_FILES
 from analysis.publish.cache import cache_root
 from analysis.resources import demo_params_file, methodology_file
 
+# jsonschema, which nbformat imports in every report build, compiles the grammar of the
+# rfc3987-syntax package when it is installed (a JupyterLab dependency): 0.7 s per
+# command. It serves only the "iri" string formats, which no schema socplan or nbformat
+# validates uses; marked absent, it is skipped.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 # Without --params, commands run the demo region: its run file ships with the package and
 # its data are where `socplan demo` writes them, relative to the current folder.
 DEFAULT_DEMO_DIR = Path("data/demo")

@@ -18,6 +18,10 @@ from pydantic import BaseModel
 
 from analysis.params import Methodology
 
+# The pipeline names a file here in which a chapter's kernel lists the methodology
+# parameters it read (``section.key``): the build cache keys the chapter by their values.
+PARAMETER_LOG_ENV = "SOCPLAN_PARAMETER_LOG"
+
 
 class _SectionView:
     """One section of the methodology; reading a parameter records its name."""

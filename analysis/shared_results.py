@@ -4,7 +4,9 @@ The summary chapter states findings of the network, demand, plan and finance cha
 the ORP profiles repeat parts of them. Within one warm kernel (one report build) each such
 result is computed once: :func:`once_per_dataset` remembers the result of a
 ``prepare``-like function ``f(dataset, methodology, year)`` for the dataset object it got
-and the methodology's values, and gives the same object to every later caller.
+and the methodology's values, and gives the same object to every later caller;
+:func:`computed_once` does the same for a method that several chapters call (the ORP
+projection, the gap table), giving each caller a copy of its tables.
 
 Two rules keep this invisible in the output:
 
@@ -26,18 +28,20 @@ results stay unchanged by every chapter).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import matplotlib
+import pandas as pd
 
 from analysis.parameter_reads import MethodologyView
 
 R = TypeVar("R")
 
-# (function, methodology JSON, year) → (result, parameters read, plot settings after
-# it); only for _DATASET.
-_RESULTS: dict[tuple[str, str, int], tuple[Any, frozenset[str], dict[str, Any]]] = {}
+# (function, methodology JSON, year, other arguments) → (result, parameters read, plot
+# settings after it); only for _DATASET.
+_RESULTS: dict[tuple[Any, ...], tuple[Any, frozenset[str], dict[str, Any]]] = {}
 _DATASET: list[Any] = []  # the dataset the results belong to (held, so its id stays its own)
 
 
@@ -47,32 +51,72 @@ def _base_and_view(methodology: Any) -> tuple[Any, MethodologyView | None]:
     return methodology, None
 
 
+def _argument_key(value: Any) -> Any:
+    """A table by its content (callers pass equal tables that are other objects)."""
+    if isinstance(value, pd.DataFrame):
+        digest = hashlib.sha256(pd.util.hash_pandas_object(value, index=True).to_numpy())
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
+        return digest.hexdigest()
+    return repr(value)
+
+
+def _remembered(
+    name: str, fn: Callable[..., Any], ds: Any, methodology: Any, year: int, rest: tuple
+) -> tuple[Any, frozenset[str], dict[str, Any], MethodologyView | None, bool]:
+    if not _DATASET or _DATASET[0] is not ds:
+        _RESULTS.clear()  # another dataset: nothing computed so far applies
+        _DATASET[:] = [ds]
+    base, view = _base_and_view(methodology)
+    key = (name, base.model_dump_json(), int(year), *(_argument_key(a) for a in rest))
+    hit = key in _RESULTS
+    if not hit:
+        recorder = MethodologyView(base)
+        result = fn(ds, recorder, year, *rest)
+        _RESULTS[key] = (result, frozenset(recorder.read), dict(matplotlib.rcParams))
+    result, read, plot_settings = _RESULTS[key]
+    if view is not None:
+        for parameter in sorted(read):
+            view._record(parameter)
+    return result, read, plot_settings, view, hit
+
+
 def once_per_dataset(fn: Callable[[Any, Any, int], R]) -> Callable[[Any, Any, int], R]:
-    """Remember ``fn(dataset, methodology, year)`` for the current dataset object."""
+    """Remember a chapter's ``prepare(dataset, methodology, year)`` for the current
+    dataset object; its figures are drawn with the plot settings it left."""
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(ds: Any, methodology: Any, year: int) -> R:
-        if not _DATASET or _DATASET[0] is not ds:
-            _RESULTS.clear()  # another dataset: nothing computed so far applies
-            _DATASET[:] = [ds]
-        base, view = _base_and_view(methodology)
-        key = (name, base.model_dump_json(), int(year))
-        if key not in _RESULTS:
-            recorder = MethodologyView(base)
-            result = fn(ds, recorder, year)
-            _RESULTS[key] = (result, frozenset(recorder.read), dict(matplotlib.rcParams))
-        else:
+        result, _, plot_settings, _, hit = _remembered(name, fn, ds, methodology, year, ())
+        if hit:
             # A figure of the result is drawn later, by the chapter that shows it; some
             # plot settings are read only then (ticks are made at drawing time).
-            dict.update(matplotlib.rcParams, _RESULTS[key][2])
-        result, read, _ = _RESULTS[key]
-        if view is not None:
-            for parameter in sorted(read):
-                view._record(parameter)
+            dict.update(matplotlib.rcParams, plot_settings)
         return result
 
     return wrapper
+
+
+def computed_once(fn: Callable[..., R]) -> Callable[..., R]:
+    """Remember a method ``fn(dataset, methodology, year, *tables)`` (tables compared by
+    content) for the current dataset object. It draws nothing; every caller gets its own
+    copy of the tables in the result, so a caller that changes one changes only its own."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(ds: Any, methodology: Any, year: int, *tables: Any) -> R:
+        result = _remembered(name, fn, ds, methodology, year, tables)[0]
+        return _copied(result)
+
+    return wrapper
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value
 
 
 def forget() -> None:

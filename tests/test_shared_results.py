@@ -123,3 +123,23 @@ def test_population_totals_follow_the_table_object_not_its_address(demo_config):
     doubled = ds.population.assign(population=ds.population["population"] * 2)
     assert (totals_by_area(doubled, ds.municipalities, "kraj", year, 65) == 2 * first).all()
     assert (totals_by_area(ds.population, ds.municipalities, "kraj", year, 65) == first).all()
+
+
+def test_a_method_computed_once_gives_each_caller_its_own_tables(demo_config):
+    from analysis.methods.demand import project_orps
+
+    ds = load_dataset(demo_config)
+    m, year = demo_config.methodology, demo_config.year
+    forget()
+    try:
+        first, _, _ = project_orps(ds, m, year)
+        expected = first.copy()
+        first["population"] = -1  # a caller that changes its table
+        second, _, _ = project_orps(ds, m, year)
+        pd.testing.assert_frame_equal(second, expected)
+        pd.testing.assert_frame_equal(second, project_orps.__wrapped__(ds, m, year)[0])
+        reads = MethodologyView(m)
+        project_orps(ds, reads, year)  # from memory, and still counted as read
+        assert "demand.long_horizon_to" in reads.read
+    finally:
+        forget()

@@ -35,6 +35,7 @@ from analysis.methods.national_projection import national_projection
 from analysis.methods.trend import damped_pooled
 from analysis.methods.uncertainty import need_draws, rate_draws, summarise
 from analysis.params import AgeParams, Methodology
+from analysis.shared_results import computed_once
 
 VARIANTS = ("low", "middle", "high")
 Band = tuple[int, int | None]
@@ -155,6 +156,7 @@ def reference_projection(
     return out, "projekce kraje metodou Hamilton–Perry z jeho jednoletých dat"
 
 
+@computed_once
 def project_orps(ds: Dataset, methodology: Methodology, year: int) -> tuple[pd.DataFrame, str, int]:
     """Long table ``orp_code, year, variant, band, population`` from the base year (the
     latest year up to ``year`` with age bands) to ``demand.long_horizon_to``."""
@@ -468,6 +470,7 @@ def gap_table(
     )
 
 
+@computed_once
 def plan_target_gaps(
     ds: Dataset, methodology: Methodology, year: int, services: pd.DataFrame
 ) -> tuple[pd.DataFrame, int]:

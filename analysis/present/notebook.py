@@ -25,7 +25,7 @@ from IPython.display import HTML, Markdown, display
 from analysis.catalogue import load_catalogue
 from analysis.data.dataset import Dataset
 from analysis.data.loading import load_dataset
-from analysis.parameter_reads import MethodologyView
+from analysis.parameter_reads import PARAMETER_LOG_ENV, MethodologyView
 from analysis.params import Methodology, RunConfig, load_run_config, read_run_config_json
 from analysis.present import formatting
 from analysis.present.czech import count
@@ -80,11 +80,6 @@ def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
         if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
     return out
-
-
-# The pipeline names a file here in which a chapter's kernel lists the methodology
-# parameters it read (``section.key``): the build cache keys the chapter by their values.
-PARAMETER_LOG_ENV = "SOCPLAN_PARAMETER_LOG"
 
 
 def _log_reads(path: Path) -> Callable[[set[str]], None]:

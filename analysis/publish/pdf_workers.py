@@ -1,7 +1,8 @@
 """Child processes that turn HTML files into PDF with WeasyPrint.
 
-Each worker is ``python -m analysis.publish.report --serve``: it imports WeasyPrint and
-lays out a small page once (pango and the fonts load), then renders the jobs it reads
+Each worker is ``python -m analysis.publish.pdf_workers`` (this module imports little, so
+that a worker starts fast): it imports WeasyPrint and lays out a small page once (pango
+and the fonts load), then renders the jobs it reads
 from its standard input, one ``source<TAB>target`` line each, and answers each with the
 seconds it took. The pipeline starts the workers when it knows it will render (they warm
 up while the chapters run) and gives the report to one and the ORP profiles to the other,
@@ -15,13 +16,16 @@ whichever worker renders it and in whatever order.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from analysis.errors import PipelineError
+from analysis.resources import templates_dir
 
 PDF_ENVIRONMENT = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1735689600"}
 DEFAULT_WORKERS = 2
@@ -42,7 +46,7 @@ class PdfWorkers:
                 self._errors.append(errors)
                 self._procs.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "analysis.publish.report", "--serve"],
+                        [sys.executable, "-m", "analysis.publish.pdf_workers"],
                         stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE,
                         stderr=errors,
@@ -123,3 +127,37 @@ class PdfWorkers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def write_pdf(html_file: Path, out: Path) -> None:
+    """Paginate one HTML file into a tagged PDF with WeasyPrint (no browser, no LaTeX)."""
+    from weasyprint import HTML  # imported late: loading pango takes a moment
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    # A tagged PDF: headings, paragraphs, tables and figures are structure elements that
+    # screen readers and text extraction follow.
+    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out, pdf_tags=True)
+
+
+def _warm_up() -> None:
+    """Load WeasyPrint, pango and the report's fonts by laying out one small page."""
+    from weasyprint import HTML
+
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    HTML(string=f"<style>{css}</style><h1>Žluťoučký kůň</h1><p>1 234,5</p>").render()
+
+
+def serve() -> None:
+    """A PDF worker: render each ``source<TAB>target`` line of standard input, answer
+    with the seconds it took; end with the input."""
+    _warm_up()
+    for line in sys.stdin:
+        source, target = line.rstrip("\n").split("\t")
+        start = time.perf_counter()
+        write_pdf(Path(source), Path(target))
+        print(f"{time.perf_counter() - start:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    serve()

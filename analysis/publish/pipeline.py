@@ -21,17 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
-import papermill as pm
 from tqdm import tqdm
 
 from analysis.chapter_registry import chapter
 from analysis.data.dataset import Dataset
 from analysis.data.loading import DATASET_CACHE_ENV, load_dataset
 from analysis.errors import PipelineError
+from analysis.parameter_reads import PARAMETER_LOG_ENV
 from analysis.params import RunConfig, load_run_config
 from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
-from analysis.present.notebook import PARAMETER_LOG_ENV
 from analysis.publish.atomic import build_folder, publish_folder, remove_stale
 from analysis.publish.cache import (
     BuildCache,
@@ -79,6 +78,8 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def execute_chapter(name: str, build: Path, kernel: ChapterKernel) -> Path:
     """Run one chapter notebook in ``build`` on the build's warm ``kernel``; raise
     PipelineError naming the failing cell."""
+    import papermill as pm  # imported here: a build whose chapters are cached needs none
+
     src = notebook(name)
     out = build / "notebooks" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)

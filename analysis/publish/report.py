@@ -10,10 +10,7 @@ data URIs, no scripts) is turned into a paginated PDF by WeasyPrint.
 from __future__ import annotations
 
 import html
-import logging
 import re
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,16 +160,6 @@ def profile_documents(report_html: str, config: RunConfig) -> dict[str, str]:
     return docs
 
 
-def _write_pdf(html_file: Path, out: Path) -> None:
-    from weasyprint import HTML  # imported late: loading pango takes a moment
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    # A tagged PDF: headings, paragraphs, tables and figures are structure elements that
-    # screen readers and text extraction follow.
-    HTML(filename=str(html_file), base_url=str(html_file.parent)).write_pdf(out, pdf_tags=True)
-
-
 def render_pdf(html_file: Path, out: Path) -> None:
     """Paginate the HTML report into a PDF with WeasyPrint (no browser, no LaTeX), in a
     child process (:mod:`analysis.publish.pdf_workers`), byte-identical between runs."""
@@ -255,30 +242,3 @@ def render_pdfs(
     """Render several HTML files to PDF (see :func:`submit_pdfs`) and wait for them;
     returns the number of PDFs rendered."""
     return submit_pdfs(pairs, cache, workers).wait(clock, stage)
-
-
-def _warm_up() -> None:
-    """Load WeasyPrint, pango and the report's fonts by laying out one small page."""
-    from weasyprint import HTML
-
-    _, css = _template()
-    HTML(string=f"<style>{css}</style><h1>Žluťoučký kůň</h1><p>1 234,5</p>").render()
-
-
-def serve() -> None:
-    """A PDF worker: render each ``source<TAB>target`` line of standard input, answer
-    with the seconds it took; end with the input."""
-    _warm_up()
-    for line in sys.stdin:
-        source, target = line.rstrip("\n").split("\t")
-        start = time.perf_counter()
-        _write_pdf(Path(source), Path(target))
-        print(f"{time.perf_counter() - start:.3f}", flush=True)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--serve"]:
-        serve()
-    else:
-        for source, target in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
-            _write_pdf(Path(source), Path(target))
