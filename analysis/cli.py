@@ -283,7 +283,12 @@ def verify(report_dir: Path, data_dir: Path) -> None:
 @click.option("--all", "all_regions", is_flag=True, help="Every region of params/regions/.")
 @data_dir_option
 @reports_dir_option
-@click.option("--jobs", type=int, default=None, help="Parallel processes (default: all cores).")
+@click.option(
+    "--jobs",
+    type=int,
+    default=None,
+    help="Parallel processes (default: two per core, at most one per run file).",
+)
 @executor_option
 @scheduler_option
 @no_cache_option

@@ -41,7 +41,7 @@ from analysis.publish.cache import (
 )
 from analysis.publish.kernels import ChapterKernel
 from analysis.publish.manifest import build_manifest, git_commit, write_manifest
-from analysis.publish.pdf_workers import PdfWorkers
+from analysis.publish.pdf_workers import DEFAULT_WORKERS, PdfWorkers
 from analysis.publish.report import PendingPdfs, profile_documents, render_html, submit_pdfs
 from analysis.publish.service_catalogue import render_catalogue, write_catalogue
 from analysis.publish.timing import StageClock, maybe
@@ -148,17 +148,19 @@ class Chapters:
         cache: BuildCache | None,
         clock: StageClock | None = None,
         kernel: ChapterKernel | None = None,
+        pdf_workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.config, self.dataset, self.build, self.cache = config, dataset, build, cache
         self.clock = clock
         self._kernel = kernel
+        self._pdf_count = pdf_workers
         # Started with the first chapter that is computed: the PDF workers warm up while
         # the chapters run (a build whose chapters all come from the cache may need none).
         self.pdf_workers: PdfWorkers | None = None
 
     def _execute(self, name: str, log: str) -> None:
         if self.pdf_workers is None:
-            self.pdf_workers = PdfWorkers()
+            self.pdf_workers = PdfWorkers(self._pdf_count)
         if self._kernel is None:
             self._kernel = start_kernel(self.config)
         with maybe(self.clock, "kernel start (wait)"):
@@ -216,16 +218,18 @@ def build_report(
     on_step: Callable[[str, bool], None] | None = None,
     clock: StageClock | None = None,
     kernel: ChapterKernel | None = None,
+    pdf_workers: int = DEFAULT_WORKERS,
 ) -> Path:
     """Execute the chapters of a validated configuration and publish the report folder;
     ``dataset`` is the validated input the manifest describes. With a ``cache``, unchanged
     chapters and PDFs are restored instead of computed; ``on_step(step, cached)`` is
     called after each chapter and after the rendering; ``clock`` times each stage. The
-    chapters run on ``kernel`` (closed here), else on one started when first needed."""
+    chapters run on ``kernel`` (closed here), else on one started when first needed; the
+    PDFs on ``pdf_workers`` processes."""
     final = reports_dir / str(config.year) / config.region.code
     remove_stale(final.parent)  # debris of a killed earlier run
     build = build_folder(final)
-    chapters = Chapters(config, dataset, build, cache, clock, kernel)
+    chapters = Chapters(config, dataset, build, cache, clock, kernel, pdf_workers)
     pending: PendingPdfs | None = None
     try:
         (build / RUN_CONFIG).write_text(config.to_json(), encoding="utf-8")
@@ -299,18 +303,28 @@ def run(
     cache_dir: Path | str | None = None,
     on_step: Callable[[str, bool], None] | None = None,
     clock: StageClock | None = None,
+    pdf_workers: int = DEFAULT_WORKERS,
 ) -> Path:
     """Validate parameters and data, then build the report. Returns the report folder.
 
     ``cache_dir`` enables the build cache (:mod:`analysis.publish.cache`); without it
-    every chapter and PDF is computed afresh. ``clock`` times each stage."""
+    every chapter and PDF is computed afresh. ``clock`` times each stage. The PDFs render
+    on ``pdf_workers`` processes (two: the report beside the ORP profiles; one where
+    other builds run beside this one, as in socplan batch)."""
     config = load_run_config(params_file, data_dir)  # parameters valid before any kernel
     # The chapters reuse the validated dataset instead of reading every source again.
     fd, pickled = tempfile.mkstemp(prefix=f"socplan-dataset-{os.getpid()}-", suffix=".pickle")
     os.close(fd)
-    # The kernel imports the chapter modules while the data are validated; it runs no
-    # chapter before they are.
-    kernel = start_kernel(config, **{DATASET_CACHE_ENV: pickled})
+    # The kernel imports the chapter modules while the data are validated (it runs no
+    # chapter before they are) when chapters will be computed: without a build cache, or
+    # for a report not built before. A rebuild whose chapters may all come from the cache
+    # starts it only when a chapter needs it.
+    previous = Path(reports_dir) / str(config.year) / config.region.code / "manifest.json"
+    kernel = (
+        start_kernel(config, **{DATASET_CACHE_ENV: pickled})
+        if cache_dir is None or not previous.is_file()
+        else None
+    )
     try:
         with maybe(clock, "validate and load"):
             dataset = load_dataset(config)  # every input validated before any chapter runs
@@ -319,9 +333,10 @@ def run(
         os.environ[DATASET_CACHE_ENV] = pickled  # for any kernel started later
         cache = BuildCache(cache_dir) if cache_dir is not None else None
         return build_report(
-            config, dataset, Path(reports_dir), progress, cache, on_step, clock, kernel
+            config, dataset, Path(reports_dir), progress, cache, on_step, clock, kernel, pdf_workers
         )
     finally:
-        kernel.close()
+        if kernel is not None:
+            kernel.close()
         os.environ.pop(DATASET_CACHE_ENV, None)
         Path(pickled).unlink(missing_ok=True)
