@@ -130,6 +130,26 @@ def pdf_key(html_file: Path) -> str:
     )
 
 
+def workbook_key(tables: Path, report_html: str, methodology: Methodology) -> str:
+    """The key of ``tables.xlsx``: the CSV tables it holds, the report's captions and
+    headers (its HTML), the column labels (the methodology) and the writer's version."""
+    try:
+        openpyxl = metadata.version("openpyxl")
+    except metadata.PackageNotFoundError:
+        openpyxl = "not installed"
+    return _digest(
+        {
+            "format": FORMAT,
+            "kind": "workbook",
+            "html": hashlib.sha256(report_html.encode("utf-8")).hexdigest(),
+            "tables": {p.name: sha256_file(p) for p in sorted(tables.glob("*.csv"))},
+            "methodology": methodology.model_dump_json(),
+            "openpyxl": openpyxl,
+            "code": code_fingerprint(),
+        }
+    )
+
+
 class BuildCache:
     """The cache folder."""
 

@@ -37,6 +37,7 @@ from analysis.publish.cache import (
     chapter_base_key,
     chapter_key,
     snapshot,
+    workbook_key,
     written_since,
 )
 from analysis.publish.kernels import ChapterKernel
@@ -121,6 +122,17 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         if dataset.is_complete("services")
         else "nevytváří se: registr nebyl dodán úplný",
     }
+
+
+def _workbook(build: Path, html_text: str, config: RunConfig, cache: BuildCache | None) -> None:
+    """``tables.xlsx`` of the build, restored from the cache when its tables, captions
+    and labels are unchanged."""
+    key = workbook_key(build / "tables", html_text, config.methodology) if cache else ""
+    if cache and cache.restore_file("workbook", key, build / "tables.xlsx"):
+        return
+    write_workbook(build, html_text, config.methodology)
+    if cache:
+        cache.store("workbook", key, build, ["tables.xlsx"])
 
 
 def kernel_environment(**extra: str) -> dict[str, str]:
@@ -268,7 +280,7 @@ def build_report(
         # The PDFs render in the workers while this process writes the workbook.
         pending = submit_pdfs(pdfs, cache, chapters.pdf_workers)
         with maybe(clock, "workbook"):
-            write_workbook(build, html_text, config.methodology)
+            _workbook(build, html_text, config, cache)
         if dataset.is_complete("services"):  # a sample registry makes no catalogue
             with maybe(clock, "catalogue"):
                 catalogue = render_catalogue(dataset, config, git["commit"][:12])
