@@ -72,6 +72,15 @@ class PromptClient(BlockingKernelClient):
         return True
 
 
+def _check(reply: dict) -> None:
+    """Raise if the kernel's reply to a preparing request is an error."""
+    content = reply["content"]
+    if content.get("status") != "ok":
+        raise PipelineError(
+            f"chapter kernel could not be prepared: {content.get('ename')}: {content.get('evalue')}"
+        )
+
+
 class ChapterKernel:
     """A started kernel with ``modules`` imported, in ``environment`` (default: this
     process's); use as a context manager.
@@ -120,12 +129,7 @@ class ChapterKernel:
             )
         finally:
             kc.stop_channels()
-        content = reply["content"]
-        if content.get("status") != "ok":
-            raise PipelineError(
-                f"chapter kernel could not be prepared: {content.get('ename')}: "
-                f"{content.get('evalue')}"
-            )
+        _check(reply)
 
     def ready(self) -> None:
         """Wait until the modules are imported; raise if that failed or the kernel died."""
@@ -147,12 +151,7 @@ class ChapterKernel:
                     break
         finally:
             kc.stop_channels()
-        content = reply["content"]
-        if content.get("status") != "ok":
-            raise PipelineError(
-                f"chapter kernel could not be prepared: {content.get('ename')}: "
-                f"{content.get('evalue')}"
-            )
+        _check(reply)
 
     def fresh(self, environment: dict[str, str], cwd: Path) -> None:
         """Make the kernel look new for the next chapter, working in ``cwd``."""
