@@ -3,6 +3,7 @@ ORP list, keyboard use, and that the page loads nothing from outside."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,16 @@ def _visible(driver) -> list[str]:
         "return Array.from(document.querySelectorAll('article.service'))"
         ".filter(a => !a.hidden && a.offsetParent !== null).map(a => a.id.slice(7));"
     )
+
+
+def _until(driver, condition) -> None:
+    """Wait (at most 10 s) until ``condition()`` holds; the assertion after it says what
+    was wrong if it never does."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with contextlib.suppress(TimeoutException):
+        WebDriverWait(driver, 10).until(lambda _d: condition())
 
 
 def _ready(driver) -> None:
@@ -117,6 +128,8 @@ def test_filters_combine_and_the_municipality_filter_includes_field_services(dri
     assert any(code not in e.municipalities for e in entries if e.service_id in expected)
     screenshot(driver, "catalogue-demo-municipality")
     driver.find_element(By.ID, "zrusit").click()
+    # The form's reset event applies the cleared filters after the reset (a timeout of 0).
+    _until(driver, lambda: len(_visible(driver)) == len(entries))
     assert len(_visible(driver)) == len(entries)
 
 
