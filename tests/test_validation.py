@@ -150,6 +150,7 @@ def test_an_empty_table_file_is_an_error_not_a_traceback(demo_copy):
     ("change", "file", "column"),
     [
         ({"year": 2090}, "population.csv", "year"),
+        ({"year": 2010}, "population.csv", "year"),  # before every year the data hold
         (
             {"region": {"code": "CZX99", "name": "Jiný kraj"}},
             "territory_municipalities.csv",
@@ -171,6 +172,8 @@ def test_a_run_file_the_data_do_not_describe_is_rejected_before_any_kernel(
         load_dataset(load_run_config(run_file, demo_dir))
     [problem] = err.value.problems
     assert (problem.file, problem.column) == (file, column)
+    if column == "year":  # the error says which report years the data can serve
+        assert "can serve the report years 2020–2028" in problem.expected
 
 
 def test_codes_in_other_scripts_digits_are_not_codes(demo_copy):

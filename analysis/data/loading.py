@@ -68,9 +68,10 @@ def _pipeline_dataset(path: Path, config_json: str) -> Dataset | None:
 
 
 def check_run_matches_data(config: RunConfig, ds: Dataset) -> None:
-    """The run file's region must be the data's, and its year no later than the plan
-    horizon after the latest population data (a report cannot describe a year the
-    inputs know nothing about)."""
+    """The run file's region must be the data's, and its year neither before the first
+    population data nor later than the plan horizon after the latest (a report cannot
+    describe a year the inputs know nothing about); the error names the years the data
+    can serve."""
     problems = []
     munis = ds.municipalities
     file = Path(ds.files.get("municipalities", "municipalities")).name
@@ -88,16 +89,19 @@ def check_run_matches_data(config: RunConfig, ds: Dataset) -> None:
             )
     years = ds.population["year"].dropna() if "year" in ds.population else pd.Series()
     horizon = config.methodology.demand.plan_horizon.value
-    if len(years) and config.year > int(years.max()) + horizon:
-        problems.append(
-            CellProblem(
-                Path(ds.files.get("population", "population")).name,
-                None,
-                "year",
-                str(int(years.max())),
-                f"population data within {horizon} years (demand.plan_horizon) before the "
-                f"report year {config.year} of the run file",
+    if len(years):
+        first, last = int(years.min()), int(years.max())
+        if not first <= config.year <= last + horizon:
+            problems.append(
+                CellProblem(
+                    Path(ds.files.get("population", "population")).name,
+                    None,
+                    "year",
+                    f"{first}–{last}",
+                    f"population data of the report year {config.year} of the run file, or "
+                    f"of at most {horizon} years (demand.plan_horizon) before it: these data "
+                    f"can serve the report years {first}–{last + horizon}",
+                )
             )
-        )
     if problems:
         raise DataValidationError(problems)
