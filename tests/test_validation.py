@@ -198,3 +198,20 @@ def test_population_with_a_hole_in_ages_or_both_sexes_beside_sexes_is_rejected(d
     found = {(p.column, p.value) for p in err.value.problems}
     assert ("sex", "T") in found  # counted twice otherwise
     assert ("age_from", "6") in found  # the band after the hole
+
+
+@pytest.mark.parametrize(
+    ("file", "what"),
+    [("territory_municipalities.csv", "municipalities"), ("population.csv", "population")],
+)
+def test_a_core_table_with_a_header_and_no_rows_is_one_error_naming_the_file(demo_copy, file, what):
+    """Not a thousand follow-on errors about the tables that refer to it, and not a
+    report computed from nothing."""
+    path = demo_copy / file
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    config = load_run_config(DEMO, demo_copy)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(config)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == (file, None, None)
+    assert what in problem.expected and "has none" in problem.expected

@@ -132,6 +132,15 @@ def read_orp_polygons(path: Path | str) -> pd.DataFrame:
     return df
 
 
+# Tables without which nothing can be computed: a header without rows is an error. Other
+# tables may be empty (their content is then absent, and the chapters say so).
+CORE_TABLES = {
+    "municipalities": "the region's municipalities",
+    "orp_polygons": "the ORP boundaries",
+    "population": "the population",
+}
+
+
 def load_canonical(config: RunConfig) -> Dataset:
     """Read, validate and cross-check every canonical input table of a run.
 
@@ -156,6 +165,20 @@ def load_canonical(config: RunConfig) -> Dataset:
                 tables[name] = read_table(path, name)
         except DataValidationError as exc:
             problems += exc.problems
+            continue
+        if name in CORE_TABLES and tables[name].empty:
+            problems.append(
+                CellProblem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    f"rows of {CORE_TABLES[name]}: the file has none, and no part of a "
+                    "report can be computed without them",
+                )
+            )
+    # Raised before any check across tables: a broken or empty table would otherwise
+    # make every row that refers to it an error too.
     if problems:
         raise DataValidationError(problems)
     road = None
