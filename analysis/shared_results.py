@@ -62,7 +62,9 @@ def _argument_key(value: Any) -> Any:
 
 def _remembered(
     name: str, fn: Callable[..., Any], ds: Any, methodology: Any, year: int, rest: tuple
-) -> tuple[Any, frozenset[str], dict[str, Any], MethodologyView | None, bool]:
+) -> tuple[Any, dict[str, Any], bool]:
+    """``fn``'s result (computed now or remembered), the plot settings it left and whether
+    it was remembered; the parameters it read are recorded in ``methodology``'s view."""
     if not _DATASET or _DATASET[0] is not ds:
         _RESULTS.clear()  # another dataset: nothing computed so far applies
         _DATASET[:] = [ds]
@@ -77,7 +79,7 @@ def _remembered(
     if view is not None:
         for parameter in sorted(read):
             view._record(parameter)
-    return result, read, plot_settings, view, hit
+    return result, plot_settings, hit
 
 
 def once_per_dataset(fn: Callable[[Any, Any, int], R]) -> Callable[[Any, Any, int], R]:
@@ -87,7 +89,7 @@ def once_per_dataset(fn: Callable[[Any, Any, int], R]) -> Callable[[Any, Any, in
 
     @functools.wraps(fn)
     def wrapper(ds: Any, methodology: Any, year: int) -> R:
-        result, _, plot_settings, _, hit = _remembered(name, fn, ds, methodology, year, ())
+        result, plot_settings, hit = _remembered(name, fn, ds, methodology, year, ())
         if hit:
             # A figure of the result is drawn later, by the chapter that shows it; some
             # plot settings are read only then (ticks are made at drawing time).

@@ -8,9 +8,13 @@ for can be built from the bands present.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+
+T = TypeVar("T")
 
 LEVEL_COLUMNS = {
     "obec": "municipality_code",
@@ -31,51 +35,47 @@ def municipal_population(
     )
 
 
-class _Years:
-    """One population table joined to its municipalities, split by year; built once per
-    pair of table objects."""
-
-    def __init__(self, population: pd.DataFrame, municipalities: pd.DataFrame) -> None:
-        self.refs = (weakref.ref(population), weakref.ref(municipalities))
-        joined = municipal_population(population, municipalities)
-        self.joined = {int(y): g for y, g in joined.groupby("year", sort=False)}
-        self.empty = joined.iloc[0:0]
-
-    def holds(self, population: pd.DataFrame, municipalities: pd.DataFrame) -> bool:
-        return self.refs[0]() is population and self.refs[1]() is municipalities
-
-
 # Totals by area are asked for a few hundred times per report (every age range, level
 # and year of every chapter); joining the municipalities each time was most of the
-# chapters' computing. Keyed by the tables' identity: the validated dataset's tables are
-# never changed in place (tests/test_shared_results.py).
-_YEARS: dict[tuple[int, int], _Years] = {}
+# chapters' computing. What depends only on the tables is kept per table object (held by
+# weak references, so that a new table at an old address is not taken for the old one);
+# the validated dataset's tables are never changed in place (tests/test_shared_results.py).
+_PER_TABLES: dict[tuple, tuple[tuple[weakref.ref, ...], Any]] = {}
 
 
-def _years(population: pd.DataFrame, municipalities: pd.DataFrame) -> _Years:
-    key = (id(population), id(municipalities))
-    entry = _YEARS.get(key)
-    if entry is None or not entry.holds(population, municipalities):
-        if len(_YEARS) >= 4:
-            _YEARS.clear()
-        entry = _YEARS[key] = _Years(population, municipalities)
-    return entry
+def _per_tables(kind: str, tables: tuple[pd.DataFrame, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per ``kind`` and objects ``tables``."""
+    key = (kind, *map(id, tables))
+    entry = _PER_TABLES.get(key)
+    if entry is None or any(ref() is not t for ref, t in zip(entry[0], tables, strict=True)):
+        if len(_PER_TABLES) >= 8:
+            _PER_TABLES.clear()
+        entry = _PER_TABLES[key] = (tuple(weakref.ref(t) for t in tables), build())
+    return entry[1]
 
 
-_OPEN_BAND: dict[int, tuple[weakref.ref, dict[int, bool]]] = {}
+def _municipal_year(
+    population: pd.DataFrame, municipalities: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    """:func:`municipal_population` of one year (no rows for a year without data)."""
+
+    def build() -> tuple[dict[int, pd.DataFrame], pd.DataFrame]:
+        joined = municipal_population(population, municipalities)
+        return {int(y): g for y, g in joined.groupby("year", sort=False)}, joined[:0]
+
+    by_year, empty = _per_tables("joined", (population, municipalities), build)
+    return by_year.get(int(year), empty)
 
 
 def _open_band_years(population: pd.DataFrame) -> dict[int, bool]:
     """Per year with municipal rows: whether they are all whole-population rows."""
-    entry = _OPEN_BAND.get(id(population))
-    if entry is None or entry[0]() is not population:
-        if len(_OPEN_BAND) >= 4:
-            _OPEN_BAND.clear()
+
+    def build() -> dict[int, bool]:
         rows = population[population["area_level"] == "obec"]
         whole = (rows["age_from"] == 0) & rows["age_to"].isna()
-        flags = {int(y): bool(v) for y, v in whole.groupby(rows["year"]).all().items()}
-        entry = _OPEN_BAND[id(population)] = (weakref.ref(population), flags)
-    return entry[1]
+        return {int(y): bool(v) for y, v in whole.groupby(rows["year"]).all().items()}
+
+    return _per_tables("open band", (population,), build)
 
 
 def orp_names(municipalities: pd.DataFrame) -> pd.Series:
@@ -101,8 +101,7 @@ def totals_by_area(
 
     Bands that straddle a limit are an error rather than being split silently.
     """
-    years = _years(population, municipalities)
-    pop = years.joined.get(int(year), years.empty)
+    pop = _municipal_year(population, municipalities, year)
     upper = pd.Series(pop["age_to"].to_numpy(dtype=float, na_value=np.inf), index=pop.index)
     inside = (pop["age_from"] >= min_age) & (upper <= (max_age if max_age is not None else np.inf))
     straddles = ((pop["age_from"] < min_age) & (upper >= min_age)) | (

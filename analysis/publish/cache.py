@@ -111,14 +111,20 @@ def chapter_key(base: str, methodology: Methodology, reads: Iterable[str]) -> st
     return _digest({"format": FORMAT, "base": base, "parameters": values})
 
 
-def pdf_key(html_file: Path) -> str:
-    """The key of the PDF rendered from one self-contained HTML file."""
+def _versions(*packages: str) -> dict[str, str]:
+    """The installed version of each package ("not installed" where it is missing)."""
     versions = {}
-    for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"):
+    for package in packages:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = "not installed"
+    return versions
+
+
+def pdf_key(html_file: Path) -> str:
+    """The key of the PDF rendered from one self-contained HTML file."""
+    versions = _versions("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2")
     return _digest(
         {
             "format": FORMAT,
@@ -133,10 +139,6 @@ def pdf_key(html_file: Path) -> str:
 def workbook_key(tables: Path, report_html: str, methodology: Methodology) -> str:
     """The key of ``tables.xlsx``: the CSV tables it holds, the report's captions and
     headers (its HTML), the column labels (the methodology) and the writer's version."""
-    try:
-        openpyxl = metadata.version("openpyxl")
-    except metadata.PackageNotFoundError:
-        openpyxl = "not installed"
     return _digest(
         {
             "format": FORMAT,
@@ -144,7 +146,7 @@ def workbook_key(tables: Path, report_html: str, methodology: Methodology) -> st
             "html": hashlib.sha256(report_html.encode("utf-8")).hexdigest(),
             "tables": {p.name: sha256_file(p) for p in sorted(tables.glob("*.csv"))},
             "methodology": methodology.model_dump_json(),
-            "openpyxl": openpyxl,
+            "versions": _versions("openpyxl"),
             "code": code_fingerprint(),
         }
     )

@@ -58,11 +58,6 @@ class PdfWorkers:
             self.close()
             raise
 
-    def render(self, jobs: list[tuple[Path, Path]]) -> dict[Path, float]:
-        """Render every ``(html, pdf)`` job; returns the seconds per PDF."""
-        self.submit(jobs)
-        return self.collect()
-
     def submit(self, jobs: list[tuple[Path, Path]]) -> None:
         """Start rendering ``jobs`` and return at once (:meth:`collect` waits). The
         largest files go first, each to the worker with the least work so far."""

@@ -232,13 +232,7 @@ def submit_pdfs(
     return PendingPdfs(todo, cache, workers, own)
 
 
-def render_pdfs(
-    pairs: list[tuple[Path, Path]],
-    cache: BuildCache | None = None,
-    clock: StageClock | None = None,
-    stage: Callable[[Path], str] = lambda out: f"PDF {out.name}",
-    workers: PdfWorkers | None = None,
-) -> int:
+def render_pdfs(pairs: list[tuple[Path, Path]], cache: BuildCache | None = None) -> int:
     """Render several HTML files to PDF (see :func:`submit_pdfs`) and wait for them;
     returns the number of PDFs rendered."""
-    return submit_pdfs(pairs, cache, workers).wait(clock, stage)
+    return submit_pdfs(pairs, cache).wait()
