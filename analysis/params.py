@@ -334,10 +334,13 @@ class Criterion(_Strict):
     weight: Annotated[float, Field(ge=0)]
     breakpoints: Annotated[list[float], Field(min_length=1)]
     higher_is_better: bool
+    # Where the weight and the breakpoints (the normatives) come from, or that they are
+    # the region's own choice.
+    source: Annotated[str, Field(min_length=1)]
 
 
 class Band(_Strict):
-    band: Literal["keep", "review", "remove"]
+    band: Literal["no_signal", "review"]
     min_score: Annotated[float, Field(ge=0, le=100)]
 
 
@@ -345,12 +348,59 @@ CostColumn = Literal["cost_depreciation", "cost_health_care", "cost_outside_basi
 RevenueColumn = Literal[
     "revenue_users",
     "revenue_health_insurance",
+    "revenue_outside_basic",
+    "revenue_other",
     "revenue_state_subsidy",
     "revenue_region",
     "revenue_municipalities",
-    "revenue_other",
+    "revenue_eu",
+    "revenue_labour_office",
+    "revenue_other_public",
 ]
-CriterionName = Literal["need", "availability", "cost", "quality", "interconnection"]
+CriterionName = Literal["need", "availability", "cost", "staffing", "occupancy"]
+NetworkUnit = Literal["luzka", "fte_direct"]
+
+
+class ExcludedCost(_Strict):
+    """A part of the costs the compensation check leaves out, with the revenue that pays
+    for it: both go out together (a cost removed while its revenue stays would
+    manufacture overcompensation)."""
+
+    cost: CostColumn
+    revenue: RevenueColumn
+
+
+class SubsidyIneligibleItem(_Strict):
+    """One item of the costs the § 101a state subsidy may not pay; ``column`` names the
+    finance.csv cost part that reports it, where one does."""
+
+    item: Annotated[str, Field(min_length=1)]
+    column: CostColumn | None = None
+
+
+class ReasonableProfit(_Strict):
+    """Reasonable profit in the metric of the entrustment act (Decision 2012/21/EU art.
+    5(5)–(8)): none, a return on capital employed, or a return on sales where the act
+    states it."""
+
+    metric: Literal["none", "return_on_capital", "return_on_sales"]
+    rate: Annotated[float, Field(ge=0, le=1)]
+
+
+class NetworkUnitRule(_Strict):
+    """The unit in which the network counts a form (and optionally only some types) of
+    service: beds with a minimum occupancy, or FTE of direct-care staff."""
+
+    form: Literal["pob", "amb", "ter"]
+    unit: NetworkUnit
+    types: list[int] | None = None  # None: every type of the form
+    min_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _occupancy_only_for_beds(self) -> NetworkUnitRule:
+        if (self.unit == "luzka") != (self.min_occupancy is not None):
+            raise ValueError("min_occupancy is required for beds (luzka) and only for them")
+        return self
 
 
 class FinanceParams(_Strict):
@@ -361,12 +411,16 @@ class FinanceParams(_Strict):
     reference_statistic: Quantity[Literal["median", "mean", "trimmed_mean"]]
     reference_trim: _num(ge=0, lt=0.5)
     reference_min_providers: Count
-    ineligible_costs: Quantity[list[CostColumn]]
+    network_units: Quantity[list[NetworkUnitRule]]
+    compensation_excluded_costs: Quantity[list[ExcludedCost]]
+    subsidy_ineligible_costs: Quantity[list[SubsidyIneligibleItem]]
     public_revenues: Quantity[list[RevenueColumn]]
-    reasonable_profit: Share
-    carry_over_share: Share
+    reasonable_profit: Quantity[ReasonableProfit]
+    carry_over_threshold: Share
+    carry_over_sources: Quantity[list[RevenueColumn]]
     score_adjustment: Share
     price_level_factor: Positive
+    price_index: _num(ge=-0.5, le=1)
     allocations: Quantity[list[Allocation]]
     what_if: Quantity[list[StrictFloat | StrictInt]]
     cofinancing: Quantity[list[CofinancingRule]]
@@ -374,10 +428,32 @@ class FinanceParams(_Strict):
     min_criteria: Count
     bands: Quantity[list[Band]]
     weight_change: Share
+    normative_change: Share
     weight_draws: Count
     weight_concentration: Positive
     band_certainty: Probability
     weight_seed: Code
+
+    @model_validator(mode="after")
+    def _money_rules_consistent(self) -> FinanceParams:
+        public = set(self.public_revenues.value)
+        for e in self.compensation_excluded_costs.value:
+            if e.revenue in public:
+                raise ValueError(
+                    f"compensation_excluded_costs: {e.revenue} is public money; the revenue "
+                    "that goes out with a cost must be the provider's own"
+                )
+        not_public = set(self.carry_over_sources.value) - public
+        if not_public:
+            raise ValueError(
+                "carry_over_sources: not public money: " + ", ".join(sorted(not_public))
+            )
+        if "revenue_state_subsidy" in self.carry_over_sources.value:
+            raise ValueError(
+                "carry_over_sources: the § 101a state subsidy covers its own year only and "
+                "is never carried over"
+            )
+        return self
 
     def allocation(self, region: str, year: int) -> Allocation | None:
         """The region's allocation for the year, if the parameters hold one."""
@@ -412,7 +488,9 @@ class PlanParams(_Strict):
     residential_types: CodeList
     transformation_focus_type: Code
     mts_limits: Quantity[list[MtsLimit]]
-    national_transformation_target: _int(0)
+    new_residential_max_places: Count
+    fund_large_new_residential: Quantity[bool]
+    operating_years: Years
     quality_scores: Quantity[QualityScores]
 
     def budget(self, region: str, year: int) -> Budget | None:
@@ -488,7 +566,9 @@ class Methodology(_Strict):
         for section, model in self:
             for key, q in model:
                 value = q.value
-                if isinstance(value, list) and all(isinstance(v, int) for v in value):
+                if isinstance(value, bool):  # a yes/no choice, written in Czech
+                    value = "ano" if value else "ne"
+                elif isinstance(value, list) and all(isinstance(v, int) for v in value):
                     value = ", ".join(str(v) for v in value)
                 elif not isinstance(value, int | float | str):
                     value = None

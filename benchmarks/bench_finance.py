@@ -5,8 +5,8 @@ scoring with 10,000 random weight vectors.
     python benchmarks/bench_finance.py [SERVICES] [DRAWS]
 
 The services come from the demo's synthetic country (analysis.demo.finance); the criterion
-values are drawn at random (need, availability, interconnection come from the network and
-demand chapters in a report). Prints the time of each step and the peak memory.
+values need and availability are drawn at random (they come from the network and demand
+chapters in a report). Prints the time of each step and the peak memory.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from analysis.demo.finance import national_services
 from analysis.methods import compensation as comp
 from analysis.methods import finance_benchmark as fb
 from analysis.methods import network_scoring as ns
+from analysis.methods import network_units as nu
 from analysis.methods import reference_values as rv
 from analysis.methods import subsidy as sb
 from analysis.params import load_methodology
@@ -43,6 +44,9 @@ def main() -> None:
             "capacity", "in_regional_network"]  # fmt: skip
     units = nat[cols].drop_duplicates("service_id")
     finance = nat.drop(columns=[*cols[1:], "region"])
+    net = nu.network_units(units, list(m.network_units.value)).set_index("service_id")
+    units = units.join(net, on="service_id")
+    units["mixed_units"] = units.pop("mixed_network_units")
     times["synthetic data"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -60,7 +64,12 @@ def main() -> None:
 
     t = time.perf_counter()
     checked = comp.compensation(
-        ind, list(m.ineligible_costs.value), m.reasonable_profit.value, m.carry_over_share.value
+        ind,
+        list(m.compensation_excluded_costs.value),
+        public,
+        m.reasonable_profit.value,
+        m.carry_over_threshold.value,
+        list(m.carry_over_sources.value),
     )
     times["compensation check"] = time.perf_counter() - t
 
@@ -72,8 +81,8 @@ def main() -> None:
             "need": rng.normal(0, 0.3, n),
             "availability": rng.lognormal(0, 0.3, n),
             "cost": latest["cost_per_unit"].to_numpy() / latest["cost_per_unit"].median(),
-            "quality": latest["direct_share"].to_numpy(),
-            "interconnection": rng.integers(0, 15, n),
+            "staffing": latest["direct_share"].to_numpy(),
+            "occupancy": (latest["occupancy"] / latest["min_occupancy"]).to_numpy(),
         }
     )
     sc = ns.score_services(values, m.criteria.value, m.bands.value, m.min_criteria.value)
@@ -88,8 +97,9 @@ def main() -> None:
     price = ref[ref["year"] == YEARS[-1]].set_index(fb.GROUP)["reference_cost"]
     lat = latest.set_index("service_id")
     scores = sc.table.set_index("service_id")["score"]
+    priced = units.assign(units=units["service_id"].map(lat["network_capacity"]))
     optimal = sb.optimal_subsidy(
-        units, price, lat["revenue_users"], lat["revenue_health_insurance"],
+        priced, price, lat["revenue_users"], lat["revenue_health_insurance"],
         sb.score_adjustment(scores, m.score_adjustment.value),
     )  # fmt: skip
     allocation = 0.8 * optimal["optimal"].sum()

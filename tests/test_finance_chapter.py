@@ -31,23 +31,80 @@ def demo_finance(demo_config):
 def test_demo_chapter_text_states_the_numbers_of_its_tables(demo_finance, demo_config):
     _, ch = demo_finance
     assert ch.has_finance and ch.finance_year == 2024
-    latest = ch.compensation_services[ch.compensation_services["year"] == ch.finance_year]
+    comp = ch.compensation_services
+    # The check covers the services of the network (the others have no amounts).
+    latest = comp[(comp["year"] == ch.finance_year) & comp["justified"].notna()]
     assert f.millions(latest["public_revenue"].sum()) in ch.compensation_text
     assert f.millions(latest["to_return"].sum()) in ch.compensation_text
     total = ch.compensation_types.iloc[-1]
     assert total["service_type"] == "celkem"
     assert total["to_return"] == pytest.approx(latest["to_return"].sum())
-    # The allocation is distributed to the crown.
+    # The allocation is distributed to the crown up to the services' caps; the rest is
+    # reported as undistributed.
     allocation = demo_config.methodology.finance.allocation("CZX00", 2025)
-    assert ch.subsidy_services["real"].sum() == allocation.czk
-    assert ch.subsidy_types.iloc[-1]["real"] == allocation.czk
-    assert (ch.subsidy_services["real"] <= ch.subsidy_services["requested"]).all()
+    real = ch.subsidy_services
+    undistributed = ch.what_if["undistributed"].iloc[0]
+    assert real["real"].sum() + undistributed == allocation.czk
+    assert ch.subsidy_types.iloc[-1]["real"] == real["real"].sum()
+    assert ch.what_if["distributed"].iloc[0] == real["real"].sum()
+    if undistributed:
+        assert f.crowns(undistributed) in ch.subsidy_text
     # Band counts add up to the scored services, and the text gives each count.
     counts = ch.band_counts.iloc[:-1]
     assert counts["services"].sum() == ch.scores["score"].notna().sum()
     for band, n in zip(counts["band"], counts["services"], strict=True):
         assert f"{band} {n}" in ch.scoring_text
-    assert ch.what_if["distributed"].iloc[0] == allocation.czk
+
+
+def test_demo_money_follows_the_rules(demo_finance):
+    """Issue 22's checks on the demo: no refund from a service-year whose revenues did not
+    exceed its costs, none from a service outside the network, every real subsidy within
+    its optimal subsidy and its request."""
+    _, ch = demo_finance
+    c = ch.compensation_services
+    revenue = c["public_revenue"] + c["own_revenue"] + c["excluded_revenue"]
+    refunds = c[c["to_return"] > 0]
+    assert len(refunds) > 0  # the demo exercises the rule
+    assert (revenue[refunds.index] > refunds["total_cost"]).all()
+    outside = ~c["in_regional_network"].fillna(False).astype(bool)
+    assert c.loc[outside, "to_return"].isna().all()
+    assert (
+        c.loc[outside, "status"]
+        .isin(["mimo síť, kontrola se neprovádí", "členství v síti neuvedeno"])
+        .all()
+    )
+    # Carried amounts never exceed the threshold share of the average payment.
+    carried = c[c["carry_over"] > 0]
+    assert (carried["overcompensation"] <= 0.1 * carried["average_payment"] + 1e-6).all()
+    s = ch.subsidy_services
+    assert (s["real"] <= np.floor(s["optimal"])).all()
+    assert (s["real"] <= s["requested"].fillna(np.inf)).all()
+    assert (s["real"] <= s["cap"]).all()
+
+
+def _unit_tables(ch) -> tuple[pd.DataFrame, ...]:
+    """The finance tables shown in the report that hold amounts per unit or by unit."""
+    return (
+        ch.benchmark,
+        ch.staffing,
+        ch.outliers,
+        ch.reference,
+        ch.reference_revenue,
+        ch.compensation_types,
+        ch.compensation_returns,
+        ch.subsidy_types,
+    )
+
+
+def test_units_are_named_in_every_finance_table(demo_finance):
+    _, ch = demo_finance
+    for table in (*_unit_tables(ch), ch.subsidy_services, ch.service_indicators):
+        assert "network_unit" in table.columns
+        named = table["network_unit"].dropna()
+        assert named.isin(["lůžka", "úvazky v přímé péči", "luzka", "fte_direct"]).all()
+    # One row per unit: a subsidy group never mixes beds and FTE.
+    groups = ch.subsidy_types.iloc[:-1]
+    assert not groups.duplicated(["service_type", "network_unit"]).any()
 
 
 def test_need_criterion_is_the_demand_chapter_gap(demo_finance, demo_config):
@@ -73,20 +130,13 @@ def test_every_finance_table_has_czech_labels(demo_finance):
     methodology = load_methodology(REPO_ROOT / "params" / "methodology.yaml")
     labels = {**COLUMN_LABELS, **column_labels(methodology)}
     shown = [
-        ch.benchmark,
-        ch.staffing,
-        ch.outliers,
-        ch.reference,
-        ch.reference_revenue,
-        ch.compensation_types,
-        ch.compensation_returns,
-        ch.subsidy_types,
+        *_unit_tables(ch),
         ch.what_if,
-        ch.cofinancing,
         ch.criteria,
         ch.band_counts,
         ch.decisions,
         ch.sensitivity,
+        ch.normative_sensitivity,
         ch.random_summary,
     ]
     missing = {c for t in shown for c in t.columns if c not in labels}

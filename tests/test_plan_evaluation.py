@@ -1,7 +1,11 @@
 """Plan evaluation on constructed cases: status rules in both directions, the trend,
-the funded set against brute force, size bands and the standard's limits, quality."""
+the funded set against brute force, size bands, the draft standard's limits and the
+deinstitutionalisation wording, quality."""
 
 from __future__ import annotations
+
+import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -10,7 +14,7 @@ import pytest
 from analysis.methods import deinstitutionalisation as di
 from analysis.methods import intentions as it
 from analysis.methods import plan_evaluation as pe
-from analysis.params import MtsLimit
+from analysis.params import CofinancingRule, MtsLimit
 
 S = pe.STATUS_LABELS
 
@@ -92,7 +96,7 @@ def _candidates(rng, n):
             "intention_id": [f"Z{i}" for i in range(n)],
             "area_code": rng.choice(["A", "B", "C"], n),
             "service_type_code": rng.choice([13, 14], n),
-            "capacity_unit": "luzka",
+            "capacity_unit": rng.choice(["luzka", "klient"], n),
             "capacity_change": rng.integers(1, 30, n).astype(float),
             "budget_czk": rng.integers(1, 20, n) * 1e6,
             "gap_median": 0.0,
@@ -104,19 +108,19 @@ def _candidates(rng, n):
 def test_funded_set_equals_the_brute_force_optimum(seed):
     rng = np.random.default_rng(seed)
     cand = _candidates(rng, int(rng.integers(2, 10)))
-    # One shortage per area and type (integers, so that ties are exact).
+    # One shortage per area, type and unit (divisors of 40, so that shares are multiples
+    # of 1/40 and ties are exact).
+    keys = ["area_code", "service_type_code", "capacity_unit"]
     shortage = {
-        k: float(rng.integers(0, 40))
-        for k in set(zip(cand["area_code"], cand["service_type_code"], strict=True))
+        k: float(rng.choice([0, 5, 10, 20, 40]))
+        for k in set(cand[keys].itertuples(index=False, name=None))
     }
-    cand["gap_median"] = [
-        -shortage[(a, t)] for a, t in zip(cand["area_code"], cand["service_type_code"], strict=True)
-    ]
+    cand["gap_median"] = [-shortage[k] for k in cand[keys].itertuples(index=False, name=None)]
     budget = float(rng.integers(1, 60)) * 1e6
     funded = it.select_funded(cand, budget)
     assert cand.loc[funded, "budget_czk"].sum() <= budget
-    best_gap, best_negative_cost = it.brute_force(cand, budget)
-    assert it.gap_closed(cand, funded) == pytest.approx(best_gap)
+    best_share, best_negative_cost = it.brute_force(cand, budget)
+    assert it.shares_closed(cand, funded) == pytest.approx(best_share)
     assert cand.loc[funded, "budget_czk"].sum() == pytest.approx(-best_negative_cost)
 
 
@@ -134,7 +138,78 @@ def test_two_intentions_never_close_one_gap_twice():
     funded = it.select_funded(cand, 2e6)
     # The second intention in A would add nothing: the budget goes to B instead.
     assert funded.tolist() in ([True, False, True], [False, True, True])
-    assert it.gap_closed(cand, funded) == 25
+    closed = it.closed_by_group(cand, funded)
+    assert closed["gap_closed"].tolist() == [20, 5]
+    assert it.shares_closed(cand, funded) == 2.0
+
+
+def test_sixty_clients_are_never_preferred_to_ten_beds_because_60_exceeds_10():
+    # Same price, budget for one: 60 home-care clients against a shortage of 300 clients
+    # close 20 % of it; 10 care-home beds against a shortage of 10 beds close all of it.
+    # A sum of capacity would pick the clients (60 > 10); shares pick the beds.
+    cand = pd.DataFrame(
+        {
+            "area_code": ["A", "A"],
+            "service_type_code": [4, 11],
+            "capacity_unit": ["klient", "luzka"],
+            "capacity_change": [60.0, 10.0],
+            "budget_czk": [2e6, 2e6],
+            "gap_median": [-300.0, -10.0],
+        }
+    )
+    assert it.select_funded(cand, 2e6).tolist() == [False, True]
+    closed = it.closed_by_group(cand, np.array([True, True]))
+    # Each group in its own unit: 60 clients and 10 beds, never 70 of anything.
+    assert closed[["capacity_unit", "gap_closed"]].values.tolist() == [
+        ["klient", 60.0],
+        ["luzka", 10.0],
+    ]
+    assert it.shares_closed(cand, np.array([True, True])) == pytest.approx(1.2)
+
+
+def test_new_residential_places_above_the_community_size_are_flagged_and_not_funded():
+    ap = pd.DataFrame(
+        {
+            "intention_id": ["Z1", "Z2", "Z3"],
+            "measure_id": "M1",
+            "year": 2025,
+            "name": ["velký domov", "malý domov", "pečovatelská služba"],
+            "service_type_code": [11, 11, 4],
+            "form": ["pob", "pob", "ter"],
+            "orp_code": "1000",
+            "capacity_change": [40.0, 12.0, 40.0],
+            "capacity_unit": ["luzka", "luzka", "klient"],
+            "cost_czk": [20e6, 6e6, 2e6],
+            "status": "planovano",
+            "municipal_share": 0.5,
+            "need_declared": pd.array([True] * 3, dtype="boolean"),
+        }
+    )
+    measures = pd.DataFrame({"measure_id": ["M1"], "priority_id": ["P1"]})
+    priorities = pd.DataFrame({"priority_id": ["P1"], "target_group": ["vsechny"]})
+    gaps = pd.DataFrame(
+        {
+            "area_code": "1000",
+            "service_type_code": [11, 4],
+            "capacity_unit": ["luzka", "klient"],
+            "gap_median": [-100.0, -100.0],
+            "gap_low": [-150.0, -150.0],
+            "gap_high": [-50.0, -50.0],
+        }
+    )
+    rules = [CofinancingRule(form="pob", share=0.1), CofinancingRule(form="ter", share=0.2)]
+    areas = {"local": pd.Series({"1000": "1000"})}
+    rule = it.ResidentialRule((11, 12), 18, False)
+    out = it.intention_checks(ap, 2025, measures, priorities, gaps, areas, {}, rules, rule, 3)
+    out = out.set_index("intention_id")
+    assert out["large_residential"].to_dict() == {"Z1": True, "Z2": False, "Z3": False}
+    assert out["eligible"].to_dict() == {"Z1": False, "Z2": True, "Z3": True}
+    # Co-financing: a share of the costs of the new service; cost over three years.
+    assert out.at["Z2", "required_municipal_czk"] == pytest.approx(0.6e6)
+    assert out.at["Z3", "cost_horizon_czk"] == pytest.approx(6e6)
+    allowed = it.ResidentialRule((11, 12), 18, True)
+    again = it.intention_checks(ap, 2025, measures, priorities, gaps, areas, {}, rules, allowed, 3)
+    assert again.set_index("intention_id").at["Z1", "eligible"]
 
 
 def test_size_bands_and_standard_limits():
@@ -241,3 +316,110 @@ def test_negative_development_budget_is_rejected(tmp_path):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ParameterError, match=r"plan\.development_budgets\.value\.0\.czk"):
         load_methodology(path)
+
+
+def _di_dataset(with_plans: bool) -> SimpleNamespace:
+    """A small region: sheltered housing of 10 and 13 places, a home for people with
+    disabilities of 60 places and one of 18, a home for seniors of 85 places, and two
+    transformation plans (no number of the data is 40, so a "40" in the text could come
+    only from the former national target)."""
+    services = pd.DataFrame(
+        {
+            "service_id": ["chb1", "chb2", "dozp1", "dozp2", "ds1"],
+            "service_name": ["CHB 1", "CHB 2", "DOZP 1", "DOZP 2", "DS 1"],
+            "service_type_code": [15, 15, 12, 12, 13],
+            "form": ["pob"] * 5,
+            "capacity_unit": ["luzka"] * 5,
+            "capacity": [10, 13, 60, 18, 85],
+            "municipality_code": ["500001"] * 5,
+            "active_from": pd.to_datetime(["2015-01-01"] * 5),
+            "active_to": pd.to_datetime([None] * 5),
+        }
+    )
+    plans = pd.DataFrame(
+        {
+            "plan_id": ["T1", "T2"],
+            "service_id": ["dozp1", "ds1"],
+            "name": ["DOZP 1", "DS 1"],
+            "start_year": [2021, 2023],
+            "target_year": [2026, 2028],
+            "capacity_before": [60, 85],
+            "capacity_after": [24, 55],
+            "status": ["probiha", "planovano"],
+        }
+    )
+    return SimpleNamespace(
+        services=services,
+        population=pd.DataFrame({"year": [2023, 2024, 2025]}),
+        municipalities=pd.DataFrame(
+            {"municipality_code": ["500001"], "municipality_name": ["Vzorov"]}
+        ),
+        transformation_plans=plans,
+        is_complete=lambda content: with_plans and content == "transformation",
+    )
+
+
+@pytest.mark.parametrize("with_plans", [True, False])
+def test_di_text_has_no_national_target_and_names_the_draft_standard(with_plans):
+    from analysis.chapters._plan_deinstitutionalisation import deinstitutionalisation
+    from analysis.params import load_methodology
+    from analysis.resources import methodology_file
+
+    ch = SimpleNamespace(di_headline="")
+    deinstitutionalisation(ch, _di_dataset(with_plans), load_methodology(methodology_file()), 2025)
+    texts = [ch.di_text, ch.di_headline, ch.transformation_text]
+    for text in texts:
+        assert re.search(r"(?<![\d,])40(?![\d,])", text) is None, text
+        assert "národní cíl" not in text and "národního cíle" not in text, text
+    # The standard is a draft never enacted, compared with the registry only as orientation.
+    assert "návrh MPSV, který nebyl přijat jako právní předpis" in ch.di_text
+    assert "nové nebo investičně podpořené kapacity" in ch.di_text
+    assert "Kapacitu nad limitem tohoto návrhu pro jednu budovu mají 2 služby" in ch.di_text
+    assert "překračuj" not in ch.di_text
+    assert set(ch.di_mts["service_id"]) == {"chb2", "dozp1"}  # 13 > 12, 60 > 18; 18 is within
+    if with_plans:
+        summary = ch.transformation_summary.set_index("status")
+        assert "share_of_national_target" not in summary.columns
+        running = summary.loc["probíhá"]
+        assert (running["services"], running["capacity_before"], running["capacity_after"]) == (
+            1,
+            60,
+            24,
+        )
+        assert ch.transformation_text.startswith("Plány transformace zahrnují 2 služby; ")
+        assert ch.di_headline.endswith("; plány transformace zahrnují 2 služby")
+    else:
+        assert ch.transformation_text == (
+            "Plány transformace pobytových služeb nebyly dodány (tabulka "
+            "transformation_plans.csv podle datového modelu)."
+        )
+
+
+@pytest.mark.parametrize(
+    ("n", "phrase"),
+    [
+        (0, "pro jednu budovu nemá žádná služba (orientační srovnání)."),
+        (1, "pro jednu budovu má 1 služba; jde o orientační srovnání, ne o porušení předpisu."),
+        (3, "pro jednu budovu mají 3 služby; jde o orientační srovnání"),
+        (5, "pro jednu budovu má 5 služeb; jde o orientační srovnání"),
+    ],
+)
+def test_mts_text_is_an_indicative_comparison_with_a_draft(n, phrase):
+    from analysis.chapters._plan_deinstitutionalisation import mts_text
+
+    text = mts_text(n)
+    assert text.startswith("Materiálně-technický standard pobytových služeb je návrh MPSV, ")
+    assert phrase in text
+    assert "překračuj" not in text and "porušuje" not in text
+    # The list of services is caveated only where there is one.
+    assert ("služba nad limitem může sídlit ve více budovách" in text) == (n > 0)
+
+
+def test_di_caption_names_the_unenacted_draft():
+    from dataclasses import fields
+
+    from analysis.chapters.plan import PlanChapter
+
+    caption = next(f.default for f in fields(PlanChapter) if f.name == "di_mts_caption")
+    assert "nepřijatého návrhu materiálně-technického standardu" in caption
+    assert "orientační srovnání" in caption

@@ -12,18 +12,22 @@ from analysis.present import formatting as f
 REVENUE_NAMES = {
     "revenue_users": "úhrady uživatelů",
     "revenue_health_insurance": "zdravotní pojišťovny",
+    "revenue_outside_basic": "výnosy činností mimo základní činnosti",
+    "revenue_other": "ostatní vlastní",
     "revenue_state_subsidy": "státní dotace",
     "revenue_region": "kraj",
     "revenue_municipalities": "obce",
-    "revenue_other": "ostatní",
+    "revenue_eu": "fondy EU",
+    "revenue_labour_office": "Úřad práce",
+    "revenue_other_public": "jiné veřejné",
 }
 # What each criterion measures (the raw value its breakpoints cut).
 CRITERION_MEASURES = {
     "need": "(kapacita − poptávka) ÷ poptávka v oblasti plánování",
     "availability": "E2SFCA v ORP ÷ E2SFCA kraje",
-    "cost": "náklad na jednotku ÷ referenční náklad",
-    "quality": "podíl úvazků v přímé péči",
-    "interconnection": "počet jiných druhů služeb v ORP",
+    "cost": "náklad na jednotku sítě (lůžko, úvazek v přímé péči) ÷ referenční náklad",
+    "staffing": "podíl úvazků v přímé péči",
+    "occupancy": "obložnost lůžek ÷ minimální obložnost sítě (jen lůžkové služby)",
 }
 # The unit of ``units_delivered`` by capacity unit (docs/data-model.md).
 DELIVERED_UNITS = {
@@ -33,7 +37,8 @@ DELIVERED_UNITS = {
     "kontakt": "jeden kontakt",
     "hovor": "jeden hovor",
 }
-BAND_COLOURS = {"ponechat": "#2a7f62", "přezkoumat": "#e0a030", "kandidát na vyřazení": "#c8553d"}
+# Signals, not verdicts: no red for "k prověření" (a prompt to talk, not an exit).
+BAND_COLOURS = {"bez podnětu": "#2a7f62", "k prověření": "#e0a030"}
 
 
 def _signed_share(v: object) -> str:

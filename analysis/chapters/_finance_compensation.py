@@ -3,11 +3,17 @@ undercompensation per service and year (Commission Decision 2012/21/EU)."""
 
 from __future__ import annotations
 
+from analysis.chapters._finance_common import REVENUE_NAMES
 from analysis.codelists import SERVICE_TYPES
 from analysis.methods import compensation as comp
 from analysis.methods import finance_benchmark as fb
+from analysis.methods import network_units as nu
 from analysis.present import formatting as f
 from analysis.present.czech import plural
+
+
+def _services(n: int) -> str:
+    return plural(n, ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
 
 
 def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
@@ -21,52 +27,97 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
         ),
     )
     ch.compensation_services = comp_all
-    types = comp.totals(comp_all, latest, ["service_type_code"])
+    types = comp.totals(comp_all, latest, ["service_type_code", "network_unit"])
     types.insert(
         0, "service_type", types["service_type_code"].map(lambda c: SERVICE_TYPES[int(c)].short)
     )
-    money = ["justified", "public_revenue", "overcompensation", "carry_over", "to_return"]
+    types["network_unit"] = types["network_unit"].map(nu.UNIT_NAMES)
     ch.compensation_types = fb.with_total(
         types.drop(columns=["service_type_code"]),
         "service_type",
-        ["services", *money, "services_returning"],
+        ["services", *comp.MONEY, "services_returning"],
     )
-    ch.compensation_caption = f"Kontrola vyrovnávací platby podle druhu služby, {latest}"
-    returns = cur[cur["overcompensation"] > 0].sort_values("to_return", ascending=False)
-    ch.compensation_returns = returns[
+    ch.compensation_caption = (
+        f"Kontrola vyrovnávací platby služeb krajské sítě podle druhu služby, {latest}"
+    )
+    checked = cur[cur["justified"].notna()]
+    returns = checked[checked["overcompensation"] > 0].sort_values("to_return", ascending=False)
+    ch.compensation_returns = returns.assign(
+        network_unit=returns["network_unit"].map(nu.UNIT_NAMES)
+    )[
         [
             "service_id",
             "service_name",
-            "in_regional_network",
+            "network_unit",
             "justified",
             "public_revenue",
             "overcompensation",
+            "average_payment",
+            "carried_in",
             "carry_over",
             "to_return",
             "status",
         ]
     ]
-    total = cur[
-        ["justified", "public_revenue", "overcompensation", "carry_over", "to_return"]
-    ].sum()
-    n_over = int((cur["overcompensation"] > 0).sum())
-    n_return = int((cur["to_return"] > 0).sum())
-    ineligible = ", ".join(COST_PART_NAMES[c] for c in m.ineligible_costs.value)
-    reported = [c for c in m.ineligible_costs.value if ind[c].notna().any()]
+    total = checked[[*comp.MONEY, "carried_in"]].sum()
+    n_over = int((checked["overcompensation"] > 0).sum())
+    n_return = int((checked["to_return"] > 0).sum())
+    n_carry = int((checked["carry_over"] > 0).sum())
+    outside = int((cur["status"] == comp.STATUS["outside"]).sum())
+    unknown = int((cur["status"] == comp.STATUS["unknown"]).sum())
     profit = m.reasonable_profit.value
-    carry = f.percent(100 * m.carry_over_share.value, 0)
-    uncovered = cur[cur["uncovered"] > 0]
-    ceiling = cur.dropna(subset=["reference_maximum"])
+    threshold = f.percent(100 * m.carry_over_threshold.value, 0)
+    sources = " a ".join(REVENUE_NAMES[c] for c in m.carry_over_sources.value)
+    public = ", ".join(REVENUE_NAMES[c] for c in m.public_revenues.value)
+    pairs = "; ".join(
+        f"{COST_PART_NAMES[e.cost]} spolu s výnosem „{REVENUE_NAMES[e.revenue]}“"
+        for e in m.compensation_excluded_costs.value
+    )
+    unpaired = [e for e in m.compensation_excluded_costs.value if not ind[e.revenue].notna().any()]
+    uncovered = checked[checked["uncovered"] > 0]
+    ceiling = checked.dropna(subset=["reference_maximum"])
     above = int((ceiling["public_revenue"] > ceiling["reference_maximum"]).sum())
+    state = comp.state_subsidy_check(ind[ind["year"] == latest], m.subsidy_ineligible_costs.value)
+    state_over = state[state["state_subsidy_excess"] > 0]
     ch.compensation_text = (
-        f"Za rok {latest} přijaly služby z veřejných zdrojů {f.millions(total['public_revenue'])}; "
-        f"odůvodněná výše vyrovnávací platby (skutečné uznatelné náklady bez vlastních výnosů"
-        + (
-            f" a s přiměřeným ziskem {f.percent(100 * profit, 1)} uznatelných nákladů"
-            if profit
-            else "; přiměřený zisk metodika nepřipouští"
+        f"Kontrola za rok {latest} posuzuje "
+        + plural(
+            len(checked),
+            (
+                "{n} službu krajské sítě",
+                "{n} služby krajské sítě",
+                "{n} služby krajské sítě",
+                "{n} služeb krajské sítě",
+            ),
         )
-        + f") činí {f.millions(total['justified'])}. "
+        + ", které kraj pověřil poskytováním služby obecného hospodářského zájmu"
+        + (
+            ""
+            if outside + unknown == 0
+            else " (u "
+            + plural(outside + unknown, ("{n} služby", "{n} služeb", "{n} služby", "{n} služeb"))
+            + " mimo síť nebo bez údaje o členství v síti se neprovádí)"
+        )
+        + f". Vyrovnávací platbou jsou všechny veřejné prostředky ({public}): "
+        f"{f.millions(total['public_revenue'])}. Odůvodněná výše platby je "
+        f"{f.millions(total['justified'])}: všechny náklady služby včetně odpisů majetku, "
+        f"který k ní slouží, bez nákladů, které kontrola vynechává vždy spolu s výnosem, "
+        f"který je hradí ({pairs}), minus vlastní výnosy a minus částka převedená "
+        "z minulého roku"
+        + (f" ({f.millions(total['carried_in'])})" if total["carried_in"] > 0 else " (žádná)")
+        + (
+            "; přiměřený zisk akt pověření nepřipouští"
+            if profit.metric == "none" or profit.rate == 0
+            else f", plus přiměřený zisk {f.percent(100 * profit.rate, 1)} "
+            + (
+                "použitého kapitálu"
+                if profit.metric == "return_on_capital"
+                else "výnosů služby (podle aktu pověření)"
+            )
+        )
+        + ". Překompenzace nikdy nepřesáhne přebytek služby (všechny výnosy minus všechny "
+        "náklady): služba, jejíž výnosy nepřevýšily náklady, nevrací nic, i kdyby část "
+        "jejích nákladů kontrola vynechala (výklad pravidla zvolený socplan). "
         + (
             "Žádná služba nebyla překompenzována."
             if n_over == 0
@@ -79,22 +130,35 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
                     "Překompenzováno bylo {n} služeb",
                 ),
             )
-            + f" o celkem {f.millions(total['overcompensation'])}; do dalšího roku lze převést "
-            f"{f.millions(total['carry_over'])} (nejvýše {carry} průměrné roční platby, tj. "
-            "průměru veřejných prostředků služby za roky výkazů do daného roku; jen služby "
-            "krajské sítě, jejichž členství v síti zde zastupuje víceleté pověření, které data "
-            "neuvádějí) a vrátit je třeba "
-            f"{f.millions(total['to_return'])} "
-            + plural(n_return, ("({n} služba).", "({n} služby).", "({n} služby).", "({n} služeb)."))
-        )
-        + f" Neuznatelné náklady: {ineligible}"
-        + (
-            "."
-            if len(reported) == len(m.ineligible_costs.value)
-            else "; výkazy některé z těchto položek neuvádějí a počítají se jako uznatelné."
+            + f", celkem o {f.millions(total['overcompensation'])}. Převést do dalšího roku "
+            f"a odečíst od jeho platby lze jen překompenzaci, která nepřesáhne {threshold} "
+            "průměrné roční vyrovnávací platby služby (průměr veřejných prostředků za roky "
+            "pověření, které data obsahují, do daného roku), a to jen z prostředků, které "
+            f"převod připouštějí ({sources}); státní dotace kryje jen výdaje svého roku a "
+            "nepřevádí se, v posledním roce pověření se nepřevádí nic. Vyšší překompenzace "
+            "se vrací celá. "
+            + (
+                "Převod se netýká žádné služby"
+                if n_carry == 0
+                else "Převádí se "
+                + f"{f.millions(total['carry_over'])} ("
+                + _services(n_carry)
+                + ")"
+            )
+            + f", vrátit je třeba {f.millions(total['to_return'])} ("
+            + _services(n_return)
+            + ")."
         )
         + " Platba se posuzuje za každou službu zvlášť: přebytek jedné služby nekryje schodek "
         "jiné. "
+        + (
+            ""
+            if not unpaired
+            else "Výkazy neuvádějí výnos "
+            + ", ".join(f"„{REVENUE_NAMES[e.revenue]}“" for e in unpaired)
+            + "; příslušné náklady proto zůstávají ve výpočtu spolu s výnosy, ze kterých jsou "
+            "hrazeny. "
+        )
         + (
             ""
             if uncovered.empty
@@ -105,18 +169,28 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
             "zdrojů. "
         )
         + "Pro srovnání: strop platby podle referenčních hodnot (referenční náklad − "
-        "referenční vlastní výnosy, × kapacita) má "
-        + plural(len(ceiling), ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+        "referenční vlastní výnosy na jednotku sítě, × počet jednotek sítě) má "
+        + _services(len(ceiling))
         + "; veřejné zdroje jej překročily u "
         + plural(above, ("{n} z nich.", "{n} z nich.", "{n} z nich.", "{n} z nich."))
+        + " Zvlášť se kontroluje státní dotace podle § 101a zákona o sociálních službách: "
+        "nesmí hradit náklady, které vylučuje nařízení vlády 98/2015 Sb. (odpisy, zdravotní "
+        "péče, činnosti mimo základní činnosti a další položky v příloze); "
+        + (
+            "nad náklady, které smí hradit, ji nepřijala žádná služba."
+            if state_over.empty
+            else "nad náklady, které smí hradit, ji přijalo "
+            + plural(len(state_over), ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
+            + f" (celkem {f.millions(state_over['state_subsidy_excess'].sum())})."
+        )
     )
 
 
 def price_text(factor: float) -> str:
     """How the price level follows from the reference cost."""
     if factor == 1:
-        return "se rovná referenčním nákladům na jednotku kapacity"
-    return f"je {f.auto(factor)}násobkem referenčních nákladů na jednotku kapacity"
+        return "vychází z referenčních nákladů na jednotku sítě"
+    return f"je {f.auto(factor)}násobkem referenčních nákladů na jednotku sítě"
 
 
 COST_PART_NAMES = {

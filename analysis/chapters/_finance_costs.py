@@ -12,6 +12,7 @@ from analysis.chapters._finance_common import (
 )
 from analysis.codelists import SERVICE_TYPES
 from analysis.methods import finance_benchmark as fb
+from analysis.methods import network_units as nu
 from analysis.methods import reference_values as rv
 from analysis.present import formatting as f
 from analysis.present.czech import count, plural
@@ -27,10 +28,11 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
         "service_type",
         group_labels(bench, ambiguous),
     )
+    bench["network_unit_name"] = bench["network_unit"].map(nu.UNIT_NAMES)
     ch.benchmark = bench[
         [
             "service_type",
-            "capacity_unit",
+            "network_unit_name",
             "services",
             "cost_q1",
             "cost_median",
@@ -40,20 +42,20 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
             "outliers",
             "cost_change",
         ]
-    ]
-    ch.benchmark_caption = f"Náklady na jednotku kapacity podle druhu a formy služby, {latest}"
-    bench["delivered_unit"] = bench["capacity_unit"].map(DELIVERED_UNITS)
+    ].rename(columns={"network_unit_name": "network_unit"})
+    ch.benchmark_caption = f"Náklady na jednotku sítě podle druhu a formy služby, {latest}"
+    bench["delivered_unit"] = bench["delivered_capacity_unit"].map(DELIVERED_UNITS)
     ch.staffing = bench[
         [
             "service_type",
-            "capacity_unit",
+            "network_unit_name",
             "delivered_unit",
             "cost_per_delivered",
             "fte_per_capacity",
             "direct_share",
             "occupancy",
         ]
-    ]
+    ].rename(columns={"network_unit_name": "network_unit"})
     ch.staffing_caption = f"Výkon, personál a využití kapacity podle druhu a formy služby, {latest}"
     rule = m.outlier_rule.value
     cur = ind[(ind["year"] == latest) & ind["comparable"]].copy()
@@ -63,10 +65,22 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
     cur["group_median"] = cur.groupby(fb.GROUP)["cost_per_unit"].transform("median")
     cur["service_type"] = group_labels(cur, ambiguous)
     flagged = cur[cur["cost_flag"].isin(["low", "high"])]
-    ch.outliers = flagged[
-        ["service_id", "service_name", "service_type", "cost_per_unit", "group_median", "cost_flag"]
-    ].sort_values(["service_type", "cost_per_unit"])
-    ch.outliers_caption = f"Služby s odlehlými náklady na jednotku kapacity, {latest}"
+    ch.outliers = (
+        flagged[
+            [
+                "service_id",
+                "service_name",
+                "service_type",
+                "network_unit",
+                "cost_per_unit",
+                "group_median",
+                "cost_flag",
+            ]
+        ]
+        .assign(network_unit=lambda d: d["network_unit"].map(nu.UNIT_NAMES))
+        .sort_values(["service_type", "cost_per_unit"])
+    )
+    ch.outliers_caption = f"Služby s odlehlými náklady na jednotku sítě, {latest}"
     rule_text = (
         f"mimo rozpětí Q1 − {f.auto(rule.k)} × IQR až Q3 + {f.auto(rule.k)} × IQR"
         if rule.method == "iqr"
@@ -86,8 +100,11 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
     ch.benchmark_text = (
         f"Srovnání za rok {latest} zahrnuje "
         + plural(len(cur), ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
-        + f" ve skupinách podle druhu, formy a jednotky kapacity ({count(len(bench), 'skupina')}). "
-        f"Odlehlá hodnota je náklad na jednotku kapacity {rule_text} své skupiny; posuzují se "
+        + f" ve skupinách podle druhu, formy a jednotky sítě ({count(len(bench), 'skupina')}). "
+        "Jednotkou sítě je u pobytových služeb lůžko, u terénních a ambulantních služeb "
+        "přepočtený úvazek pracovníka v přímé péči podle výkazu daného roku; registrovaná "
+        "kapacita v klientech nebo intervencích je zákonné maximum, ne objem služby. "
+        f"Odlehlá hodnota je náklad na jednotku sítě {rule_text} své skupiny; posuzují se "
         f"jen skupiny, které mají alespoň {count(rule.min_services, 'služba')}. "
         + (
             "Odlehlé náklady nemá žádná služba."
@@ -107,7 +124,7 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
         "v kraji. Náklad na jednotku výkonu je v jednotce, kterou uvádí tabulka (lůžkoden, "
         "klient a rok, jedna intervence, jeden kontakt, jeden hovor); využití kapacity je "
         "průměrná obsazenost lůžek, u ostatních služeb využití kapacity podle výkazu služby. "
-        + below_norm
+        "Úvazky na 10 lůžek se uvádějí jen u lůžkových služeb. " + below_norm
     )
     order = bench.sort_values("cost_median", ascending=False)
     nat = order.rename(columns={"national_median": "median", "service_type": "group"}).set_index(
@@ -119,7 +136,7 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
     points = cur.rename(columns={"service_type": "group", "cost_per_unit": "value"})
     points = points.assign(flag=points["cost_flag"])
     ch.cost_figure = unit_cost_strips(
-        points, nat.reset_index(), "náklady na jednotku kapacity za rok (Kč, logaritmická osa)"
+        points, nat.reset_index(), "náklady na jednotku sítě za rok (Kč, logaritmická osa)"
     )
     national = nat.reset_index().set_index("group")[["q1", "median", "q3"]]
     ch.cost_figure_data = (
@@ -128,8 +145,8 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
         .rename(columns={"group": "service_type", "value": "cost_per_unit", "flag": "cost_flag"})
     )
     ch.cost_figure_caption = (
-        f"Náklady na jednotku kapacity podle druhu služby, {latest}: služby kraje a "
-        "celostátní rozpětí"
+        f"Náklady na jednotku sítě (lůžko nebo úvazek v přímé péči) podle druhu služby, "
+        f"{latest}: služby kraje a celostátní rozpětí"
     )
     structure = fb.revenue_structure(ind, latest)
     structure.index = [SERVICE_TYPES[int(c)].short for c in structure.index]
@@ -140,13 +157,13 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
     excluded = ind[~ind["comparable"]].copy()
     excluded["reason"] = np.select(
         [
-            excluded["capacity"].isna() | (excluded["capacity"] <= 0),
+            excluded["network_capacity"].isna(),
             excluded["mixed_units"],
             excluded["occupancy_over_capacity"],
         ],
         [
-            "bez registrované kapacity",
-            "kapacita v různých jednotkách (lůžka i klienti)",
+            "bez jednotek sítě (lůžek nebo úvazků v přímé péči)",
+            "formy služby v různých jednotkách sítě (lůžka i úvazky)",
             "obložnost lůžek nad 100 %",
         ],
         f"výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek nákladů",
@@ -159,8 +176,9 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
     ch.excluded_text = (
         "Do srovnání a referenčních hodnot nevstupují řádky výkazů, které nejsou věrohodné "
         f"nebo srovnatelné: výnosy vyšší než {f.auto(m.max_revenue_to_cost.value)}násobek "
-        "nákladů, obložnost lůžek nad 100 %, služba bez registrované kapacity nebo služba "
-        "s kapacitou v různých jednotkách (její náklady nelze vztáhnout k jedné kapacitě). "
+        "nákladů, obložnost lůžek nad 100 %, služba bez jednotek sítě (lůžek nebo úvazků "
+        "v přímé péči) nebo služba, jejíž formy síť počítá v různých jednotkách (její náklady "
+        "nelze vztáhnout k jedné jednotce). "
         "Kontrola vyrovnávací platby je přesto posuzuje. "
         + (
             "V datech žádný takový řádek není."
@@ -185,6 +203,8 @@ def benchmark(ch, ind, ds, methodology, latest, ambiguous) -> None:
             "form",
             "capacity_unit",
             "capacity",
+            "network_unit",
+            "network_capacity",
             "total_cost",
             "cost_per_unit",
             "cost_per_delivered",
@@ -206,10 +226,11 @@ def reference(ch, ref, methodology, latest, ambiguous, ds) -> None:
         "service_type",
         group_labels(cur, ambiguous),
     )
+    cur["network_unit"] = cur["network_unit"].map(nu.UNIT_NAMES)
     ch.reference = cur[
         [
             "service_type",
-            "capacity_unit",
+            "network_unit",
             "providers",
             "cost_per_unit",
             "national_cost_per_unit",
@@ -220,7 +241,7 @@ def reference(ch, ref, methodology, latest, ambiguous, ds) -> None:
     ch.reference_revenue = cur[
         [
             "service_type",
-            "capacity_unit",
+            "network_unit",
             "providers",
             "own_revenue_per_unit",
             "national_own_revenue_per_unit",
@@ -228,8 +249,8 @@ def reference(ch, ref, methodology, latest, ambiguous, ds) -> None:
             "own_revenue_source",
         ]
     ]
-    ch.reference_caption = f"Referenční náklady na jednotku kapacity a rok, {latest}"
-    ch.reference_revenue_caption = f"Referenční vlastní výnosy na jednotku kapacity a rok, {latest}"
+    ch.reference_caption = f"Referenční náklady na jednotku sítě a rok, {latest}"
+    ch.reference_revenue_caption = f"Referenční vlastní výnosy na jednotku sítě a rok, {latest}"
     statistic = {"median": "medián", "mean": "průměr", "trimmed_mean": "useknutý průměr"}[
         m.reference_statistic.value
     ]
@@ -238,7 +259,8 @@ def reference(ch, ref, methodology, latest, ambiguous, ds) -> None:
     none = int(cur["reference_cost"].isna().sum())
     ch.reference_text = (
         f"Obvyklá hodnota kraje je {statistic} nákladů (a zvlášť vlastních výnosů) na jednotku "
-        "kapacity srovnatelných služeb skupiny. Referenční hodnotou je hodnota kraje, pokud je "
+        "sítě (lůžko nebo úvazek v přímé péči) srovnatelných služeb skupiny. Referenční "
+        "hodnotou je hodnota kraje, pokud je "
         "počet poskytovatelů skupiny v kraji alespoň "
         f"{f.number(m.reference_min_providers.value)} a hodnota kraje je vyšší než celostátní; "
         "jinak platí celostátní hodnota. Stejné pravidlo se použije i pro vlastní výnosy, "

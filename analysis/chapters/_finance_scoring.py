@@ -1,5 +1,6 @@
-"""Chapter 04_finance, section on the scoring of services against the network criteria,
-with the bands, the decisions to review and the sensitivity to the weights."""
+"""Chapter 04_finance, section on the scoring of services against the network criteria:
+signals for review (never verdicts), the services to review, and the sensitivity to the
+weights and to the normatives (the breakpoints of each criterion's scale)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,26 @@ from analysis.present import formatting as f
 from analysis.present.czech import plural
 from analysis.present.figures import stacked_shares
 
+# Where the raw value of each criterion comes from; every one is a property of the
+# service itself (its type in its own area, or its own finance report).
+CRITERION_ORIGINS = {
+    "need": "potřebnost z mezery kapacity kapitoly o potřebách (střední varianta, konec "
+    "horizontu plánu)",
+    "availability": "dostupnost z indexu E2SFCA kapitoly o síti",
+    "cost": "nákladovost z nákladu na jednotku, ve které síť službu počítá (lůžko, nebo "
+    "úvazek pracovníka v přímé péči), proti referenční hodnotě",
+    "staffing": "personální zajištění z podílu úvazků v přímé péči",
+    "occupancy": "obložnost z průměrné roční obložnosti lůžek proti minimální obložnosti "
+    "sítě (jen u služeb, které síť počítá v lůžkách)",
+}
+
 
 def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     m = methodology.finance
     net = methodology.network
     rules = net.service_types.value
     services = active_services(ds.services, reference_date(year))
-    units = fb.service_units(services)
+    units = fb.service_units(services, list(m.network_units.value))
     units["service_name"] = units["service_id"].map(
         services.drop_duplicates("service_id").set_index("service_id")["service_name"]
     )
@@ -50,6 +64,7 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         access_region,
         latest_ind,
         ref_latest,
+        m.criteria.value,
     )
     values.insert(
         1, "service_name", values["service_id"].map(units.set_index("service_id")["service_name"])
@@ -90,6 +105,7 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
                 if c.higher_is_better
                 else "více bodů za nižší hodnotu",
                 "scored": int(table[f"points_{name}"].notna().sum()),
+                "source": c.source,
             }
             for name, c in ((n, criteria[n]) for n in sc.criteria)
         ]
@@ -100,41 +116,48 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         pd.DataFrame({"band": counts.index, "services": counts.to_numpy()}), "band", ["services"]
     )
     unscored = int(table["score"].isna().sum())
-    decisions = table[table["band"].isin(labels[1:])].sort_values("score")
-    ch.decisions = decisions[
-        [
-            "service_id",
-            "service_name",
-            "score",
-            "band",
-            "driver",
-            "band_probability",
-        ]
+    review = ns.BAND_LABELS["review"]
+    ch.bands_caption = f"Služby podle signálu hodnocení, {year}"
+    ch.decisions_caption = f"Služby k prověření podle kritérií sítě, {year}"
+    ch.decisions = table[table["band"] == review].sort_values("score")[
+        ["service_id", "service_name", "score", "driver", "band_probability"]
     ]
     ordered = sorted(cuts, key=lambda b: -b.min_score)
     bands_text = ", ".join(
-        f"{ns.BAND_LABELS[b.band]} při skóre od {f.auto(b.min_score)}"
-        if i < len(ordered) - 1
-        else f"{ns.BAND_LABELS[b.band]} pod {f.auto(ordered[i - 1].min_score)}"
+        f"{ns.BAND_LABELS[b.band]} pod {f.auto(ordered[i - 1].min_score)}"
+        if 0 < i == len(ordered) - 1
+        else f"{ns.BAND_LABELS[b.band]} při skóre od {f.auto(b.min_score)}"
         for i, b in enumerate(ordered)
     )
-    need_scored = int(table["points_need"].notna().sum()) if "points_need" in table else 0
+    n_services = len(table)
     ch.scoring_text = (
         "Hodnotí se "
-        + plural(len(table), ("{n} služba", "{n} služby", "{n} služeb", "{n} služeb"))
-        + f" aktivních v registru k {f.date(reference_date(year))} (služby, jejichž registrace "
+        + plural(
+            n_services,
+            (
+                "{n} služba aktivní",
+                "{n} služby aktivní",
+                "{n} služby aktivní",
+                "{n} služeb aktivních",
+            ),
+        )
+        + f" v registru k {f.date(reference_date(year))} (služby, jejichž registrace "
         "skončila dříve, se nehodnotí) podle "
         + plural(len(criteria), ("{n} kritéria", "{n} kritérií", "{n} kritéria", "{n} kritérií"))
-        + ". Skóre 0–100 je vážený průměr bodů "
-        "hodnocených kritérií (podíl největšího možného počtu bodů); kritérium bez hodnoty "
-        "se vynechá a váhy ostatních se přepočtou. "
+        + " sítě. Hodnocení podle kritérií sítě je metodikou, kterou přijímá kraj. Hodnota "
+        "každého kritéria je vlastností služby samé: "
+        + "; ".join(CRITERION_ORIGINS[n] for n in sc.criteria)
+        + ". Skóre 0–100 je vážený průměr bodů hodnocených kritérií (podíl největšího "
+        "možného počtu bodů); kritérium bez hodnoty se vynechá a váhy ostatních se přepočtou. "
         "Skóre dostane služba s nejméně "
         + plural(
             m.min_criteria.value,
             ("{n} kritériem", "{n} kritérii", "{n} kritéria", "{n} kritérii"),
         )
-        + " s hodnotou. "
-        f"Pásma: {bands_text}. Počet služeb v pásmech: "
+        + " s hodnotou. Váhy, hranice bodových stupnic i hranici signálu volí kraj; zdroj "
+        "každého kritéria uvádí tabulka. "
+        f"Skóre je signál k prověření, ne rozhodnutí o službě: {bands_text}. "
+        "Počet služeb podle signálu: "
         + ", ".join(f"{lab} {f.number(int(n))}" for lab, n in counts.items())
         + (
             "."
@@ -151,24 +174,34 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
             )
             + "."
         )
-        + " Potřebnost vychází z mezery kapacity kapitoly o potřebách (střední varianta, konec "
-        "horizontu plánu), dostupnost z indexu E2SFCA kapitoly o síti, nákladovost "
-        "z referenčních hodnot a kvalita z podílu přímé péče; u každé služby je uvedeno "
-        "kritérium, které o jejím pásmu rozhodlo nejvíc. Potřebnost lze hodnotit jen u druhů "
-        "služeb, pro které metodika stanoví kapacitu na osobu v potřebě ("
-        + plural(need_scored, ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
-        + f" z {len(table)}); u ostatních o pásmu rozhodují zbývající kritéria, a kandidáty "
-        "na vyřazení proto častěji najdeme mezi druhy, jejichž potřebnost se hodnotí."
+        + f" Signál „{review}“ je podnětem k jednání kraje se službou: u služby k prověření "
+        "je uvedeno kritérium, které je třeba se službou probrat (s největší váženou ztrátou "
+        "bodů), u ostatních kritérium, které ke skóre přispívá nejvíc. Ze sítě služba "
+        "odchází jen rozhodnutím kraje podle podmínek, které kraj stanoví, nikdy jen podle "
+        "skóre." + _partial_criteria_text(table, sc.criteria, n_services)
     )
     oat = ns.one_at_a_time(sc, cuts, m.weight_change.value, m.min_criteria.value)
     oat["criterion"] = oat["criterion"].map(ns.CRITERION_LABELS)
     ch.sensitivity = oat
+    nor = ns.normative_one_at_a_time(
+        sc, criteria, cuts, m.normative_change.value, m.min_criteria.value
+    )
+    nor.insert(
+        2,
+        "breakpoints",
+        [
+            " / ".join(f.auto(b * (1 + d)) for b in criteria[c].breakpoints)
+            for c, d in zip(nor["criterion"], nor["normative_change"], strict=True)
+        ],
+    )
+    nor["criterion"] = nor["criterion"].map(ns.CRITERION_LABELS)
+    ch.normative_sensitivity = nor
     level = methodology.demand.interval_level.value
     summary = ns.draw_summary(per_draw, level)
     summary["measure"] = summary["measure"].map(
         {
             "rank_correlation": "Spearmanova korelace pořadí",
-            "band_changed_share": "podíl služeb, které mění pásmo (%)",
+            "band_changed_share": "podíl služeb, které mění signál (%)",
         }
     )
     # The share in percent, as in the one-at-a-time table (the CSV says so in its label).
@@ -177,31 +210,47 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     certainty = m.band_certainty.value
     uncertain = table[table["band_probability"] < certainty].sort_values("band_probability")
     worst = oat["band_changed_share"].max()
+    # fillna: no scored service leaves every share NaN (idxmax would fail).
+    worst_normative = nor.loc[nor["band_changed_share"].fillna(0).idxmax()]
+    at_zero = [ns.CRITERION_LABELS[n] for n in sc.criteria if 0 in criteria[n].breakpoints]
     ch.sensitivity_text = (
-        f"Změna jediné váhy o ±{f.percent(100 * m.weight_change.value, 0)} změní pásmo "
-        f"nejvýše {f.percent(100 * worst, 1)} služeb. Při {f.number(m.weight_draws.value)} "
+        f"Změna jediné váhy o ±{f.percent(100 * m.weight_change.value, 0)} změní signál "
+        f"nejvýše u {f.percent(100 * worst, 1)} služeb. Posun všech hranic bodové stupnice "
+        "(normativů) jediného kritéria o "
+        f"±{f.percent(100 * m.normative_change.value, 0)}, při ostatních kritériích "
+        "a vahách beze změny, změní signál nejvýše u "
+        f"{f.percent(100 * worst_normative['band_changed_share'], 1)} služeb (kritérium "
+        f"„{worst_normative['criterion']}“)"
+        + (
+            "."
+            if not at_zero
+            else "; hranice rovná nule se relativním posunem nemění ("
+            + ", ".join(f"„{lab}“" for lab in at_zero)
+            + ")."
+        )
+        + f" Při {f.number(m.weight_draws.value)} "
         "náhodných vektorech vah (Dirichletovo rozdělení se středem ve výchozích vahách, "
         f"koncentrace {f.auto(m.weight_concentration.value)}, pevné semínko) je průměrná "
-        f"Spearmanova korelace pořadí {f.number(summary.at[0, 'mean'], 3)} a pásmo mění v průměru "
-        f"{f.percent(summary.at[1, 'mean'], 1)} služeb. "
+        f"Spearmanova korelace pořadí {f.number(summary.at[0, 'mean'], 3)} a signál mění "
+        f"v průměru {f.percent(summary.at[1, 'mean'], 1)} služeb. "
         + (
-            "Všechny služby zůstávají ve svém pásmu s pravděpodobností alespoň "
-            f"{f.percent(100 * certainty, 0)}."
+            "U všech služeb se vlastní signál při náhodných vahách udrží s pravděpodobností "
+            f"alespoň {f.percent(100 * certainty, 0)}."
             if uncertain.empty
             else plural(
                 len(uncertain),
                 (
-                    "Zařazení {n} služby je nejisté",
-                    "Zařazení {n} služeb je nejisté",
-                    "Zařazení {n} služby je nejisté",
-                    "Zařazení {n} služeb je nejisté",
+                    "Signál {n} služby je nejistý",
+                    "Signály {n} služeb jsou nejisté",
+                    "Signál {n} služby je nejistý",
+                    "Signály {n} služeb jsou nejisté",
                 ),
             )
-            + f" (vlastní pásmo s pravděpodobností pod {f.percent(100 * certainty, 0)}); "
+            + f" (vlastní signál s pravděpodobností pod {f.percent(100 * certainty, 0)}); "
             + plural(
                 min(len(uncertain), methodology.report.gap_table_rows.value),
                 (
-                    "nejméně jistou ukazuje obrázek.",
+                    "nejméně jistý ukazuje obrázek.",
                     "{n} nejméně jisté ukazuje obrázek.",
                     "{n} nejméně jistých ukazuje obrázek.",
                     "{n} nejméně jistých ukazuje obrázek.",
@@ -219,10 +268,35 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
             )
         ]
         ch.uncertain_caption = (
-            "Služby s nejméně jistým pásmem ("
+            "Služby s nejméně jistým signálem ("
             + plural(len(shown), ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
-            + f" z {len(uncertain)}): pravděpodobnost pásem při náhodných vahách"
+            + f" z {len(uncertain)}): pravděpodobnost signálů při náhodných vahách"
         )
         ch.uncertain_figure = stacked_shares(
-            fig_data[labels], "pravděpodobnost pásma při náhodných vahách (%)", BAND_COLOURS
+            fig_data[labels], "pravděpodobnost signálu při náhodných vahách (%)", BAND_COLOURS
         )
+
+
+def _partial_criteria_text(table: pd.DataFrame, names: list[str], n_services: int) -> str:
+    """Sentences on the criteria that only some types of service can have (empty when
+    none of them is scored)."""
+    text = ""
+    if "need" in names:
+        need = int(table["points_need"].notna().sum())
+        text += (
+            " Potřebnost lze hodnotit jen u druhů služeb, pro které metodika stanoví kapacitu "
+            "na osobu v potřebě ("
+            + plural(need, ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+            + f" z {f.number(n_services)}); u ostatních o signálu rozhodují zbývající "
+            "kritéria, a skóre služeb s hodnocenou potřebností a bez ní proto nejsou přímo "
+            "srovnatelná."
+        )
+    if "occupancy" in names:
+        beds = int(table["points_occupancy"].notna().sum())
+        text += (
+            " Obložnost se hodnotí jen u služeb, které síť počítá v lůžkách a mají "
+            "srovnatelný výkaz ("
+            + plural(beds, ("{n} služba", "{n} služby", "{n} služby", "{n} služeb"))
+            + f" z {f.number(n_services)})."
+        )
+    return text

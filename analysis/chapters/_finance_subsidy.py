@@ -1,5 +1,6 @@
-"""Chapter 04_finance, section on the state subsidy: optimal and real subsidy per service,
-the allocation within the region's budget, what-if variants and municipal co-financing."""
+"""Chapter 04_finance, section on the state subsidy: optimal and real subsidy per service
+in the network's units, the allocation within the region's budget (the optimal subsidy is
+a maximum) and what-if variants."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from analysis.chapters._finance_common import (
 )
 from analysis.chapters._finance_compensation import price_text
 from analysis.methods import finance_benchmark as fb
+from analysis.methods import network_units as nu
 from analysis.methods import subsidy as sb
 from analysis.methods.network import active_services, reference_date
 from analysis.present import formatting as f
@@ -20,18 +22,34 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
     m = methodology.finance
     alloc = m.allocation(ds.region_code, year)
     services = active_services(ds.services, reference_date(year))
-    units = fb.service_units(services)
+    units = fb.service_units(services, list(m.network_units.value))
     in_network = units["in_regional_network"].fillna(False).astype(bool)
     units = units[in_network]
+    index_years = year - latest
     price = (
-        ref[ref["year"] == latest].set_index(fb.GROUP)["reference_cost"]
-        * m.price_level_factor.value
+        ref[ref["year"] == latest]
+        .set_index(fb.GROUP)["reference_cost"]
+        .map(
+            lambda c: sb.indexed_price(
+                c, m.price_level_factor.value, m.price_index.value, index_years
+            )
+        )
     )
     reported = latest_ind.set_index("service_id")
     users = reported["revenue_users"]
     health = reported["revenue_health_insurance"]
+    public_other = [c for c in m.public_revenues.value if c != "revenue_state_subsidy"]
+    other_public = reported[public_other].sum(axis=1)
     no_report = units[~units["service_id"].isin(reported.index)]
-    units = units[units["service_id"].isin(reported.index)]
+    units = units[units["service_id"].isin(reported.index)].copy()
+    # The year's network units: beds at no less than the minimum occupancy, or the
+    # direct-care FTE of the last report (the register's count where it gives one).
+    rows = reported.reindex(units["service_id"])
+    units["network_capacity"] = rows["network_capacity"].to_numpy()
+    units["occupancy"] = rows["occupancy"].to_numpy()
+    units["units"] = nu.counted_units(
+        units["network_capacity"], units["network_unit"], units["occupancy"], units["min_occupancy"]
+    )
     scores = (
         ch.scores.set_index("service_id")["score"] if len(ch.scores) else pd.Series(dtype=float)
     )
@@ -94,40 +112,45 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
             )
             + "; jejich dotaci musí kraj stanovit jinak. "
         )
-    base_text = (
-        f"Optimální dotace služby krajské sítě na rok {year} = cenová hladina × kapacita − "
-        f"očekávané úhrady uživatelů − platby zdravotních pojišťoven (obojí podle výkazu "
-        f"{latest}; ostatní vlastní výnosy se neodečítají). Cenová hladina "
-        + price_text(m.price_level_factor.value)
-        + f" roku {latest}"
-        + (f" bez valorizace na rok {year}" if m.price_level_factor.value == 1 else "")
-        + f". Bodové hodnocení podle kritérií sítě ji upraví o ±{adj} × (skóre − 50) / 50, "
-        f"tedy nejvýše o ±{adj}. " + left_out
+    below_minimum = int(
+        (
+            (optimal["network_unit"] == "luzka") & (optimal["units"] < optimal["network_capacity"])
+        ).sum()
     )
-    check = sb.cofinancing_check(optimal, reported["revenue_municipalities"], m.cofinancing.value)
-    cof = sb.cofinancing_summary(check)
-    ch.cofinancing = cof
-    ch.cofinancing_caption = f"Spolufinancování obcí podle formy služby, {year}"
-    below = int(cof["below_required"].sum())
-    ch.cofinancing_text = (
-        "Obce mají službu spolufinancovat nejméně stanoveným podílem její optimální dotace "
-        f"na rok {year} podle formy služby; porovnává se s platbami obcí v roce {latest}. "
-        "Podíly (tabulkové parametry v příloze) vycházejí ze spolufinancování rozvojových "
-        "záměrů obcemi podle pravidel Jihomoravského kraje a zde slouží jen jako kontrola, "
-        "ne jako podmínka dotace. "
+    index_text = (
+        f", převedených na rok {year} ročním růstem {f.percent(100 * m.price_index.value, 1)} "
+        "(parametr metodiky, zdroj uvádí příloha)"
+        if index_years
+        else ""
+    )
+    base_text = (
+        f"Optimální dotace služby krajské sítě na rok {year} = cenová hladina × počet jednotek "
+        "sítě − očekávané úhrady uživatelů − platby zdravotních pojišťoven (obojí podle výkazu "
+        f"{latest}; ostatní vlastní výnosy se neodečítají). Jednotkou sítě je u pobytových "
+        "služeb lůžko, u terénních a ambulantních služeb přepočtený úvazek pracovníka v přímé "
+        "péči podle výkazu; registrovaná kapacita v klientech nebo intervencích je zákonné "
+        "maximum, ne objem služby, a k výpočtu se nepoužívá. Lůžka služby s nižší obložností, "
+        "než je minimum sítě, se počítají jen v poměru obložnosti k minimu"
         + (
-            "Požadavek splňují všechny služby."
-            if below == 0
-            else plural(
-                below,
+            ""
+            if below_minimum == 0
+            else " ("
+            + plural(
+                below_minimum,
                 (
-                    "Požadavku nedosahuje {n} služba.",
-                    "Požadavku nedosahují {n} služby.",
-                    "Požadavku nedosahuje {n} služby.",
-                    "Požadavku nedosahuje {n} služeb.",
+                    "týká se {n} služby",
+                    "týká se {n} služeb",
+                    "týká se {n} služby",
+                    "týká se {n} služeb",
                 ),
             )
+            + ")"
         )
+        + ". Cenová hladina "
+        + price_text(m.price_level_factor.value)
+        + f" roku {latest}{index_text}"
+        + f". Bodové hodnocení podle kritérií sítě ji upraví o ±{adj} × (skóre − 50) / 50, "
+        f"tedy nejvýše o ±{adj}. " + left_out
     )
     if alloc is None:
         ch.subsidy_text = base_text + (
@@ -136,7 +159,7 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
         )
         ch.subsidy_services = optimal
         return
-    real = sb.allocate(optimal, alloc.czk, requests)
+    real = sb.allocate(optimal, alloc.czk, requests, other_public)
     real.insert(
         1,
         "service_name",
@@ -144,34 +167,44 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
         if len(ch.scores)
         else None,
     )
+    real["network_unit"] = real["network_unit"].map(nu.UNIT_NAMES)
     ch.subsidy_services = real
     labelled = real.assign(service_type=group_labels(real, ambiguous))
-    group = labelled.groupby("service_type", sort=False)
+    group = labelled.groupby(["service_type", "network_unit"], sort=False)
     money = ["optimal", "real"] + (["requested", "deficit"] if requests is not None else [])
     types = group[money].sum()
+    types.insert(0, "units", group["units"].sum())
     types.insert(0, "services", group["service_id"].nunique())
     ch.subsidy_types = fb.with_total(types.reset_index(), "service_type", ["services", *money])
-    ch.subsidy_caption = f"Optimální a reálná dotace podle druhu služby, {year}"
-    ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value))
+    ch.subsidy_caption = f"Optimální a reálná dotace podle druhu služby a jednotky sítě, {year}"
+    ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value), other_public)
     total_opt = float(real["optimal"].sum())
     all_requests = f.millions(requests.sum()) if requests is not None else ""
+    at_cap = int(((real["real"] >= real["cap"]) & (real["cap"] > 0)).sum())
+    undistributed = real.attrs["undistributed"]
     ch.subsidy_text = base_text + (
         f"Alokace kraje {f.crowns(alloc.czk)} (zdroj: {alloc.source}) se rozdělí v poměru "
-        f"optimálních dotací ({f.millions(total_opt)} celkem)"
-        + (
-            "; žádná služba nedostane víc, než žádala, a co nad žádost zbude, se rozdělí mezi "
-            "ostatní ve stejném poměru"
-            if requests is not None
-            else ""
+        f"optimálních dotací ({f.millions(total_opt)} celkem). Optimální dotace je horní mez: "
+        "žádná služba nedostane víc než menší z částek „žádost“ a „optimální dotace bez "
+        "ostatních veřejných prostředků, které služba očekává“ (kraj, obce, fondy EU, Úřad "
+        f"práce a jiné veřejné zdroje podle výkazu {latest}); co nad tuto mez zbude, se "
+        "rozdělí mezi ostatní ve stejném poměru. Částky se zaokrouhlí na celé koruny metodou "
+        "největších zbytků (nejprve dolů; zbývající koruny dostanou služby s největším "
+        "zbytkem, při shodě podle identifikátoru služby). "
+        + plural(
+            at_cap,
+            (
+                "Své horní meze dosáhla {n} služba. ",
+                "Své horní meze dosáhly {n} služby. ",
+                "Své horní meze dosáhlo {n} služby. ",
+                "Své horní meze dosáhlo {n} služeb. ",
+            ),
         )
-        + ". Částky se zaokrouhlí na celé koruny metodou největších zbytků (nejprve dolů; "
-        "zbývající koruny dostanou služby s největším zbytkem, při shodě podle "
-        "identifikátoru služby), takže součet se rovná alokaci přesně"
         + (
-            "."
-            if real.attrs["undistributed"] == 0
-            else "; žádosti nestačí k rozdělení celé alokace a "
-            f"{f.crowns(real.attrs['undistributed'])} zůstává nerozděleno."
+            "Alokace se rozdělí celá."
+            if undistributed == 0
+            else "Meze služeb nestačí k rozdělení celé alokace: "
+            f"{f.crowns(undistributed)} zůstává nerozděleno."
         )
         + (
             f" Služby zahrnuté do výpočtu žádaly o {f.millions(real['requested'].sum())} "

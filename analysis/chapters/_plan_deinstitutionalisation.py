@@ -1,5 +1,6 @@
 """Chapter 03_plan, section on deinstitutionalisation: places in large residential
-facilities by size band, the services' transformation plans and their progress."""
+facilities by size band, an indicative comparison with the limits of the unenacted draft
+material-technical standard, the services' transformation plans and their progress."""
 
 from __future__ import annotations
 
@@ -16,6 +17,22 @@ from analysis.present import formatting as f
 from analysis.present.czech import count, plural
 
 TRANSFORMATION_STATUSES = {"dokonceno": "dokončeno", "probiha": "probíhá", "planovano": "plánováno"}
+
+# The material-technical standard was never enacted: the report compares the registry with
+# the draft's limits only as an orientation, never as a breach of a rule.
+MTS_DRAFT = (
+    "Materiálně-technický standard pobytových služeb je návrh MPSV, který nebyl přijat jako "
+    "právní předpis; jeho limity se v upravené podobě uplatňují u nové nebo investičně "
+    "podpořené kapacity (IROP, národní programy), ne u každé registrované služby."
+)
+MTS_BUILDINGS = (
+    "Registr navíc uvádí kapacitu služby, ne budovy: služba nad limitem může sídlit ve více "
+    "budovách, a seznam je proto jen podnětem k ověření."
+)
+MTS_NOT_IN_REGISTRY = (
+    "Návrh stanoví také nejvyšší počet uživatelů v jedné domácnosti a na jednom pokoji; "
+    "tyto údaje registr neobsahuje."
+)
 
 
 def deinstitutionalisation(ch: Any, ds: Dataset, methodology: Methodology, year: int) -> None:
@@ -71,6 +88,7 @@ def deinstitutionalisation(ch: Any, ds: Dataset, methodology: Methodology, year:
             f"Druh služby „{focus.name}“ má ve velkých zařízeních (nad {large} míst) "
             f"{f.percent(100 * dozp['large_share'].iloc[0], 1)} míst"
         )
+    focus_note = focus_text(shares, mp.transformation_focus_type.value)
     ch.di_text = (
         f"Pobytová zařízení sledovaných druhů mají k {f.date(reference_date(year))} celkem "
         f"{count(total, 'místo')}; "
@@ -88,53 +106,51 @@ def deinstitutionalisation(ch: Any, ds: Dataset, methodology: Methodology, year:
         f"změnil z {f.percent(100 * first['large_share'], 1)} na "
         f"{f.percent(100 * last['large_share'], 1)} (registr uvádí jen současnou kapacitu, "
         "trend proto zachycuje vznik a zánik registrací, ne změny kapacity). "
-        + (
-            "Limity materiálně-technického standardu žádná služba kapacitou nepřekračuje."
-            if mts.empty
-            else plural(
-                len(mts),
-                (
-                    "Limit materiálně-technického standardu překračuje kapacitou {n} služba.",
-                    "Limit materiálně-technického standardu překračují kapacitou {n} služby.",
-                    "Limit materiálně-technického standardu překračuje kapacitou {n} služby.",
-                    "Limit materiálně-technického standardu překračuje kapacitou {n} služeb.",
-                ),
-            )
-        )
-        + " Registr uvádí kapacitu služby, ne budovy: služba nad limitem může sídlit ve více "
-        "budovách, a seznam je proto podnětem k ověření. Standard stanoví i počet míst na "
-        "domácnost a na pokoj; ty registr neuvádí. "
-        + focus_text(shares, mp.transformation_focus_type.value)
+        + mts_text(len(mts))
+        + (f" {focus_note}" if focus_note else "")
     )
-    target = mp.national_transformation_target.value
+    # No share of a "national target": the MPSV figure of transformed services is the
+    # target of one national project, not a quota the region could be measured against.
     if ds.is_complete("transformation"):
         plans = ds.transformation_plans.copy()
         plans["status"] = plans["status"].map(TRANSFORMATION_STATUSES)
         ch.transformation = plans
-        summary = di.transformation_summary(ds.transformation_plans, target)
+        summary = di.transformation_summary(ds.transformation_plans)
         summary["status"] = summary["status"].map(TRANSFORMATION_STATUSES)
         ch.transformation_summary = summary
         n = int(ds.transformation_plans["service_id"].nunique())
+        in_plans = plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
         if ch.di_headline:
-            ch.di_headline += (
-                "; plány transformace zahrnují "
-                + plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
-                + f" ({f.percent(100 * n / target, 1)} národního cíle)"
-            )
+            ch.di_headline += f"; plány transformace zahrnují {in_plans}"
         ch.transformation_text = (
-            "Plány transformace zahrnují "
-            + plural(n, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
-            + f", tj. {f.percent(100 * n / target, 1)} národního cíle transformovat "
-            f"{f.number(target)} dalších služeb; počet míst v nich klesne z "
+            f"Plány transformace zahrnují {in_plans}; počet míst v nich klesne z "
             f"{f.number(ds.transformation_plans['capacity_before'].sum())} na "
             f"{f.number(ds.transformation_plans['capacity_after'].sum())}."
         )
     else:
         ch.transformation_text = (
             "Plány transformace pobytových služeb nebyly dodány (tabulka "
-            "transformation_plans.csv podle datového modelu); národní cíl je transformovat "
-            f"{f.number(target)} dalších služeb."
+            "transformation_plans.csv podle datového modelu)."
         )
+
+
+def mts_text(n_over: int) -> str:
+    """The comparison with the draft standard's limits per building, labelled as a draft
+    never enacted and as an indicative comparison; ``n_over``: services above a limit."""
+    where = "Kapacitu nad limitem tohoto návrhu pro jednu budovu"
+    if n_over == 0:
+        return f"{MTS_DRAFT} {where} nemá žádná služba (orientační srovnání). {MTS_NOT_IN_REGISTRY}"
+    over = plural(
+        n_over,
+        (
+            f"{where} má {{n}} služba",
+            f"{where} mají {{n}} služby",
+            f"{where} má {{n}} služby",
+            f"{where} má {{n}} služeb",
+        ),
+    )
+    over += "; jde o orientační srovnání, ne o porušení předpisu."
+    return " ".join([MTS_DRAFT, over, MTS_BUILDINGS, MTS_NOT_IN_REGISTRY])
 
 
 def focus_text(shares: pd.DataFrame, code: int) -> str:

@@ -81,8 +81,13 @@ COLUMN_NAMES = {
     "revenue_state_subsidy": "státní dotace",
     "revenue_region": "kraj",
     "revenue_municipalities": "obce",
-    "revenue_other": "ostatní výnosy",
+    "revenue_other": "ostatní vlastní výnosy",
+    "revenue_outside_basic": "výnosy činností mimo základní činnosti",
+    "revenue_eu": "fondy EU",
+    "revenue_labour_office": "Úřad práce",
+    "revenue_other_public": "jiné veřejné zdroje",
 }
+UNIT_NAMES = {"luzka": "lůžka", "fte_direct": "úvazky v přímé péči"}
 
 
 def finance_parameters(methodology: Methodology) -> pd.DataFrame:
@@ -101,9 +106,51 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
             fin.outlier_rule.source,
         ),
         (
-            "neuznatelné části nákladů",
-            ", ".join(COLUMN_NAMES[c] for c in fin.ineligible_costs.value),
-            fin.ineligible_costs.source,
+            "jednotky sítě podle formy",
+            "; ".join(
+                f"{FORMS[r.form]}"
+                + (f" (druhy {', '.join(str(t) for t in r.types)})" if r.types else "")
+                + f": {UNIT_NAMES[r.unit]}"
+                + (
+                    f", nejmenší obložnost {f.percent(100 * r.min_occupancy, 0)}"
+                    if r.min_occupancy is not None
+                    else ""
+                )
+                for r in fin.network_units.value
+            ),
+            fin.network_units.source,
+        ),
+        (
+            "náklady vynechané z kontroly vyrovnávací platby (s výnosem, který je hradí)",
+            "; ".join(
+                f"{COLUMN_NAMES[e.cost]} s výnosem {COLUMN_NAMES[e.revenue]}"
+                for e in fin.compensation_excluded_costs.value
+            ),
+            fin.compensation_excluded_costs.source,
+        ),
+        (
+            "náklady, které státní dotace nesmí hradit",
+            "; ".join(i.item for i in fin.subsidy_ineligible_costs.value),
+            fin.subsidy_ineligible_costs.source,
+        ),
+        (
+            "přiměřený zisk",
+            {
+                "none": "nepřipouští se",
+                "return_on_capital": "podíl použitého kapitálu",
+                "return_on_sales": "podíl výnosů služby",
+            }[fin.reasonable_profit.value.metric]
+            + (
+                f" {f.percent(100 * fin.reasonable_profit.value.rate, 1)}"
+                if fin.reasonable_profit.value.metric != "none"
+                else ""
+            ),
+            fin.reasonable_profit.source,
+        ),
+        (
+            "zdroje, jejichž překompenzaci lze převést",
+            ", ".join(COLUMN_NAMES[c] for c in fin.carry_over_sources.value),
+            fin.carry_over_sources.source,
         ),
         (
             "veřejné zdroje (vyrovnávací platba)",
@@ -134,28 +181,28 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
             fin.cofinancing.source,
         ),
         (
-            "pásma rozhodnutí",
+            "signály hodnocení sítě (skóre od)",
             "; ".join(
                 f"{BAND_LABELS[b.band]} od {f.auto(b.min_score)}"
                 for b in sorted(fin.bands.value, key=lambda b: -b.min_score)
             ),
             fin.bands.source,
         ),
-        (
-            "kritéria sítě (váha; hranice bodů; směr)",
-            "; ".join(
-                f"{label}: {f.auto(fin.criteria.value[name].weight)}; "
-                + " / ".join(f.auto(b) for b in fin.criteria.value[name].breakpoints)
+        *(
+            (
+                f"kritérium sítě {label} (váha; hranice bodů; směr)",
+                f"{f.auto(c.weight)}; "
+                + " / ".join(f.auto(b) for b in c.breakpoints)
                 + "; "
                 + (
                     "více bodů za vyšší hodnotu"
-                    if fin.criteria.value[name].higher_is_better
+                    if c.higher_is_better
                     else "více bodů za nižší hodnotu"
-                )
-                for name, label in CRITERION_LABELS.items()
-                if name in fin.criteria.value
-            ),
-            fin.criteria.source,
+                ),
+                c.source,
+            )
+            for name, label in CRITERION_LABELS.items()
+            if (c := fin.criteria.value.get(name)) is not None
         ),
     ]
     plan = methodology.plan
@@ -175,7 +222,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
             plan.size_bands.source,
         ),
         (
-            "limity materiálně-technického standardu",
+            "limity nepřijatého návrhu materiálně-technického standardu (orientační)",
             "; ".join(
                 f"{', '.join(SERVICE_TYPES[t].short for t in m.types)}: nejvýše "
                 f"{f.number(m.max_places)} míst"
@@ -187,6 +234,12 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
             "body za kritéria kvality plánování",
             f"splněno {f.auto(q.met)}, částečně {f.auto(q.partly)}, nesplněno {f.auto(q.not_met)}",
             plan.quality_scores.source,
+        ),
+        (
+            "nová pobytová kapacita v jednom záměru (míst)",
+            f"nejvýše {f.number(plan.new_residential_max_places.value)}; větší záměr "
+            + ("se smí financovat" if plan.fund_large_new_residential.value else "se nefinancuje"),
+            plan.new_residential_max_places.source,
         ),
     ]
     return pd.DataFrame(rows, columns=["parameter", "value", "source"])

@@ -74,8 +74,6 @@ class FinanceChapter:
     subsidy_services: pd.DataFrame = field(default_factory=pd.DataFrame)
     subsidy_caption: str = ""
     what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cofinancing: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cofinancing_text: str = ""
     scoring_text: str = ""
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     band_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -90,12 +88,13 @@ class FinanceChapter:
     formats: dict = field(default_factory=dict)
     rows: int = 0  # rows of the long per-service tables shown (all in CSV)
     what_if_caption: str = ""
-    cofinancing_caption: str = ""
     criteria_caption: str = "Kritéria sítě, jejich váhy a bodové stupnice"
     criteria_source: str = ""
     bands_caption: str = ""
     decisions_caption: str = ""
     sensitivity_caption: str = "Citlivost na změnu jediné váhy"
+    normative_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    normative_caption: str = "Citlivost na posun hranic (normativů) jediného kritéria"
     random_caption: str = "Citlivost na náhodné váhy"
 
 
@@ -112,7 +111,7 @@ def service_indicators(ds: Dataset, methodology: Methodology) -> pd.DataFrame:
     m = methodology.finance
     ind = fb.indicators(
         ds.finance,
-        fb.service_units(ds.services),
+        fb.service_units(ds.services, list(m.network_units.value)),
         m.fte_per_capacity.value,
         list(m.public_revenues.value),
         m.max_revenue_to_cost.value,
@@ -127,7 +126,12 @@ def compensation_check(ind: pd.DataFrame, methodology: Methodology) -> pd.DataFr
     """The compensation check of every service and year, by the methodology."""
     m = methodology.finance
     return comp.compensation(
-        ind, list(m.ineligible_costs.value), m.reasonable_profit.value, m.carry_over_share.value
+        ind,
+        list(m.compensation_excluded_costs.value),
+        list(m.public_revenues.value),
+        m.reasonable_profit.value,
+        m.carry_over_threshold.value,
+        list(m.carry_over_sources.value),
     )
 
 
@@ -139,11 +143,20 @@ def compensation_headline(ds: Dataset, methodology: Methodology, year: int) -> s
     if not years:
         return ""
     checked = compensation_check(service_indicators(ds, methodology), methodology)
-    cur = checked[checked["year"] == years[-1]]
+    cur = checked[(checked["year"] == years[-1]) & checked["justified"].notna()]
     returning = int((cur["to_return"] > 0).sum())
     return (
-        f"Kontrola vyrovnávací platby za rok {years[-1]}: služby přijaly z veřejných zdrojů "
-        f"{f.millions(cur['public_revenue'].sum())}, "
+        f"Kontrola vyrovnávací platby za rok {years[-1]}: "
+        + plural(
+            len(cur),
+            (
+                "{n} služba krajské sítě přijala",
+                "{n} služby krajské sítě přijaly",
+                "{n} služby krajské sítě přijalo",
+                "{n} služeb krajské sítě přijalo",
+            ),
+        )
+        + f" z veřejných zdrojů {f.millions(cur['public_revenue'].sum())}, "
         + plural(
             returning,
             (
@@ -166,7 +179,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     if not years:
         return FinanceChapter(has_finance=False, missing=finance_note(ds))
     latest = years[-1]
-    units_all = fb.service_units(ds.services)
+    units_all = fb.service_units(ds.services, list(m.network_units.value))
     ind = service_indicators(ds, methodology)
     forms = units_all.groupby("service_type_code")["form"].nunique()
     ambiguous = set(forms[forms > 1].index.astype(int))
@@ -175,17 +188,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> FinanceChapter:
     ch.rows = methodology.report.gap_table_rows.value
     ch.criteria_source = m.criteria.source
     ch.what_if_caption = f"Modelové propočty alokace státní dotace, {year}"
-    ch.bands_caption = f"Služby podle pásma hodnocení, {year}"
-    ch.decisions_caption = f"Služby k přezkoumání a kandidáti na vyřazení, {year}"
     ch.intro = intro_text(ind, years, ds)
     costs.benchmark(ch, ind, ds, methodology, latest, ambiguous)
     region_usual = rv.usual_values(ind, m.reference_statistic.value, m.reference_trim.value)
     ref = rv.reference_values(region_usual, ds.finance_national, m.reference_min_providers.value)
     costs.reference(ch, ref, methodology, latest, ambiguous, ds)
     comp_all = compensation_check(ind, methodology)
-    comp_all["reference_maximum"] = comp.reference_maximum(
-        comp_all, ind.drop_duplicates("service_id").set_index("service_id")["capacity"], ref
-    )
+    comp_all["reference_maximum"] = comp.reference_maximum(comp_all, ref)
     compensation.compensation(ch, comp_all, ind, methodology, latest, ds)
     scoring.scoring(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest)
     subsidy.subsidy(ch, ds, methodology, year, ind[ind["year"] == latest], ref, latest, ambiguous)
@@ -240,14 +249,22 @@ FORMATS: dict[str, f.Formatter] = {
     "distributed": f.fmt(0),
     "undistributed": f.fmt(0),
     "services_full_request": f.fmt(0),
-    "required_share": _SHARE,
-    "below_required": f.fmt(0),
-    "required": f.fmt(0),
-    "municipal": f.fmt(0),
     "score": f.fmt(1),
     "rank": f.fmt(0),
     "weight": _SHARE,
     "weight_change": _signed_share,
+    "normative_change": _signed_share,
+    "network_capacity": f.fmt(1),
+    "units": f.fmt(1),
+    "excluded_cost": f.fmt(0),
+    "excluded_revenue": f.fmt(0),
+    "allowed_profit": f.fmt(0),
+    "carried_in": f.fmt(0),
+    "other_public": f.fmt(0),
+    "cap": f.fmt(0),
+    "subsidy_eligible_cost": f.fmt(0),
+    "state_subsidy": f.fmt(0),
+    "state_subsidy_excess": f.fmt(0),
     "rank_correlation": f.fmt(3),
     "band_changed_share": _SHARE,
     "mean": f.fmt(3),
@@ -269,11 +286,12 @@ def intro_text(ind: pd.DataFrame, years: list[int], ds: Dataset) -> str:
         + plural(services, ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
         + " ("
         + "; ".join(f"{y}: {f.number(n)}" for y, n in per_year.items())
-        + "). Kapacitou služby se rozumí registrovaná kapacita v jednotce její hlavní formy "
-        "(první řádek služby v registru), sečtená za všechny formy se stejnou jednotkou; "
-        "u lůžek jde o počet lůžek, u ostatních služeb o kapacitu najednou (klienti, "
-        "intervence, kontakty nebo hovory současně). Registr uvádí jen současnou kapacitu, "
-        "proto se používá i pro dřívější roky."
+        + "). Peníze se vztahují k jednotce, ve které službu počítá krajská síť: u pobytových "
+        "služeb k lůžku (registrovaná lůžka; registr uvádí jen současnou kapacitu, proto se "
+        "používá i pro dřívější roky), u terénních a ambulantních služeb k přepočtenému "
+        "úvazku pracovníka v přímé péči podle výkazu daného roku. Registrovaná kapacita "
+        "v klientech nebo intervencích je zákonné maximum, ne objem služby; lůžka, klienti "
+        "a úvazky se nikde nesčítají."
     )
     if gaps:
         text += (

@@ -69,6 +69,7 @@ def _codes_pattern(pattern: str, error: str) -> pa.Check:
 
 UNIT_ERROR = "a capacity unit that the registry allows for this service type and form"
 DATES_ERROR = "active_to on or after active_from"
+ENTRUSTMENT_ERROR = "entrusted_to on or after entrusted_from"
 AGE_ERROR = "age_to ≥ age_from"
 TARGET_YEAR_ERROR = "target_year after baseline_year"
 COST_PARTS_ERROR = (
@@ -89,6 +90,7 @@ WIDE_CHECK_COLUMNS = {
     TRANSFORMATION_YEARS_ERROR: "start_year, target_year",
     UNIT_ERROR: "service_type_code, form, capacity_unit",
     DATES_ERROR: "active_from, active_to",
+    ENTRUSTMENT_ERROR: "entrusted_from, entrusted_to",
     AGE_ERROR: "age_from, age_to",
     TARGET_YEAR_ERROR: "baseline_year, target_year",
 }
@@ -111,11 +113,28 @@ def _unit_allowed(df: pd.DataFrame) -> pd.Series:
 
 # Parts of the total cost ("of which") that a methodology may treat as ineligible.
 COST_PARTS = ("cost_depreciation", "cost_health_care", "cost_outside_basic")
+# Revenue sources a finance report may break out (absent in older files: reported within
+# revenue_other, or not at all).
+OPTIONAL_REVENUES = (
+    "revenue_outside_basic",
+    "revenue_eu",
+    "revenue_labour_office",
+    "revenue_other_public",
+)
+# Units in which a regional network counts a service (docs/data-model.md).
+NETWORK_UNITS = {"luzka": "lůžka", "fte_direct": "úvazky v přímé péči"}
 
 
 def _cost_parts_within_total(df: pd.DataFrame) -> pd.Series:
     parts = df[[c for c in COST_PARTS if c in df.columns]].fillna(0).sum(axis=1)
     return parts <= df["cost_personnel"] + df["cost_operating"] + 0.5
+
+
+def _entrustment_ordered(df: pd.DataFrame) -> pd.Series:
+    if "entrusted_from" not in df or "entrusted_to" not in df:
+        return pd.Series(True, index=df.index)
+    a, b = df["entrusted_from"], df["entrusted_to"]
+    return (a.isna() | b.isna() | (b >= a)).astype(bool)
 
 
 def _staff_for_personnel_cost(df: pd.DataFrame) -> pd.Series:
@@ -215,10 +234,30 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "in_regional_network": pa.Column(
                 str, pa.Check.isin(["true", "false"]), nullable=True, coerce=True
             ),
+            # Optional, from the region's network register: the unit and number in which
+            # the network counts the service (overriding the methodology's table), and the
+            # years of its entrustment act (pověření).
+            "network_unit": pa.Column(
+                str,
+                pa.Check.isin(list(NETWORK_UNITS)),
+                nullable=True,
+                required=False,
+                coerce=True,
+            ),
+            "network_capacity": pa.Column(
+                float, [pa.Check.gt(0), _finite()], nullable=True, required=False, coerce=True
+            ),
+            "entrusted_from": pa.Column(
+                "Int64", pa.Check.in_range(2000, 2100), nullable=True, required=False, coerce=True
+            ),
+            "entrusted_to": pa.Column(
+                "Int64", pa.Check.in_range(2000, 2100), nullable=True, required=False, coerce=True
+            ),
         },
         checks=[
             pa.Check(_unit_allowed, error=UNIT_ERROR),
             pa.Check(_active_dates_ordered, error=DATES_ERROR),
+            pa.Check(_entrustment_ordered, error=ENTRUSTMENT_ERROR),
         ],
         unique=["service_id", "form"],
         strict=True,
@@ -240,10 +279,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "fte_other": pa.Column(float, pa.Check.ge(0), coerce=True),
             "units_delivered": pa.Column(float, pa.Check.ge(0), coerce=True),
             "occupancy": pa.Column(float, pa.Check.in_range(0, 1.5), nullable=True, coerce=True),
-            # Optional parts of the total cost (empty or absent: not reported).
+            # Optional parts of the total cost, optional revenue sources and the capital
+            # employed (empty or absent: not reported).
             **{
                 c: pa.Column(float, pa.Check.ge(0), nullable=True, required=False, coerce=True)
-                for c in COST_PARTS
+                for c in (*COST_PARTS, *OPTIONAL_REVENUES, "capital_employed")
             },
         },
         checks=[
@@ -259,7 +299,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
             "service_type_code": pa.Column(int, pa.Check.isin(sorted(SERVICE_TYPES)), coerce=True),
             "form": pa.Column(str, pa.Check.isin(sorted(FORMS)), coerce=True),
-            "capacity_unit": pa.Column(str, pa.Check.isin(sorted(CAPACITY_UNITS)), coerce=True),
+            "network_unit": pa.Column(str, pa.Check.isin(list(NETWORK_UNITS)), coerce=True),
             "services": pa.Column(int, pa.Check.ge(1), coerce=True),
             "providers": pa.Column(int, pa.Check.ge(1), coerce=True),
             "cost_per_unit": _money(),
@@ -268,7 +308,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "cost_per_unit_median": _money(),
             "cost_per_unit_q3": _money(),
         },
-        unique=["year", "service_type_code", "form", "capacity_unit"],
+        unique=["year", "service_type_code", "form", "network_unit"],
         strict=True,
         ordered=False,
     ),

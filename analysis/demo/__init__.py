@@ -16,7 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.demo.finance import cost_parts, national_reference, subsidy_requests
+from analysis.demo.finance import (
+    cost_parts,
+    entrustments,
+    national_reference,
+    subsidy_requests,
+)
 from analysis.demo.geography import REGION_CODE, REGION_NAME, build_territory
 from analysis.demo.plan import (
     align_with_registry,
@@ -59,8 +64,14 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     rng_finance = np.random.default_rng([seed, 1])
     finance = cost_parts(finance, services, rng_finance)
     requests = subsidy_requests(finance, SUBSIDY_YEAR, rng_finance)
-    public = load_methodology(defaults_dir() / "methodology.yaml").finance.public_revenues.value
-    national = national_reference(NATIONAL_SERVICES, FINANCE_YEARS, rng_finance, list(public))
+    fin_params = load_methodology(defaults_dir() / "methodology.yaml").finance
+    national = national_reference(
+        NATIONAL_SERVICES,
+        FINANCE_YEARS,
+        rng_finance,
+        list(fin_params.public_revenues.value),
+        list(fin_params.network_units.value),
+    )
     rng_plan = np.random.default_rng([seed, 2])
     plan["action_plan"] = intention_details(plan["action_plan"], rng_plan)
     transformation = transformation_plans(services, rng_plan)
@@ -72,6 +83,8 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     previous = previous_snapshot(services, munis, REPORT_YEAR, rng_registry)
     services = pd.concat([services, new], ignore_index=True)
     details = service_details(services, rng_registry)
+    # The entrustment acts: a fifth stream, so that the tables above stay as they were.
+    services = entrustments(services, np.random.default_rng([seed, 4]))
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))

@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis.codelists import SERVICE_TYPES
 from analysis.demo.services import SPECS, revenue_shares
-from analysis.methods.finance_benchmark import indicators
+from analysis.methods.finance_benchmark import GROUP, indicators
+from analysis.methods.network_units import network_units
 from analysis.methods.reference_values import usual_values
 
 _WAGE_COST = 585e3  # CZK per FTE per year incl. levies, 2024
@@ -23,7 +24,9 @@ _HEALTH_CARE_TYPES = {11, 12, 13, 14, 15, 16}  # residential: nursing care under
 
 
 def cost_parts(finance: pd.DataFrame, services: pd.DataFrame, rng: np.random.Generator):
-    """Adds ``cost_depreciation``, ``cost_health_care`` and ``cost_outside_basic``."""
+    """Adds ``cost_depreciation``, ``cost_health_care`` and ``cost_outside_basic``, and
+    breaks out of ``revenue_other`` the revenue of the activities outside the basic
+    activities, EU funds (projects of some services) and Labour Office money."""
     types = services.drop_duplicates("service_id").set_index("service_id")["service_type_code"]
     total = (finance["cost_personnel"] + finance["cost_operating"]).to_numpy()
     n = len(finance)
@@ -32,6 +35,31 @@ def cost_parts(finance: pd.DataFrame, services: pd.DataFrame, rng: np.random.Gen
     out["cost_depreciation"] = np.round(total * rng.uniform(0.005, 0.025, n), -3)
     out["cost_health_care"] = np.round(total * rng.uniform(0.01, 0.04, n) * health, -3)
     out["cost_outside_basic"] = np.round(total * rng.uniform(0.0, 0.01, n), -3)
+    other = out["revenue_other"].to_numpy(float)
+    outside = np.minimum(other, np.round(out["cost_outside_basic"] * rng.uniform(0.9, 1.1, n), -3))
+    other = other - outside
+    # A project is the service's for all its years: draw per service, not per row.
+    ids = np.array(sorted(out["service_id"].unique()))
+    eu_services = set(ids[rng.random(len(ids)) < 0.15])
+    office_services = set(ids[rng.random(len(ids)) < 0.1])
+    eu = np.where(out["service_id"].isin(eu_services), np.round(other * 0.7, -3), 0.0)
+    other = other - eu
+    office = np.where(out["service_id"].isin(office_services), np.round(other * 0.3, -3), 0.0)
+    out["revenue_outside_basic"] = outside
+    out["revenue_eu"] = eu
+    out["revenue_labour_office"] = office
+    out["revenue_other"] = other - office
+    return out
+
+
+def entrustments(services: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Adds the years of the region's entrustment act to the services of its network:
+    five-year acts starting 2019–2022 (some end in the last finance year)."""
+    ids = sorted(services.loc[services["in_regional_network"] == "true", "service_id"].unique())
+    start = pd.Series(rng.integers(2019, 2023, len(ids)), index=ids)
+    out = services.copy()
+    out["entrusted_from"] = out["service_id"].map(start).astype("Int64")
+    out["entrusted_to"] = (out["entrusted_from"] + 4).astype("Int64")
     return out
 
 
@@ -111,9 +139,10 @@ def national_services(n: int, years: list[int], rng: np.random.Generator) -> pd.
 
 
 def national_reference(
-    n: int, years: list[int], rng: np.random.Generator, public: list[str]
+    n: int, years: list[int], rng: np.random.Generator, public: list[str], unit_rules: list
 ) -> pd.DataFrame:
-    """The usual values (medians) of a synthetic country, as ``finance_national.csv``."""
+    """The usual values (medians) of a synthetic country per network unit, as
+    ``finance_national.csv``."""
     nat = national_services(n, years, rng)
     units = nat[
         [
@@ -127,9 +156,12 @@ def national_reference(
         ]
     ].drop_duplicates("service_id")
     finance = nat.drop(columns=[*units.columns.drop("service_id").tolist(), "region"])
+    net = network_units(units, unit_rules).set_index("service_id")
+    units = units.join(net, on="service_id")
+    units["mixed_units"] = units.pop("mixed_network_units")
     ind = indicators(finance, units, 10, public, np.inf)
     out = usual_values(ind, "median", 0.0)
     out = out[out["service_type_code"].isin(SERVICE_TYPES)]
     money = [c for c in out.columns if c.startswith(("cost_", "own_"))]
     out[money] = out[money].round()
-    return out.sort_values(["year", "service_type_code", "form", "capacity_unit"])
+    return out.sort_values(["year", *GROUP])

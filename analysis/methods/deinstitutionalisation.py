@@ -1,10 +1,14 @@
 """Deinstitutionalisation: residential facilities by size, large facilities, the limits
-of the material-technical standard, and the transformation plans.
+of the draft material-technical standard, and the transformation plans.
 
 A facility is one residential registry row (a service in its residential form with beds
 at one place); its size is its registered number of beds. The registry holds only the
 current capacity: the trend over years follows registrations that started or ended, not
 changes of capacity within a registration.
+
+The material-technical standard (MTS) is an MPSV draft never enacted; its limits apply to
+new or investment-funded capacity, not to every registered service, so comparing the
+registry with them is indicative only.
 """
 
 from __future__ import annotations
@@ -87,7 +91,8 @@ def trend(services: pd.DataFrame, types: list[int], large: int, years: list[int]
 
 
 def mts_check(facilities: pd.DataFrame, limits: list) -> pd.DataFrame:
-    """Facilities above the standard's limit of places for their type."""
+    """Facilities above the draft standard's limit of places per building for their type
+    (an indicative comparison, not a breach of any rule: the draft was never enacted)."""
     rows = []
     for limit in limits:
         over = facilities[
@@ -118,15 +123,15 @@ def mts_check(facilities: pd.DataFrame, limits: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).sort_values(["service_type_code", "capacity"])
 
 
-def transformation_summary(plans: pd.DataFrame, target: int) -> pd.DataFrame:
-    """Transformation plans by status: services, places before and after, and the share
-    of the national target of transformed services they stand for."""
+def transformation_summary(plans: pd.DataFrame) -> pd.DataFrame:
+    """Transformation plans by status: services, places before and after.
+
+    No share of a "national target": the MPSV figure of transformed services is the target
+    of one national project, not a quota of a region."""
     g = plans.groupby("status").agg(
         services=("service_id", "nunique"),
         capacity_before=("capacity_before", "sum"),
         capacity_after=("capacity_after", "sum"),
     )
     order = [s for s in ("dokonceno", "probiha", "planovano") if s in g.index]
-    out = g.reindex(order).reset_index()
-    out["share_of_national_target"] = out["services"] / target
-    return out
+    return g.reindex(order).reset_index()

@@ -2,10 +2,13 @@
 
 A service's finance row (``finance.csv``) is tied to the registry through its *main*
 form: the first registry row of the service, whose capacity unit is the unit of
-``units_delivered``. Its capacity is the registered capacity in that unit, all forms
-with that unit together (the registry holds only the current capacity, so earlier years
-use it too). A service whose forms have different units (beds and clients) has costs that
-no single capacity explains: it is not compared (``mixed_units``).
+``units_delivered``. Money is put on the unit in which the network counts the service
+(:mod:`analysis.methods.network_units`): beds for residential services (the registered
+beds; the registry holds only the current capacity, so earlier years use it too), FTE of
+direct-care staff for field and outpatient services (the year's report). A service whose
+forms are counted in different units (beds and FTE) has costs that no single unit
+explains: it is not compared (``mixed_units``). The registered capacity (clients,
+interventions) is kept for reference only: it is a legal maximum, not a volume.
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.schemas import COST_PARTS
+from analysis.methods import network_units as nu
 from analysis.params import RevenueColumn
 
 # Revenue columns of finance.csv, in the data model's order.
 REVENUES: tuple[str, ...] = get_args(RevenueColumn)
-GROUP = ["service_type_code", "form", "capacity_unit"]
+# Services are compared, priced and scored within a type, a form and a network unit.
+GROUP = ["service_type_code", "form", "network_unit"]
 OUTLIER_LABELS = {"low": "nízký", "high": "vysoký", "normal": "obvyklý"}
 
 
-def service_units(services: pd.DataFrame) -> pd.DataFrame:
-    """One row per service: type, main form and unit, capacity in that unit, provider,
-    place and membership of the regional network."""
+def service_units(services: pd.DataFrame, unit_rules: list) -> pd.DataFrame:
+    """One row per service: type, main form and registered unit, registered capacity in
+    that unit, the network unit and its count (:func:`network_units.network_units`),
+    provider, place and membership of the regional network."""
     main = services.drop_duplicates("service_id", keep="first").set_index("service_id")
     same_unit = (
         services["capacity_unit"].to_numpy()
@@ -37,13 +43,19 @@ def service_units(services: pd.DataFrame) -> pd.DataFrame:
         ["service_type_code", "form", "capacity_unit", "provider_ico", "municipality_code"]
     ].copy()
     out["capacity"] = capacity.reindex(out.index).astype(float)
-    out["mixed_units"] = (
-        services.groupby("service_id")["capacity_unit"].nunique().reindex(out.index).gt(1)
-    )
+    net = nu.network_units(services, unit_rules).set_index("service_id")
+    out = out.join(net)
+    out["mixed_units"] = out.pop("mixed_network_units").fillna(False).astype(bool)
     network = services.groupby("service_id")["in_regional_network"].agg(
         lambda s: bool(s.fillna(False).any()) if s.notna().any() else pd.NA
     )
     out["in_regional_network"] = network.reindex(out.index)
+    for col in ("entrusted_from", "entrusted_to"):
+        out[col] = (
+            services.groupby("service_id")[col].first().reindex(out.index).astype("Int64")
+            if col in services
+            else pd.array([pd.NA] * len(out), dtype="Int64")
+        )
     return out.reset_index()
 
 
@@ -64,19 +76,28 @@ def indicators(
     more clients than their simultaneous capacity.
     """
     df = finance.merge(units, on="service_id", how="left", validate="many_to_one")
+    for c in (*REVENUES, *COST_PARTS, "capital_employed"):
+        if c not in df.columns:  # optional columns an older file does not have
+            df[c] = np.nan
+    for c in ("network_unit", "beds", "register_capacity", "min_occupancy"):
+        if c not in df.columns:
+            df[c] = np.nan
     df["total_cost"] = df["cost_personnel"] + df["cost_operating"]
     df["total_revenue"] = df[list(REVENUES)].sum(axis=1)
     own = [c for c in REVENUES if c not in public]
     df["public_revenue"] = df[public].sum(axis=1)
     df["own_revenue"] = df[own].sum(axis=1)
-    cap = df["capacity"].where(df["capacity"] > 0)
+    df["network_capacity"] = nu.network_capacity(df)
+    cap = df["network_capacity"]
     df["cost_per_unit"] = df["total_cost"] / cap
     df["own_revenue_per_unit"] = df["own_revenue"] / cap
     df["cost_per_delivered"] = df["total_cost"] / df["units_delivered"].where(
         df["units_delivered"] > 0
     )
     df["fte"] = df["fte_direct"] + df["fte_other"]
-    df["fte_per_capacity"] = df["fte"] / cap * fte_per
+    # Staff per 10 beds; for a service counted in direct-care FTE the ratio is not a
+    # measure (the direct-care share is).
+    df["fte_per_capacity"] = (df["fte"] / cap * fte_per).where(df["network_unit"] == "luzka")
     df["direct_share"] = df["fte_direct"] / df["fte"].where(df["fte"] > 0)
     revenue = df["total_revenue"].where(df["total_revenue"] > 0)
     for c in REVENUES:
@@ -92,9 +113,6 @@ def indicators(
         & df["revenue_to_cost"].le(max_revenue_to_cost)
         & ~df["occupancy_over_capacity"]
     )
-    for c in COST_PARTS:
-        if c not in df.columns:
-            df[c] = np.nan
     df = df.sort_values(["service_id", "year"]).reset_index(drop=True)
     # Year-on-year change of the unit cost: only between consecutive years.
     prev_year = df.groupby("service_id")["year"].shift()
@@ -136,7 +154,14 @@ def type_benchmark(ind: pd.DataFrame, year: int, rule) -> pd.DataFrame:
             "cost_q1": g["cost_per_unit"].quantile(0.25),
             "cost_median": g["cost_per_unit"].median(),
             "cost_q3": g["cost_per_unit"].quantile(0.75),
-            "cost_per_delivered": g["cost_per_delivered"].median(),
+            # Output is measured in the registered unit (bed-days, clients, contacts):
+            # a median only where the group has one such unit.
+            "delivered_capacity_unit": g["capacity_unit"].agg(
+                lambda s: s.iloc[0] if s.nunique() == 1 else None
+            ),
+            "cost_per_delivered": g["cost_per_delivered"].agg(
+                lambda s: s.median() if cur.loc[s.index, "capacity_unit"].nunique() == 1 else np.nan
+            ),
             "fte_per_capacity": g["fte_per_capacity"].median(),
             "direct_share": g["direct_share"].median(),
             "occupancy": g["occupancy"].median(),
@@ -163,7 +188,8 @@ def revenue_structure(ind: pd.DataFrame, year: int, by: str = "service_type_code
     """Share of each revenue source in all revenues, per service type (sums of money,
     not means of shares), for one year."""
     cur = ind[(ind["year"] == year) & ind["comparable"]]
-    sums = cur.groupby(by)[list(REVENUES)].sum()
+    reported = [c for c in REVENUES if cur[c].notna().any()]
+    sums = cur.groupby(by)[reported].sum()
     total = sums.sum(axis=1)
     return sums.div(total.where(total > 0), axis=0)
 

@@ -1,44 +1,65 @@
-"""Scoring services against the network criteria, decision bands and their sensitivity.
+"""Scoring of services against the network criteria: signals for review and their
+sensitivity to the weights and to the normatives.
 
-Each criterion has a raw value per service, a scale (breakpoints; the points are the
-number of breakpoints the value passes in the better direction, 0 to their count) and a
-weight. The score is the weighted mean of the points of the criteria a service has,
-as a share of the maximum, times 100; a criterion without a value drops out of both
-sums (the remaining weights are used). Bands cut the score (keep / review / remove).
+The region adopts the criteria, their weights and their scales; the score only points to
+services to review with the region ("k prověření"). It is never a verdict: a service
+leaves the network only by the region's decision on the conditions the region states.
 
-Sensitivity: each weight moved by ± a share alone, and random weight vectors from a
-Dirichlet distribution centred on the weights (fixed seed). Scores of many weight
-vectors are one matrix product, in chunks to bound the memory.
+Each criterion is a property of the service itself (its need, availability, cost,
+staffing, occupancy), has a raw value per service, a scale (breakpoints, the
+normatives; the points are the number of breakpoints the value passes in the better
+direction, 0 to their count) and a weight. The score is the weighted mean of the points
+of the criteria a service has, as a share of the maximum, times 100; a criterion without
+a value drops out of both sums (the remaining weights are used). Bands cut the score
+into signals (no signal / review).
+
+Sensitivity: each weight moved by ± a share alone; all breakpoints of one criterion
+moved by ± a share alone (the points of that criterion recomputed from the raw values);
+and random weight vectors from a Dirichlet distribution centred on the weights (fixed
+seed). Scores of many weight vectors are one matrix product, in chunks to bound the
+memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-BAND_LABELS = {"keep": "ponechat", "review": "přezkoumat", "remove": "kandidát na vyřazení"}
+from analysis.methods import finance_benchmark as fb
+
+# Signals, not verdicts: no label may name an exit from the network.
+BAND_LABELS = {"no_signal": "bez podnětu", "review": "k prověření"}
 CRITERION_LABELS = {
     "need": "potřebnost",
     "availability": "dostupnost",
     "cost": "nákladovost",
-    "quality": "kvalita (personál)",
-    "interconnection": "provázanost",
+    "staffing": "personální zajištění",
+    "occupancy": "obložnost",
 }
+
+
+def _criterion_points(
+    v: np.ndarray, breakpoints: Sequence[float] | np.ndarray, higher_is_better: bool
+) -> np.ndarray:
+    """Number of breakpoints each value passes in the better direction (NaN stays NaN)."""
+    b = np.asarray(breakpoints, float)
+    passed = (v[:, None] >= b[None, :]) if higher_is_better else (v[:, None] <= b[None, :])
+    p = passed.sum(axis=1).astype(float)
+    p[np.isnan(v)] = np.nan
+    return p
 
 
 def points(values: pd.DataFrame, criteria: dict) -> pd.DataFrame:
     """Points per service and criterion (missing where the raw value is missing)."""
     out = pd.DataFrame(index=values.index)
     for name, c in criteria.items():
-        v = values[name].to_numpy(float)
-        b = np.asarray(c.breakpoints, float)
-        passed = (v[:, None] >= b[None, :]) if c.higher_is_better else (v[:, None] <= b[None, :])
-        p = passed.sum(axis=1).astype(float)
-        p[np.isnan(v)] = np.nan
-        out[name] = p
+        out[name] = _criterion_points(
+            values[name].to_numpy(float), c.breakpoints, c.higher_is_better
+        )
     return out
 
 
@@ -68,6 +89,7 @@ def bands_of(s: np.ndarray, cuts: list) -> np.ndarray:
 
 
 def band_names(cuts: list) -> list[str]:
+    """Band keys from the highest minimum score down (the order of ``bands_of``)."""
     return [b.band for b in sorted(cuts, key=lambda b: -b.min_score)]
 
 
@@ -92,11 +114,13 @@ class Scoring:
 
 
 def score_services(values: pd.DataFrame, criteria: dict, cuts: list, min_criteria: int):
-    """Points, score, rank, band and the criterion that drove the band per service.
+    """Points, score, rank, signal (band) and the criterion to discuss per service.
 
-    The driver is, for a service below the top band, the criterion with the largest
-    weighted shortfall from its maximum; for a service in the top band, the one with the
-    largest weighted contribution.
+    Only the criteria in ``criteria`` are scored; ``values`` holds their raw values (the
+    table keeps them). The driver, the criterion to discuss with the service, is for a
+    service below the top band the criterion with the largest weighted shortfall from
+    its maximum; for a service in the top band, the one with the largest weighted
+    contribution.
     """
     # A fixed order (not the mapping's): the same parameters read from YAML or from the
     # pipeline's sorted JSON give the same weight vector and the same random draws.
@@ -123,9 +147,18 @@ def score_services(values: pd.DataFrame, criteria: dict, cuts: list, min_criteri
     return Scoring(table, names, w, maxima)
 
 
+def _against_base(s: np.ndarray, base_rank: np.ndarray, base_band: np.ndarray, cuts: list):
+    """Rank correlation of one column of scores with the base ranking, and the share of
+    services whose signal differs from the base."""
+    return {
+        "rank_correlation": float(_spearman(base_rank, s)[0]),
+        "band_changed_share": float((bands_of(s[:, 0], cuts) != base_band).mean()),
+    }
+
+
 def one_at_a_time(sc: Scoring, cuts: list, change: float, min_criteria: int) -> pd.DataFrame:
     """Each weight × (1 ± change), the others kept: rank correlation with the base
-    ranking and the share of scored services whose band changes."""
+    ranking and the share of scored services whose signal (band) changes."""
     p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
     base = sc.table["score"].to_numpy()
     ok = ~np.isnan(base)
@@ -138,12 +171,40 @@ def one_at_a_time(sc: Scoring, cuts: list, change: float, min_criteria: int) -> 
             w[i] *= 1 + sign * change
             s = scores(p, sc.maxima, w, min_criteria)[ok]
             rows.append(
-                {
-                    "criterion": name,
-                    "weight_change": sign * change,
-                    "rank_correlation": float(_spearman(base_rank, s)[0]),
-                    "band_changed_share": float((bands_of(s[:, 0], cuts) != base_band).mean()),
-                }
+                {"criterion": name, "weight_change": sign * change}
+                | _against_base(s, base_rank, base_band, cuts)
+            )
+    return pd.DataFrame(rows)
+
+
+def normative_one_at_a_time(
+    sc: Scoring, criteria: dict, cuts: list, change: float, min_criteria: int
+) -> pd.DataFrame:
+    """All breakpoints (normatives) of one criterion × (1 ± change), the other criteria
+    and every weight kept: rank correlation with the base ranking and the share of scored
+    services whose signal (band) changes.
+
+    The points of the shifted criterion are recomputed from the raw values, which
+    ``sc.table`` keeps under the criterion's name; ``criteria`` gives the breakpoints and
+    directions. The shift is relative, so a breakpoint at zero does not move.
+    """
+    p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
+    base = sc.table["score"].to_numpy()
+    ok = ~np.isnan(base)
+    base_band = bands_of(base, cuts)[ok]
+    base_rank = _ranks(base[ok])
+    rows = []
+    for i, name in enumerate(sc.criteria):
+        c = criteria[name]
+        raw = sc.table[name].to_numpy(float)
+        for sign in (-1, 1):
+            shifted = p.copy()
+            breakpoints = np.asarray(c.breakpoints, float) * (1 + sign * change)
+            shifted[:, i] = _criterion_points(raw, breakpoints, c.higher_is_better)
+            s = scores(shifted, sc.maxima, sc.weights, min_criteria)[ok]
+            rows.append(
+                {"criterion": name, "normative_change": sign * change}
+                | _against_base(s, base_rank, base_band, cuts)
             )
     return pd.DataFrame(rows)
 
@@ -158,7 +219,7 @@ def random_weights(
     chunk: int = 1000,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Dirichlet weight vectors centred on the weights: per service the probability of
-    each band, and per draw the rank correlation and the share changing band."""
+    each signal (band), and per draw the rank correlation and the share changing it."""
     p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
     base = sc.table["score"].to_numpy()
     ok = ~np.isnan(base)
@@ -200,50 +261,66 @@ def criterion_values(
     access_region: pd.Series,
     latest: pd.DataFrame,
     reference_cost: pd.Series,
+    criteria: Collection[str],
 ) -> pd.DataFrame:
-    """Raw value of each criterion per service (rows of ``units``: service id, type, form,
-    unit; ``orp_of``: service id → ORP code).
+    """Raw value of each criterion in ``criteria`` (names; the others are not computed)
+    per service. Every criterion is a property of the service: of its type in its own
+    area, or of its own finance report.
 
-    - need: relative gap (capacity − demand) / demand of the service's type and unit in
-      its planning area, middle variant (``gaps`` of the demand chapter);
+    ``units``: one row per service (id, type, form, registered ``capacity_unit`` and
+    ``network_unit``); ``orp_of``: service id → ORP code.
+
+    - need: relative gap (capacity − demand) / demand of the service's type and
+      registered unit in its planning area, middle variant (``gaps`` of the demand
+      chapter; dimensionless, so the registered unit is fine);
     - availability: E2SFCA index of the type in the service's ORP / the region's
       population-weighted index (``access_orp``, ``access_region`` by type);
-    - cost: unit cost / reference cost of its type, form and unit (``latest``: indicator
-      rows of the last finance year; only comparable rows);
-    - quality: share of direct-care FTE (same rows);
-    - interconnection: number of other service types with a service in the same ORP.
+    - cost: cost per network unit (bed, or FTE of direct-care staff) / the reference
+      cost of its type, form and network unit (``reference_cost`` indexed by
+      ``fb.GROUP``; ``latest``: indicator rows of the last finance year, only comparable
+      rows count for every criterion from the report);
+    - staffing: share of direct-care FTE in all FTE (same rows);
+    - occupancy: bed occupancy / the network's minimum occupancy, only for services
+      the network counts in beds (``network_unit`` "luzka" with a ``min_occupancy``);
+      NaN for the others, which an occupancy of beds does not describe.
     """
-    df = units[["service_id", "service_type_code", "form", "capacity_unit"]].copy()
+    wanted = set(criteria)
+    df = units[["service_id", "service_type_code", "form", "capacity_unit", "network_unit"]].copy()
     df["orp_code"] = df["service_id"].map(orp_of)
     code = df["service_type_code"].astype(int)
-    level = code.map(lambda c: levels.get(c, "local"))
-    area = [
-        areas[lv].get(o) if isinstance(o, str) else None
-        for lv, o in zip(level, df["orp_code"], strict=True)
-    ]
-    g = gaps.set_index(["area_code", "service_type_code", "capacity_unit"])
-    rel = g["gap_median"] / g["demand_median"].where(g["demand_median"] > 0)
-    df["need"] = rel.reindex(
-        pd.MultiIndex.from_arrays([area, code, df["capacity_unit"]])
-    ).to_numpy()
-    acc = access_orp.set_index(["orp_code", "service_type_code"])["ae2sfca"]
-    region = code.map(access_region).where(lambda s: s > 0)
-    df["availability"] = (
-        acc.reindex(pd.MultiIndex.from_arrays([df["orp_code"], code])).to_numpy() / region
-    )
+    if "need" in wanted:
+        level = code.map(lambda c: levels.get(c, "local"))
+        area = [
+            areas[lv].get(o) if isinstance(o, str) else None
+            for lv, o in zip(level, df["orp_code"], strict=True)
+        ]
+        g = gaps.set_index(["area_code", "service_type_code", "capacity_unit"])
+        rel = g["gap_median"] / g["demand_median"].where(g["demand_median"] > 0)
+        df["need"] = rel.reindex(
+            pd.MultiIndex.from_arrays([area, code, df["capacity_unit"]])
+        ).to_numpy()
+    if "availability" in wanted:
+        acc = access_orp.set_index(["orp_code", "service_type_code"])["ae2sfca"]
+        region = code.map(access_region).where(lambda s: s > 0)
+        df["availability"] = (
+            acc.reindex(pd.MultiIndex.from_arrays([df["orp_code"], code])).to_numpy() / region
+        )
     cur = latest[latest["comparable"]].set_index("service_id")
-    keys = pd.MultiIndex.from_frame(df[["service_type_code", "form", "capacity_unit"]])
-    ref = reference_cost.reindex(keys).to_numpy()
-    df["cost"] = df["service_id"].map(cur["cost_per_unit"]).to_numpy() / ref
-    df["quality"] = df["service_id"].map(cur["direct_share"]).to_numpy()
-    types_in_orp = df.groupby("orp_code")["service_type_code"].nunique()
-    df["interconnection"] = df["orp_code"].map(types_in_orp) - 1
+    if "cost" in wanted:
+        ref = reference_cost.reindex(pd.MultiIndex.from_frame(df[fb.GROUP])).to_numpy()
+        df["cost"] = df["service_id"].map(cur["cost_per_unit"]).to_numpy() / ref
+    if "staffing" in wanted:
+        df["staffing"] = df["service_id"].map(cur["direct_share"]).to_numpy()
+    if "occupancy" in wanted:
+        beds = cur["network_unit"].eq("luzka") & cur["min_occupancy"].gt(0)
+        ratio = (cur["occupancy"] / cur["min_occupancy"]).where(beds)
+        df["occupancy"] = df["service_id"].map(ratio).to_numpy()
     return df
 
 
 def draw_summary(per_draw: pd.DataFrame, level: float) -> pd.DataFrame:
     """Mean and central ``level`` interval of the rank correlation and of the share of
-    services changing band over the random weight vectors."""
+    services changing signal (band) over the random weight vectors."""
     q = [(1 - level) / 2, 1 - (1 - level) / 2]
     rows = []
     for col in ("rank_correlation", "band_changed_share"):

@@ -1,10 +1,14 @@
-"""Optimal and real state subsidy per service (DOMAIN-finance-plan.md, section 1).
+"""Optimal and real state subsidy per service (DOMAIN-finance-plan.md, section 1 and
+"Corrections after review").
 
-``base = price level × units − expected users' payments − health insurance``;
-``optimal = base × (1 + adjustment)``, the adjustment (± a share, a parameter) coming
-from the service's network score; the real subsidy distributes the region's allocation
-in proportion to the optimal subsidy, never above what a service requested, and is
-rounded to whole crowns so that it sums to the allocation exactly.
+``base = price level × network units − expected users' payments − health insurance``,
+the units being those the network counts (beds at no less than the minimum occupancy, or
+FTE in direct care); ``optimal = base × (1 + adjustment)``, the adjustment (± a share, a
+parameter) coming from the service's network score. The optimal subsidy is a maximum:
+the real subsidy distributes the region's allocation in proportion to the optimal
+subsidy, and no service gets more than ``min(request, optimal − other public money
+expected)``; what the caps leave of the allocation stays undistributed. Amounts are whole
+crowns.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ def optimal_subsidy(
     health_insurance: pd.Series,
     adjustment: pd.Series,
 ) -> pd.DataFrame:
-    """Per service (rows of ``units``: ``service_id, capacity`` and the group keys of the
-    price level's index): base and optimal subsidy. ``users`` and ``health_insurance``
-    are the expected payments per service id; missing price levels leave the subsidy
-    missing (the service cannot be priced)."""
+    """Per service (rows of ``units``: ``service_id``, ``units`` — the network units the
+    subsidy pays for — and the group keys of the price level's index): base and optimal
+    subsidy. ``users`` and ``health_insurance`` are the expected payments per service
+    id; missing price levels or units leave the subsidy missing (the service cannot be
+    priced)."""
     df = units.copy()
     keys = list(price_level.index.names)
     df["price_level"] = price_level.reindex(pd.MultiIndex.from_frame(df[keys])).to_numpy()
@@ -37,11 +42,17 @@ def optimal_subsidy(
     df["expected_users"] = sid.map(users).fillna(0).to_numpy()
     df["expected_health_insurance"] = sid.map(health_insurance).fillna(0).to_numpy()
     df["base"] = (
-        df["price_level"] * df["capacity"] - df["expected_users"] - df["expected_health_insurance"]
+        df["price_level"] * df["units"] - df["expected_users"] - df["expected_health_insurance"]
     ).clip(lower=0)
     df["adjustment"] = sid.map(adjustment).fillna(0).to_numpy()
     df["optimal"] = df["base"] * (1 + df["adjustment"])
     return df
+
+
+def indexed_price(reference_cost: float, factor: float, index: float, years: int) -> float:
+    """The price level of the subsidy year: the reference cost of the reporting year ×
+    the factor, indexed ``years`` years forward at ``index`` a year."""
+    return reference_cost * factor * (1 + index) ** years
 
 
 def _capped_shares(weights: np.ndarray, caps: np.ndarray, total: float) -> np.ndarray:
@@ -74,22 +85,38 @@ def largest_remainder(amounts: np.ndarray, total: int, order: np.ndarray) -> np.
     return out.astype(np.int64)
 
 
-def allocate(optimal: pd.DataFrame, allocation: float, requests: pd.Series | None):
+def caps(optimal: pd.DataFrame, requests: pd.Series | None, other_public: pd.Series):
+    """Per service: the most it may get, ``min(request, optimal − other public money
+    expected)`` in whole crowns (no request: the optimal bound alone)."""
+    other = optimal["service_id"].map(other_public).fillna(0).to_numpy(float)
+    bound = np.floor(np.clip(optimal["optimal"].fillna(0).to_numpy(float) - other, 0, None))
+    if requests is None:
+        return bound, None
+    req = optimal["service_id"].map(requests).to_numpy(float)
+    return np.where(np.isnan(req), bound, np.minimum(bound, np.floor(req))), req
+
+
+def allocate(
+    optimal: pd.DataFrame,
+    allocation: float,
+    requests: pd.Series | None,
+    other_public: pd.Series | None = None,
+):
     """Real subsidy per service: the allocation (whole crowns) in proportion to the optimal
-    subsidy, capped at the request where ``requests`` (per service id) holds one. When
-    the requests together are below the allocation the rest stays undistributed
-    (``undistributed`` in the attributes)."""
+    subsidy, no service above :func:`caps`; what the caps leave stays undistributed
+    (``undistributed`` in the attributes). ``other_public``: the public money other than
+    the state subsidy each service is expected to receive (per service id)."""
     df = optimal.copy()
+    other = other_public if other_public is not None else pd.Series(dtype=float)
+    df["other_public"] = df["service_id"].map(other).fillna(0).to_numpy(float)
     weights = df["optimal"].fillna(0).to_numpy(float)
-    caps = np.full(len(df), np.inf)
-    if requests is not None:
-        req = df["service_id"].map(requests).to_numpy(float)
-        caps = np.where(np.isnan(req), np.inf, np.floor(req))
+    cap, req = caps(df, requests, other)
+    df["cap"] = cap
+    if req is not None:
         df["requested"] = req
     target = round(allocation)
-    capacity_total = caps[weights > 0].sum()
-    distributable = min(target, int(capacity_total)) if np.isfinite(capacity_total) else target
-    amounts = _capped_shares(weights, caps, float(distributable))
+    distributable = min(target, int(cap[weights > 0].sum()))
+    amounts = _capped_shares(weights, cap, float(distributable))
     order = df["service_id"].rank(method="first").to_numpy()
     df["real"] = largest_remainder(amounts, distributable, order) if len(df) else []
     if requests is not None:
@@ -112,14 +139,19 @@ def cofinancing_share(units: pd.DataFrame, rules: list) -> pd.Series:
 
 
 def what_if(
-    optimal: pd.DataFrame, allocation: float, requests: pd.Series | None, changes: list[float]
+    optimal: pd.DataFrame,
+    allocation: float,
+    requests: pd.Series | None,
+    changes: list[float],
+    other_public: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The allocation changed by each relative ``change`` (0 = as given): what is
-    distributed, how many services get their full request, and the deficit."""
+    distributed, what stays undistributed, how many services get their full request,
+    and the deficit."""
     rows = []
     for change in [0.0, *changes]:
         amount = allocation * (1 + change)
-        real = allocate(optimal, amount, requests)
+        real = allocate(optimal, amount, requests, other_public)
         full = (
             int((real["deficit"] <= 0).sum()) if "deficit" in real else np.nan  # at request
         )
@@ -134,32 +166,3 @@ def what_if(
             }
         )
     return pd.DataFrame(rows)
-
-
-def cofinancing_check(optimal: pd.DataFrame, municipal: pd.Series, rules: list) -> pd.DataFrame:
-    """Per service of the allocation: the municipal co-financing the rules expect (a share
-    of its optimal subsidy, by form and type), what municipalities paid in the last
-    reported year (``municipal``, per service id) and whether that is enough."""
-    out = optimal[["service_id", "service_type_code", "form", "capacity_unit", "optimal"]].copy()
-    out["required_share"] = cofinancing_share(optimal, rules).to_numpy()
-    out["required"] = out["required_share"] * out["optimal"]
-    out["municipal"] = out["service_id"].map(municipal).to_numpy()
-    out["meets"] = (out["municipal"] >= out["required"]).where(
-        out["required"].notna() & out["municipal"].notna()
-    )
-    return out
-
-
-def cofinancing_summary(check: pd.DataFrame) -> pd.DataFrame:
-    """Per form: services, the required share, the required and the paid amounts, and how
-    many services fall below the requirement."""
-    g = check.groupby("form")
-    return pd.DataFrame(
-        {
-            "services": g["service_id"].nunique(),
-            "required_share": g["required_share"].median(),
-            "required": g["required"].sum(),
-            "municipal": g["municipal"].sum(),
-            "below_required": g["meets"].agg(lambda s: int((s == False).sum())),  # noqa: E712
-        }
-    ).reset_index()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.methods.network_scoring import BAND_LABELS
+from analysis.methods.network_units import require_one_unit
 from analysis.params import Methodology
 
 Tables = dict[str, pd.DataFrame]
@@ -43,6 +44,8 @@ def _shortage(t: Tables, m: Methodology) -> float | None:
     rows = df[
         (df["variant"] == "middle") & (df["service_type_code"] == m.demand.gap_map_type.value)
     ]
+    if "capacity_unit" in rows:  # a sum only within one unit, never beds and clients
+        require_one_unit(rows["capacity_unit"], "capacity shortage headline")
     return float(-rows["gap_median"].clip(upper=0).sum()) if len(rows) else None
 
 
@@ -144,7 +147,7 @@ HEADLINES: tuple[Headline, ...] = (
             "04_finance",
             ("finance_bands",),
             "služeb",
-            lambda m, label=label: f"Služby v pásmu „{label}“",
+            lambda m, label=label: f"Služby se signálem „{label}“",
             _band(label),
             "služba",
         )

@@ -120,7 +120,9 @@ def _where(modules: list[str]) -> str:
 def _value(q) -> str | None:
     """The value as a cell (numbers, short lists), or None for a table written out below."""
     value = json.loads(q.model_dump_json())["value"]
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "ano" if value else "ne"
+    if isinstance(value, int | float):
         return str(value) if q.kind in ("year", "identifier", "code") else f.auto(value)
     if isinstance(value, str):
         return value
