@@ -556,3 +556,26 @@ def test_reference_maximum_by_hand():
     out = comp.reference_maximum(comp_rows, ref)
     assert out.iloc[0] == 3500
     assert np.isnan(out.iloc[1])
+
+
+def test_a_carried_amount_stays_owed_and_years_outside_the_entrustment_are_not_checked():
+    # 2023: over 0.2 M, carried (region money). 2024: the region did not deduct it and
+    # the service lost 0.1 M (revenues 9.9 M against costs 10.0 M): with the 0.2 M
+    # carried in, 0.1 M is still overcompensation (the carried amount is never lost);
+    # within the threshold, it is carried again.
+    base = {"cost_personnel": 10.0e6, "revenue_users": 3.2e6, "revenue_state_subsidy": 5.0e6}
+    rows = [
+        {**base, "service_id": "A", "year": 2023, "revenue_region": 2.0e6},
+        {**base, "service_id": "A", "year": 2024, "revenue_region": 1.7e6},
+    ]
+    out = _check(rows, entrusted=(2022, 2026)).set_index("year")
+    assert out.at[2024, "carried_in"] == pytest.approx(0.2e6)
+    assert out.at[2024, "overcompensation"] == pytest.approx(0.1e6)
+    assert out.at[2024, "carry_over"] == pytest.approx(0.1e6)
+    assert out.at[2024, "to_return"] == 0
+    # An entrustment that ended in 2023: 2024 is not checked.
+    ended = _check(rows, entrusted=(2019, 2023)).set_index("year")
+    assert ended.at[2023, "to_return"] == pytest.approx(0.2e6)
+    assert ended.at[2023, "return_reason"] == comp.RETURN_REASONS["end"]
+    assert np.isnan(ended.at[2024, "to_return"])
+    assert ended.at[2024, "status"] == comp.STATUS["period"]

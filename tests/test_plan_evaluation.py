@@ -204,9 +204,11 @@ def test_new_residential_places_above_the_community_size_are_flagged_and_not_fun
     out = out.set_index("intention_id")
     assert out["large_residential"].to_dict() == {"Z1": True, "Z2": False, "Z3": False}
     assert out["eligible"].to_dict() == {"Z1": False, "Z2": True, "Z3": True}
-    # Co-financing: a share of the costs of the new service; cost over three years.
+    # Co-financing: a share of the costs of the new service. The region pays at most the
+    # cost less the municipalities' declared half (1.0 of 2.0 M), over three years.
     assert out.at["Z2", "required_municipal_czk"] == pytest.approx(0.6e6)
-    assert out.at["Z3", "cost_horizon_czk"] == pytest.approx(6e6)
+    assert out.at["Z3", "budget_czk"] == pytest.approx(1e6)
+    assert out.at["Z3", "cost_horizon_czk"] == pytest.approx(3e6)
     allowed = it.ResidentialRule((11, 12), 18, True)
     again = it.intention_checks(ap, 2025, measures, priorities, gaps, areas, {}, rules, allowed, 3)
     assert again.set_index("intention_id").at["Z1", "eligible"]

@@ -56,6 +56,7 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
             "carried_in",
             "carry_over",
             "to_return",
+            "return_reason",
             "status",
         ]
     ]
@@ -63,14 +64,14 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
     n_over = int((checked["overcompensation"] > 0).sum())
     n_return = int((checked["to_return"] > 0).sum())
     n_carry = int((checked["carry_over"] > 0).sum())
-    outside = int((cur["status"] == comp.STATUS["outside"]).sum())
+    outside = int(cur["status"].isin([comp.STATUS["outside"], comp.STATUS["period"]]).sum())
     unknown = int((cur["status"] == comp.STATUS["unknown"]).sum())
     profit = m.reasonable_profit.value
     threshold = f.percent(100 * m.carry_over_threshold.value, 0)
     sources = " a ".join(REVENUE_NAMES[c] for c in m.carry_over_sources.value)
     public = ", ".join(REVENUE_NAMES[c] for c in m.public_revenues.value)
     pairs = "; ".join(
-        f"{COST_PART_NAMES[e.cost]} spolu s výnosem „{REVENUE_NAMES[e.revenue]}“"
+        f"{COST_PART_NAMES[e.cost]} spolu s výnosy ve sloupci „{REVENUE_NAMES[e.revenue]}“"
         for e in m.compensation_excluded_costs.value
     )
     unpaired = [e for e in m.compensation_excluded_costs.value if not ind[e.revenue].notna().any()]
@@ -96,7 +97,8 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
             if outside + unknown == 0
             else " (u "
             + plural(outside + unknown, ("{n} služby", "{n} služeb", "{n} služby", "{n} služeb"))
-            + " mimo síť nebo bez údaje o členství v síti se neprovádí)"
+            + " mimo síť, mimo období pověření nebo bez údaje o členství v síti se kontrola "
+            "neprovádí)"
         )
         + f". Vyrovnávací platbou jsou všechny veřejné prostředky ({public}): "
         f"{f.millions(total['public_revenue'])}. Odůvodněná výše platby je "
@@ -117,7 +119,8 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
         )
         + ". Překompenzace nikdy nepřesáhne přebytek služby (všechny výnosy minus všechny "
         "náklady): služba, jejíž výnosy nepřevýšily náklady, nevrací nic, i kdyby část "
-        "jejích nákladů kontrola vynechala (výklad pravidla zvolený socplan). "
+        "jejích nákladů kontrola vynechala; částka převedená z minulého roku však zůstává "
+        "dlužná (výklad pravidla zvolený socplan, zdroj neuvádí). "
         + (
             "Žádná služba nebyla překompenzována."
             if n_over == 0
@@ -136,7 +139,7 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
             "pověření, které data obsahují, do daného roku), a to jen z prostředků, které "
             f"převod připouštějí ({sources}); státní dotace kryje jen výdaje svého roku a "
             "nepřevádí se, v posledním roce pověření se nepřevádí nic. Vyšší překompenzace "
-            "se vrací celá. "
+            "se vrací celá. Důvod každé vratky uvádí tabulka překompenzovaných služeb. "
             + (
                 "Převod se netýká žádné služby"
                 if n_carry == 0
@@ -173,11 +176,11 @@ def compensation(ch, comp_all, ind, methodology, latest, ds) -> None:
         + _services(len(ceiling))
         + "; veřejné zdroje jej překročily u "
         + plural(above, ("{n} z nich.", "{n} z nich.", "{n} z nich.", "{n} z nich."))
-        + " Zvlášť se kontroluje státní dotace podle § 101a zákona o sociálních službách: "
+        + " Zvlášť se kontroluje státní dotace podle § 101a zákona o sociálních službách: "
         "nesmí hradit náklady, které vylučuje nařízení vlády 98/2015 Sb. (odpisy, zdravotní "
         "péče, činnosti mimo základní činnosti a další položky v příloze); "
         + (
-            "nad náklady, které smí hradit, ji nepřijala žádná služba."
+            "žádná služba nepřijala státní dotaci vyšší než náklady, které z ní lze hradit."
             if state_over.empty
             else "nad náklady, které smí hradit, ji přijalo "
             + plural(len(state_over), ("{n} službu", "{n} služby", "{n} služby", "{n} služeb"))
@@ -195,6 +198,6 @@ def price_text(factor: float) -> str:
 
 COST_PART_NAMES = {
     "cost_depreciation": "odpisy",
-    "cost_health_care": "zdravotní péče podle § 36 zákona o sociálních službách",
+    "cost_health_care": "zdravotní péče podle § 36 zákona o sociálních službách",
     "cost_outside_basic": "náklady mimo základní činnosti druhu služby",
 }

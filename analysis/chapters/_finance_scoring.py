@@ -41,6 +41,8 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
     rules = net.service_types.value
     services = active_services(ds.services, reference_date(year))
     units = fb.service_units(services, list(m.network_units.value))
+    # Network criteria are about the network: only its members are scored.
+    units = units[units["in_regional_network"].fillna(False).astype(bool)].reset_index(drop=True)
     units["service_name"] = units["service_id"].map(
         services.drop_duplicates("service_id").set_index("service_id")["service_name"]
     )
@@ -135,17 +137,19 @@ def scoring(ch, ds, methodology, year, latest_ind, ref, latest) -> None:
         + plural(
             n_services,
             (
-                "{n} služba aktivní",
-                "{n} služby aktivní",
-                "{n} služby aktivní",
-                "{n} služeb aktivních",
+                "{n} služba krajské sítě aktivní",
+                "{n} služby krajské sítě aktivní",
+                "{n} služby krajské sítě aktivní",
+                "{n} služeb krajské sítě aktivních",
             ),
         )
-        + f" v registru k {f.date(reference_date(year))} (služby, jejichž registrace "
-        "skončila dříve, se nehodnotí) podle "
+        + f" v registru k {f.date(reference_date(year))} (služby mimo síť a služby, jejichž "
+        "registrace skončila dříve, se nehodnotí) podle "
         + plural(len(criteria), ("{n} kritéria", "{n} kritérií", "{n} kritéria", "{n} kritérií"))
-        + " sítě. Hodnocení podle kritérií sítě je metodikou, kterou přijímá kraj. Hodnota "
-        "každého kritéria je vlastností služby samé: "
+        + " sítě. Hodnocení podle kritérií sítě se řídí metodikou, kterou přijímá kraj. "
+        "Nákladovost, personální zajištění a obložnost jsou vlastnostmi služby samé; "
+        "potřebnost a dostupnost popisují území a druh služby (mají je stejné všechny "
+        "služby téhož druhu v území) a signál z nich je podnětem k prověření celé skupiny: "
         + "; ".join(CRITERION_ORIGINS[n] for n in sc.criteria)
         + ". Skóre 0–100 je vážený průměr bodů hodnocených kritérií (podíl největšího "
         "možného počtu bodů); kritérium bez hodnoty se vynechá a váhy ostatních se přepočtou. "

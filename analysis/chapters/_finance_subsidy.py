@@ -4,6 +4,7 @@ a maximum) and what-if variants."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.chapters._finance_common import (
@@ -16,6 +17,8 @@ from analysis.methods import subsidy as sb
 from analysis.methods.network import active_services, reference_date
 from analysis.present import formatting as f
 from analysis.present.czech import plural
+
+_NO_REFERENCE = " (celostátní chybí a krajských poskytovatelů je méně, než pravidlo vyžaduje)"
 
 
 def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> None:
@@ -86,10 +89,10 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
                     plural(
                         len(unpriced),
                         (
-                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
-                            "{n} nemají referenční hodnotu ani krajskou, ani celostátní",
-                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
-                            "{n} nemá referenční hodnotu ani krajskou, ani celostátní",
+                            "{n} nemá použitelnou referenční hodnotu" + _NO_REFERENCE,
+                            "{n} nemají použitelnou referenční hodnotu" + _NO_REFERENCE,
+                            "{n} nemá použitelnou referenční hodnotu" + _NO_REFERENCE,
+                            "{n} nemá použitelnou referenční hodnotu" + _NO_REFERENCE,
                         ),
                     )
                     + " – "
@@ -180,7 +183,11 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
     ch.what_if = sb.what_if(optimal, alloc.czk, requests, list(m.what_if.value), other_public)
     total_opt = float(real["optimal"].sum())
     all_requests = f.millions(requests.sum()) if requests is not None else ""
-    at_cap = int(((real["real"] >= real["cap"]) & (real["cap"] > 0)).sum())
+    at_cap_rows = (real["real"] >= real["cap"]) & (real["cap"] > 0)
+    at_cap = int(at_cap_rows.sum())
+    by_optimal = int(
+        (at_cap_rows & (real["cap"] < real.get("requested", pd.Series(np.inf, real.index)))).sum()
+    )
     undistributed = real.attrs["undistributed"]
     ch.subsidy_text = base_text + (
         f"Alokace kraje {f.crowns(alloc.czk)} (zdroj: {alloc.source}) se rozdělí v poměru "
@@ -194,11 +201,17 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
         + plural(
             at_cap,
             (
-                "Své horní meze dosáhla {n} služba. ",
-                "Své horní meze dosáhly {n} služby. ",
-                "Své horní meze dosáhlo {n} služby. ",
-                "Své horní meze dosáhlo {n} služeb. ",
+                "Své horní meze dosáhla {n} služba",
+                "Své horní meze dosáhly {n} služby",
+                "Své horní meze dosáhlo {n} služby",
+                "Své horní meze dosáhlo {n} služeb",
             ),
+        )
+        + (
+            f" (z toho u {f.number(by_optimal)} byla mezí optimální dotace bez ostatních "
+            "veřejných zdrojů, u ostatních žádost). "
+            if by_optimal
+            else ". "
         )
         + (
             "Alokace se rozdělí celá."
@@ -208,7 +221,8 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
         )
         + (
             f" Služby zahrnuté do výpočtu žádaly o {f.millions(real['requested'].sum())} "
-            f"(všechny žádosti: {all_requests}); schodek proti jejich žádostem je "
+            "(všechny žádosti včetně služeb mimo výpočet a mimo síť: "
+            f"{all_requests}); schodek proti jejich žádostem je "
             f"{f.millions(real['deficit'].sum())}."
             if requests is not None
             else " Žádosti služeb o dotaci nejsou k dispozici."

@@ -120,8 +120,14 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         gaps = needs.gaps_shown
         if len(gaps):
             short = gaps[gaps["status"] == "nedostatek"]
-            worst = gaps.iloc[0]
-            unit = CAPACITY_UNITS[worst["capacity_unit"]]
+            # The largest gap within one unit (beds where there are any): gaps in beds and
+            # in clients are never ranked against each other.
+            unit_code = "luzka" if (gaps["capacity_unit"] == "luzka").any() else None
+            same = gaps if unit_code is None else gaps[gaps["capacity_unit"] == unit_code]
+            unit_code = unit_code or str(same["capacity_unit"].iloc[0])
+            same = same[same["capacity_unit"] == unit_code]
+            worst = same.loc[same["gap_median"].idxmin()]
+            unit = CAPACITY_UNITS[unit_code]
             out.append(
                 plural(
                     len(short),
@@ -134,8 +140,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
                 )
                 + f" k {jan1(needs.target_year)} nedostatek kapacity i při horní mezi "
                 "intervalu (nejistota míry potřeby; normativy kapacity na osobu jsou výchozí "
-                f"odhad). Největší mezeru má {worst['area_name']} u druhu "
-                f"{worst['service_type']}: kapacita {f.number(worst['capacity'])} proti "
+                f"odhad). Mezi mezerami v jednotce „{unit}“ je největší nedostatek v oblasti "
+                f"{worst['area_name']} u druhu {worst['service_type']}: kapacita "
+                f"{f.number(worst['capacity'])} proti "
                 f"poptávce {f.number(worst['demand_median'])} ({unit}) "
                 + _link("tabulka", "tab-demand_service_gaps", "Mezery v kapacitě")
                 + "."

@@ -54,9 +54,10 @@ def cost_parts(finance: pd.DataFrame, services: pd.DataFrame, rng: np.random.Gen
 
 def entrustments(services: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Adds the years of the region's entrustment act to the services of its network:
-    five-year acts starting 2019–2022 (some end in the last finance year)."""
+    five-year acts starting 2020–2022, so that every finance year is covered and some acts
+    end in the last finance year (2024)."""
     ids = sorted(services.loc[services["in_regional_network"] == "true", "service_id"].unique())
-    start = pd.Series(rng.integers(2019, 2023, len(ids)), index=ids)
+    start = pd.Series(rng.integers(2020, 2023, len(ids)), index=ids)
     out = services.copy()
     out["entrusted_from"] = out["service_id"].map(start).astype("Int64")
     out["entrusted_to"] = (out["entrusted_from"] + 4).astype("Int64")

@@ -13,8 +13,9 @@ by Commission Decision 2012/21/EU as a regional finance department applies it
   on capital employed, or a return on sales (art. 5(5)–(8));
 - overcompensation = public money − (net cost + reasonable profit − what was carried in
   from the previous year), at least 0, at most the public money, and never more than the
-  service's surplus (all revenues − all costs + reasonable profit): a service whose
-  revenues did not exceed its costs owes nothing, whatever the split of its costs;
+  service's surplus (all revenues + what was carried in − all costs + reasonable profit):
+  a service whose revenues did not exceed its costs owes nothing beyond an amount carried
+  in, whatever the split of its costs;
 - an overcompensation that does *not exceed* the threshold (10 %) of the service's
   average annual compensation may be carried to the next year and deducted from its
   payment (art. 6(2)), only by a service of the regional network (an entrustment), not
@@ -22,8 +23,9 @@ by Commission Decision 2012/21/EU as a regional finance department applies it
   permit it (never the § 101a state subsidy, which covers its own year only); the rest
   is returned. Above the threshold the whole overcompensation is returned.
 
-The check applies to services the region entrusted (members of its network); for others
-it is not made and their amounts are missing, not 0. Compensation is set per service:
+The check applies to services the region entrusted (members of its network, within the
+years of the entrustment where they are given); for others it is not made and their
+amounts are missing, not 0. Compensation is set per service:
 one service's surplus never covers another's deficit.
 """
 
@@ -39,7 +41,14 @@ STATUS = {
     "carry": "převod do dalšího roku",
     "ok": "bez překompenzace",
     "outside": "mimo síť, kontrola se neprovádí",
+    "period": "mimo období pověření, kontrola se neprovádí",
     "unknown": "členství v síti neuvedeno",
+}
+# Why (part of) an overcompensation is returned rather than carried.
+RETURN_REASONS = {
+    "threshold": "nad prahem převodu",
+    "end": "poslední rok pověření",
+    "sources": "z prostředků, které převod nepřipouštějí",
 }
 MONEY = ["justified", "public_revenue", "overcompensation", "carry_over", "to_return"]
 
@@ -108,6 +117,8 @@ def compensation(
             "to_return",
         )
     }
+    reasons = np.full(len(df), None, dtype=object)
+    entrusted = np.ones(len(df), bool)
     for _, rows in df.groupby("service_id", sort=False).groups.items():
         carried, prev_year, history = 0.0, None, []
         for i in rows:
@@ -118,16 +129,21 @@ def compensation(
                 carried = 0.0  # a carry is deducted only from the next year's payment
             history.append((year, out.at[i, "public_revenue"], in_period))
             prev_year = year
-            if not checked.iat[i]:
+            end = last_year.iat[i]
+            entrusted[i] = in_period and not (pd.notna(end) and year > int(end))
+            if not checked.iat[i] or not entrusted[i]:
                 carried = 0.0
                 continue
             net = out.at[i, "eligible_cost"] - out.at[i, "own_revenue"]
             justified = max(net + np.nan_to_num(out.at[i, "allowed_profit"]), 0.0) - carried
             public_money = out.at[i, "public_revenue"]
-            # Public money cannot have overcompensated a service whose revenues did not
-            # exceed its costs (plus the profit allowed): a loss on the activities left
-            # out of the check is the provider's and never becomes a refund.
-            surplus = max(surplus_all.iat[i] + np.nan_to_num(out.at[i, "allowed_profit"]), 0.0)
+            # Public money cannot have overcompensated a service whose revenues (with the
+            # amount carried in from last year) did not exceed its costs plus the profit
+            # allowed: a loss on the activities left out of the check is the provider's
+            # and never becomes a refund, while a carried amount stays owed.
+            surplus = max(
+                surplus_all.iat[i] + carried + np.nan_to_num(out.at[i, "allowed_profit"]), 0.0
+            )
             over = float(
                 min(np.clip(public_money - max(justified, 0.0), 0.0, public_money), surplus)
             )
@@ -135,13 +151,14 @@ def compensation(
             # this one (every year of the data when the period is not given).
             payments = [p for y, p, inside in history if inside]
             average = float(np.mean(payments)) if payments else np.nan
-            end = last_year.iat[i]
-            may_carry = (
-                over > 0
-                and over <= threshold * average
-                and not (pd.notna(end) and year >= int(end))
-            )
+            last = pd.notna(end) and year >= int(end)
+            within = over <= threshold * average
+            may_carry = over > 0 and within and not last
             carry = float(np.floor(min(over, carriable.iat[i]))) if may_carry else 0.0
+            if over - carry > 0:
+                reasons[i] = RETURN_REASONS[
+                    "threshold" if not within else "end" if last else "sources"
+                ]
             cols["carried_in"][i] = carried
             cols["justified"][i] = justified
             cols["overcompensation"][i] = over
@@ -151,15 +168,23 @@ def compensation(
             carried = carry
     for c, v in cols.items():
         out[c] = v
+    out["return_reason"] = reasons
     out["uncovered"] = (out["justified"] - out["public_revenue"]).clip(lower=0)
     out["status"] = np.select(
         [
             network.isna().to_numpy(),
             ~checked.to_numpy(),
+            ~entrusted,
             (out["to_return"] > 0).to_numpy(),
             (out["carry_over"] > 0).to_numpy(),
         ],
-        [STATUS["unknown"], STATUS["outside"], STATUS["return"], STATUS["carry"]],
+        [
+            STATUS["unknown"],
+            STATUS["outside"],
+            STATUS["period"],
+            STATUS["return"],
+            STATUS["carry"],
+        ],
         STATUS["ok"],
     )
     return out

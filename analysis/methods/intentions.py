@@ -21,7 +21,8 @@ units. What an intention achieves is the *share* of its area's shortage it close
 shortage of 300 clients (20 %). The cost is the recurring cost over the plan horizon
 (the yearly amount asked of the development budget — its requested subsidy, else its
 cost — times the years of operation counted). The score is the share closed per million
-CZK of that cost. The funded set maximises the sum of shares closed within the year's
+CZK of that cost; the yearly amount is the request, at most the cost less the municipal
+share. The funded set maximises the sum of shares closed within the year's
 budget, exactly: an integer program (``scipy.optimize.milp``) in which intentions of the
 same area, type and unit share one shortage, so that two intentions never close the same
 gap twice. Among sets closing the same share, the cheaper one is chosen.
@@ -123,7 +124,11 @@ def intention_checks(
         & ap["support"].isin([SUPPORT["confirmed"], SUPPORT["likely"]])
         & (~ap["large_residential"] | residential.fund_large)
     )
-    ap["budget_czk"] = ap["requested_subsidy_czk"].fillna(ap["cost_czk"])
+    # What the region pays: the request (else the cost), never more than the cost less
+    # the municipalities' declared part of it.
+    asked = ap["requested_subsidy_czk"].fillna(ap["cost_czk"])
+    rest = ap["cost_czk"] * (1 - ap["municipal_share"].fillna(0))
+    ap["budget_czk"] = np.fmin(asked, rest)
     ap["cost_horizon_czk"] = ap["budget_czk"] * operating_years
     shortage = (-ap["gap_median"]).clip(lower=0)
     ap["gap_closed"] = np.minimum(ap["capacity_change"], shortage.fillna(0))
