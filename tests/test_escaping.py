@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.present.notebook import no_html
+from analysis.present.notebook import names_as_text, no_html
 from analysis.publish.pipeline import run
 from analysis.resources import templates_dir
 from tests.conftest import REPO_ROOT
@@ -23,6 +23,7 @@ TEX = r"$\input{/etc/passwd}$ Lhota"
 SERVICE = "<svg onload=\"window.__pwned='service'\">Poradna"
 TITLE = "Analýza <b onmouseover=\"window.__pwned='title'\">kraje</b>"
 PROVIDER = "</script><script>window.__pwned='provider'</script>"
+MARKDOWN = "**Tučné** _Lhotsko_ [odkaz] `kód`"
 
 
 class _Elements(HTMLParser):
@@ -47,6 +48,18 @@ def test_markdown_text_shows_tags_as_text():
     assert no_html("> **Upozornění:** a > b") == "> **Upozornění:** a &gt; b"  # quote kept
 
 
+def test_names_with_markdown_are_text_in_computed_text():
+    from nbconvert.filters.markdown import markdown2html
+
+    text = names_as_text(f"V ORP {MARKDOWN} chybí *jedna* služba.", [MARKDOWN])
+    rendered = markdown2html(no_html(text))
+    assert "<strong>" not in rendered and "<code>" not in rendered
+    assert "<em>jedna</em>" in rendered  # the report's own emphasis stays
+    plain = _Elements()
+    plain.feed(rendered)
+    assert MARKDOWN in "".join(plain.text)
+
+
 def test_markdown_from_data_cannot_link_out_or_embed_images():
     text = no_html("[x](javascript:alert(1)) ![i](http://e/t.png) [tabulka](#tab-a_b)")
     assert "](javascript" not in text and "![" not in text and "](http" not in text
@@ -57,7 +70,7 @@ def _hostile_copy(data, tmp_path):
     """The demo data with markup and TeX in ORP, plan, service names and in the title."""
     munis = pd.read_csv(data / "territory_municipalities.csv", dtype=str)
     orps = sorted(munis["orp_code"].unique())
-    renamed = {orps[0]: SCRIPT, orps[1]: TEX}
+    renamed = {orps[0]: SCRIPT, orps[1]: TEX, orps[2]: MARKDOWN}
     munis["orp_name"] = munis["orp_code"].map(renamed).fillna(munis["orp_name"])
     munis.to_csv(data / "territory_municipalities.csv", index=False)
     geo = json.loads((data / "territory_orp.geojson").read_text(encoding="utf-8"))
@@ -68,6 +81,10 @@ def _hostile_copy(data, tmp_path):
     priorities = pd.read_csv(data / "plan_priorities.csv", dtype=str)
     priorities.loc[0, "name"] = IMG
     priorities.to_csv(data / "plan_priorities.csv", index=False)
+    # Intentions' names are quoted in the computed text of the plan chapter.
+    intentions = pd.read_csv(data / "action_plan.csv", dtype=str, keep_default_na=False)
+    intentions["name"] = MARKDOWN + " " + intentions["intention_id"]
+    intentions.to_csv(data / "action_plan.csv", index=False)
     services = pd.read_csv(data / "services.csv", dtype=str, keep_default_na=False)
     services.loc[0, "service_name"] = SERVICE
     services.loc[services["service_id"] == services.loc[0, "service_id"], "service_name"] = SERVICE
@@ -106,8 +123,11 @@ def test_names_with_markup_and_tex_stay_text_in_every_part_of_the_report(hostile
         assert handlers == [], doc.name
         images = [a.get("src", "") for t, a in parsed.tags if t == "img"]
         assert all(src.startswith("data:image/png;base64,") for src in images), doc.name
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert "<strong>Tučné</strong>" not in page and "<code>kód</code>" not in page
+    assert "<em>Lhotsko</em>" not in page
     text = " ".join(" ".join(_parsed(report / "report.html").text).split())
-    for name in (SCRIPT, IMG, TITLE, TEX):  # (service names are not listed in the report)
+    for name in (SCRIPT, IMG, TITLE, TEX, MARKDOWN):  # (service names are not listed)
         assert name in text, name  # shown to the reader as written
     assert (report / "report.pdf").stat().st_size > 0
 

@@ -72,6 +72,44 @@ def no_html(markdown: str) -> str:
     return re.sub(r"\]\((?!#[\w-]+\))", "]&#40;", text)
 
 
+# Characters with a meaning in inline Markdown (emphasis, code, links, strike-through,
+# tables, headings); a name from the data that has them is escaped character by character.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~|#])")
+
+
+def literal_markdown(name: str) -> str:
+    """``name`` escaped so that Markdown shows it as the text it is."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", name)
+
+
+def data_names(ds: Dataset) -> list[str]:
+    """Names from the data (every text column whose name ends in ``name``) that contain
+    Markdown characters, longest first (a name inside a longer one is escaped once)."""
+    found: set[str] = set()
+    for value in vars(ds).values():
+        if not isinstance(value, pd.DataFrame):
+            continue
+        for col in value.columns:
+            if str(col).endswith("name") and (
+                value[col].dtype == object or pd.api.types.is_string_dtype(value[col])
+            ):
+                found.update(
+                    v
+                    for v in value[col].dropna().unique()
+                    if isinstance(v, str) and _MARKDOWN_SPECIAL.search(v)
+                )
+    return sorted(found, key=lambda n: (-len(n), n))
+
+
+def names_as_text(markdown: str, names: list[str]) -> str:
+    """The computed text with every name from the data in it escaped: names are text,
+    never Markdown (``**tučně**`` in an ORP's name stays as written)."""
+    for name in names:
+        if name in markdown:
+            markdown = markdown.replace(name, literal_markdown(name))
+    return markdown
+
+
 def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with data-model codes in cells replaced by their Czech labels (for
     display; the CSV keeps the codes)."""
@@ -286,12 +324,17 @@ class Chapter:
         text (e.g. a note that applies only to incomplete data) shows nothing. HTML in
         it (names from the data) is shown as text, never as markup."""
         if markdown.strip():
-            display(Markdown(no_html(markdown)))
+            display(Markdown(no_html(names_as_text(markdown, self._names))))
 
     def note(self, markdown: str) -> None:
         """Show a warning about missing or partial data as a highlighted note."""
         if markdown.strip():
-            display(Markdown("> **Upozornění:** " + no_html(markdown)))
+            text = names_as_text(markdown, self._names)
+            display(Markdown("> **Upozornění:** " + no_html(text)))
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return data_names(self.data)
 
 
 def open_chapter(config: str | Path) -> Chapter:
