@@ -63,5 +63,9 @@ class ParameterError(SocplanError):
         super().__init__(f"invalid parameters in {file}:\n  {body}")
 
 
+class OutputFolderError(SocplanError):
+    """An output folder that is a file, lies under a file, or cannot be written."""
+
+
 class PipelineError(SocplanError):
     """A chapter notebook failed while the report was being built."""

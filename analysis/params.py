@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -772,6 +773,21 @@ def load_methodology(path: Path | str) -> Methodology:
         raise ParameterError(path, _messages(exc)) from None
 
 
+def _not_a_readable_file(path: Path) -> str | None:
+    """What keeps ``path`` (when something is there) from being read as a table."""
+    if path.is_symlink() and not path.exists():
+        return "is a broken link"
+    if not path.exists():
+        return None
+    if path.is_dir():
+        return "is a folder, not a file"
+    if not path.is_file():
+        return "is not a regular file (a device, pipe or socket)"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (no permission)"
+    return None
+
+
 def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> RunConfig:
     """Read and validate a run file, its methodology file and the presence of its data.
 
@@ -824,16 +840,26 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         raise ParameterError(
             path,
             [
-                f"key '{key}': data folder {root} does not exist "
-                "(for the demo region run `socplan demo` first)"
+                f"key '{key}': data folder {root} "
+                + (
+                    "is a file, not a folder"
+                    if root.exists()
+                    else "does not exist (for the demo region run `socplan demo` first)"
+                )
             ],
         )
     files = {**defaults, **run.data.files}
     missing = [
         f"key 'data.files.{t}': {root / files[t]} does not exist"
         for t in required
-        if not (root / files[t]).exists()
+        if not (root / files[t]).exists() and not (root / files[t]).is_symlink()
     ]
+    if run.data.format == "canonical":  # open-data sources may be folders
+        missing += [
+            f"key 'data.files.{t}': {root / files[t]} {problem}"
+            for t in sorted(files)
+            if (problem := _not_a_readable_file(root / files[t])) is not None
+        ]
     if run.data.format == "canonical":
         missing += [
             f"key 'data.sources.{t}': {root / files[t]} is there and needs its citation"

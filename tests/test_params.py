@@ -195,3 +195,60 @@ def test_a_number_key_given_twice_and_a_merge_key(tmp_path):
     assert merged["other"] == {"x": 1, "y": 2}
     with pytest.raises(yaml.YAMLError, match="plain value"):
         yaml.load("? [1, 2]\n: x\n", Loader=StrictYamlLoader)
+
+
+def _broken_link(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(path.with_name("nowhere.csv"))
+
+
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def _device(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/dev/null")
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (_folder, "is a folder, not a file"),
+        (_broken_link, "is a broken link"),
+        (_device, "is not a regular file"),
+    ],
+)
+def test_an_input_that_is_not_a_readable_file_is_named_before_any_work(demo_copy, damage, expected):
+    damage(demo_copy / "finance.csv")
+    result = CliRunner().invoke(
+        main, ["validate", "--params", str(DEMO), "--data-dir", str(demo_copy)]
+    )
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "key 'data.files.finance'" in result.output and expected in result.output
+    assert str(demo_copy / "finance.csv") in result.output
+
+
+def test_a_data_folder_that_is_a_file_is_named(tmp_path):
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"--data-dir.*is a file, not a folder"):
+        load_run_config(DEMO, data_dir=not_a_folder)
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_a_reports_folder_that_is_a_file_is_refused_before_any_kernel(tmp_path, demo_dir, below):
+    reports = tmp_path / "reports"
+    reports.write_text("x", encoding="utf-8")
+    target = reports / "sub" if below else reports
+    result = CliRunner().invoke(
+        main,
+        ["run", "--params", str(DEMO), "--data-dir", str(demo_dir), "--reports-dir",
+         str(target), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "--reports-dir" in result.output and str(target) in result.output
+    assert ("lies under the file" if below else "is a file") in result.output

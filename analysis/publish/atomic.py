@@ -15,7 +15,23 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from analysis.errors import OutputFolderError
+
 _OWNED = re.compile(r"^\.(?P<name>.+)-(?:build|previous)-(?P<pid>\d+)(?:-.*)?$")
+
+
+def check_output_folder(folder: Path | str, option: str) -> None:
+    """Refuse, before any work, an output folder that is a file, lies under a file or
+    cannot be written (:class:`OutputFolderError` naming ``option`` and the path)."""
+    path = Path(folder)
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        where = "is a file" if existing == path else f"lies under the file {existing}"
+        raise OutputFolderError(f"{option}: {path} {where}; expected a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputFolderError(f"{option}: {existing} cannot be written (no permission)")
 
 
 def publish_folder(build: Path, final: Path) -> None:

@@ -31,7 +31,12 @@ from analysis.parameter_reads import PARAMETER_LOG_ENV
 from analysis.params import RunConfig, load_run_config
 from analysis.present import formatting
 from analysis.present.completeness import data_notes, input_list
-from analysis.publish.atomic import build_folder, publish_folder, remove_stale
+from analysis.publish.atomic import (
+    build_folder,
+    check_output_folder,
+    publish_folder,
+    remove_stale,
+)
 from analysis.publish.cache import (
     BuildCache,
     chapter_base_key,
@@ -324,6 +329,7 @@ def run(
     on ``pdf_workers`` processes (two: the report beside the ORP profiles; one where
     other builds run beside this one, as in socplan batch)."""
     config = load_run_config(params_file, data_dir)  # parameters valid before any kernel
+    check_output_folder(reports_dir, "--reports-dir")
     # The chapters reuse the validated dataset instead of reading every source again.
     fd, pickled = tempfile.mkstemp(prefix=f"socplan-dataset-{os.getpid()}-", suffix=".pickle")
     os.close(fd)
