@@ -45,9 +45,26 @@ data_dir_option = click.option(
 
 
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
+
+
+def _output_folder(param: click.Parameter, value: Path | None) -> Path | None:
+    """An output folder option, refused at once if it is a file, lies under a file or
+    cannot be written (before any work starts)."""
+    if value is not None:
+        from analysis.errors import OutputFolderError
+        from analysis.publish.atomic import check_output_folder
+
+        try:
+            check_output_folder(value, f"--{param.name.replace('_', '-')}")
+        except OutputFolderError as exc:
+            raise click.BadParameter(str(exc).split(": ", 1)[1], param=param) from None
+    return value
+
+
 reports_dir_option = click.option(
     "--reports-dir",
     type=click.Path(path_type=Path),
+    callback=lambda ctx, param, value: _output_folder(param, value),
     default=Path("reports"),
     show_default=True,
     help="Where reports/<year>/<region>/ is written.",
@@ -118,6 +135,7 @@ def main() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
+    callback=lambda ctx, param, value: _output_folder(param, value),
     default=DEFAULT_DEMO_DIR,
     show_default=True,
     help="Folder to write the demo data into.",
@@ -151,6 +169,10 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
     for row in ds.summary().itertuples(index=False):
         rows = "present" if pd.isna(row.rows) else f"{int(row.rows)} rows"
         click.echo(f"ok  {row.file:40s} {rows:>12s}")
+    points = ds.quality.get("plausibility_points")
+    for p in [] if points is None else points.itertuples(index=False):
+        where = p.file if pd.isna(p.row) else f"{p.file}, row {p.row}"
+        click.echo(f"warning: {where}: {p.record} at ({p.lat:g}, {p.lon:g}): {p.rule}")
 
 
 @main.command()
@@ -159,6 +181,7 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: _output_folder(param, value),
     required=True,
     help="Folder of the catalogue; index.html there is replaced only when complete.",
 )
@@ -397,7 +420,11 @@ def national_overview(
 @report_dir_argument
 @report_data_option
 @click.option(
-    "--out", type=click.Path(path_type=Path), required=True, help="Folder for the review pack."
+    "--out",
+    type=click.Path(path_type=Path),
+    callback=lambda ctx, param, value: _output_folder(param, value),
+    required=True,
+    help="Folder for the review pack.",
 )
 @click.option(
     "--cache-dir",
@@ -469,6 +496,7 @@ def review(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
+    callback=lambda ctx, param, value: _output_folder(param, value),
     required=True,
     help="Folder for methodology.html and methodology.pdf.",
 )

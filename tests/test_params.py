@@ -252,3 +252,14 @@ def test_a_reports_folder_that_is_a_file_is_refused_before_any_kernel(tmp_path, 
     assert "Traceback" not in result.output
     assert "--reports-dir" in result.output and str(target) in result.output
     assert ("lies under the file" if below else "is a file") in result.output
+
+
+@pytest.mark.parametrize("command", [["demo"], ["review", "."], ["methodology"]])
+def test_every_output_folder_option_refuses_a_file(tmp_path, command):
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, [*command, "--out", str(taken / "sub")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "--out" in result.output and "lies under the file" in result.output
+    assert not (taken.parent / "sub").exists()

@@ -145,3 +145,40 @@ def test_every_real_point_is_plausible(raw_dir):
             ds = load_dataset(load_run_config(path, data_dir=raw_dir))
             assert _counts(ds)[:3] in ([0, 0, 0], [0, None, None]), path.stem
             assert ds.municipalities["lat"].notna().all(), path.stem
+
+
+def test_every_dropped_point_is_a_warning_with_file_row_and_rule(demo_copy):
+    """A municipality and a service placed far outside the region (inside Czechia's box,
+    so no schema rejects them): validate names each with its file, row and rule, and the
+    data chapter lists them."""
+    from click.testing import CliRunner
+
+    from analysis.chapters.data import dropped_points
+    from analysis.cli import main
+
+    munis = pd.read_csv(demo_copy / "territory_municipalities.csv", dtype=str)
+    munis.loc[1, ["lat", "lon"]] = ["50.8", "12.5"]  # file row 3
+    munis.to_csv(demo_copy / "territory_municipalities.csv", index=False)
+    services = pd.read_csv(demo_copy / "services.csv", dtype=str, keep_default_na=False)
+    services.loc[2, ["lat", "lon"]] = ["50.7", "12.6"]  # file row 4
+    services.to_csv(demo_copy / "services.csv", index=False)
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--params", str(REPO_ROOT / "params" / "demo.yaml"), "--data-dir",
+         str(demo_copy)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    muni, sid, form = munis.loc[1, "municipality_code"], *services.loc[2, ["service_id", "form"]]
+    assert (
+        f"warning: territory_municipalities.csv, row 3: {muni} at (50.8, 12.5): bod obce"
+        in result.output
+    )
+    assert f"warning: services.csv, row 4: {sid} {form} at (50.7, 12.6): bod služby" in (
+        result.output
+    )
+    ds = load_dataset(load_run_config(REPO_ROOT / "params" / "demo.yaml", data_dir=demo_copy))
+    listed = dropped_points(ds)
+    assert listed[["file", "row"]].values.tolist() == [
+        ["territory_municipalities.csv", 3],
+        ["services.csv", 4],
+    ]

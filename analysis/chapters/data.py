@@ -23,6 +23,7 @@ class DataChapter:
     checks: pd.DataFrame
     plausibility: pd.DataFrame
     plausibility_text: str
+    plausibility_points: pd.DataFrame | None
     quality_sources: pd.DataFrame
     quality_totals: pd.DataFrame
     quality_rebasing: pd.DataFrame
@@ -46,6 +47,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         checks=ov.data_checks(ds, year),
         plausibility_text=PLAUSIBILITY_TEXT,
         plausibility=plausibility_rules(ov.quality_table(ds, "plausibility"), methodology),
+        plausibility_points=dropped_points(ds),
         quality_sources=ov.quality_table(ds, "sources"),
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,
@@ -54,6 +56,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         methodology_formats={"value": f.auto},
         rebasing_formats={"difference_pct": f.significant},
     )
+
+
+def dropped_points(ds: Dataset) -> pd.DataFrame | None:
+    """Every point a plausibility rule dropped or moved, with file, row (where the file's
+    rows are kept), record and rule; None when there is none (nothing to list)."""
+    points = ds.quality.get("plausibility_points")
+    return None if points is None or points.empty else points.reset_index(drop=True)
 
 
 def plausibility_rules(counts: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:

@@ -207,9 +207,15 @@ def load_canonical(config: RunConfig) -> Dataset:
         + capacity_problems(ds.services_previous, limits, previous)
     )
     margin = config.methodology.plausibility.territory_margin_km.value
-    ds.municipalities, services, moved = apply_territory_rule(
-        ds.municipalities, ds.services, ds.orp_polygons, margin
+    ds.municipalities, services, moved, points = apply_territory_rule(
+        ds.municipalities,
+        ds.services,
+        ds.orp_polygons,
+        margin,
+        files={t: files[t].name for t in ("municipalities", "services")},
+        row_offset=2,  # the tables keep the order of the files' rows (header = row 1)
     )
     ds.services = place_at_municipality(services, ds.municipalities)
     ds.quality["plausibility"] = plausibility_counts(moved, services_checked=True)
+    ds.quality["plausibility_points"] = points
     return ds

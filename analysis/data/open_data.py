@@ -352,7 +352,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         services = _empty("services")
     margin = config.methodology.plausibility.territory_margin_km.value
     outside_munis = drop_outside_country(munis)
-    munis, services, moved = apply_territory_rule(munis, services, polygons, margin)
+    munis, services, moved, points = apply_territory_rule(munis, services, polygons, margin)
     moved["services"] += outside_box
     moved["municipalities"] += outside_munis
     services = place_at_municipality(services, munis)
@@ -425,7 +425,8 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
     ds.availability = availability(ds, uzis is not None, registry_note)
     ds.quality = quality | {
-        "plausibility": plausibility_counts(moved, services_checked=services_state != ABSENT)
+        "plausibility": plausibility_counts(moved, services_checked=services_state != ABSENT),
+        "plausibility_points": points,
     }
     return ds
 

@@ -93,26 +93,65 @@ def outside_territory(
     return out
 
 
+# What the territory rule did to a point, per table (the report's wording).
+POINT_RULES = {
+    "municipalities": "bod obce dál než {margin} km od hranic ORP kraje: obec zůstává bez bodu",
+    "services": "bod služby dál než {margin} km od hranic ORP kraje: služba umístěna do bodu "
+    "své obce",
+}
+_KEYS = {"municipalities": ["municipality_code"], "services": ["service_id", "form"]}
+
+
 def apply_territory_rule(
     municipalities: pd.DataFrame,
     services: pd.DataFrame,
     polygons: pd.DataFrame,
     margin_km: float,
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    files: dict[str, str] | None = None,
+    row_offset: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int], pd.DataFrame]:
     """Drop municipality points and service points outside the territory (see module).
 
-    Returns the two tables and the number of points dropped from each; the service
-    points are then filled from the municipality by ``place_at_municipality``.
+    Returns the two tables, the number of points dropped from each and one record per
+    dropped point: ``file`` (``files`` names the source of each table), ``row`` (index +
+    ``row_offset`` where the tables keep the file's row order; missing otherwise),
+    ``record`` (the municipality code, or the service id and form), ``lat``, ``lon`` and
+    ``rule``. The service points are then filled from the municipality by
+    ``place_at_municipality``.
     """
     counts = {}
     out = {}
+    points = []
     for name, table in (("municipalities", municipalities), ("services", services)):
         far = outside_territory(table["lat"], table["lon"], polygons, margin_km)
+        dropped = table[far]
+        if len(dropped):
+            keys = [k for k in _KEYS[name] if k in dropped]
+            points.append(
+                pd.DataFrame(
+                    {
+                        "file": (files or {}).get(name, name),
+                        "row": (
+                            pd.array(dropped.index + row_offset, dtype="Int64")
+                            if row_offset is not None
+                            else pd.array([pd.NA] * len(dropped), dtype="Int64")
+                        ),
+                        "record": dropped[keys].astype(str).agg(" ".join, axis=1).to_numpy(),
+                        "lat": dropped["lat"].to_numpy(float),
+                        "lon": dropped["lon"].to_numpy(float),
+                        "rule": POINT_RULES[name].format(margin=f"{margin_km:g}"),
+                    }
+                )
+            )
         table = table.copy()
         table.loc[far, ["lat", "lon"]] = np.nan
         out[name] = table
         counts[name] = int(far.sum())
-    return out["municipalities"], out["services"], counts
+    columns = ["file", "row", "record", "lat", "lon", "rule"]
+    dropped_points = (
+        pd.concat(points, ignore_index=True) if points else pd.DataFrame(columns=columns)
+    )
+    return out["municipalities"], out["services"], counts, dropped_points
 
 
 # The rules in the order the report states them; the data chapter words them in Czech.

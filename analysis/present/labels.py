@@ -32,6 +32,10 @@ COLUMN_LABELS: dict[str, str] = {
     # input overview
     "table": "tabulka",
     "file": "soubor",
+    "row": "řádek",
+    "record": "záznam",
+    "lat": "zeměpisná šířka",
+    "lon": "zeměpisná délka",
     "rows": "řádků",
     "columns": "sloupců",
     "sha256": "SHA-256 (začátek)",
