@@ -29,6 +29,8 @@ class DataChapter:
     quality_rebasing: pd.DataFrame
     rebasing_text: str
     methodology: pd.DataFrame
+    # Every parameter is shown with its source: the table is never cut.
+    methodology_rows: int
     methodology_formats: dict[str, f.Formatter]
     rebasing_formats: dict[str, f.Formatter]
 
@@ -36,6 +38,7 @@ class DataChapter:
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
     """Input files with hashes, availability, territory, checks and the parameters."""
     rebasing = ov.quality_table(ds, "rebasing")
+    parameters = methodology_table(methodology)
     if len(rebasing):
         names = {**REGIONS, "CZ": "Česko"}
         rebasing = rebasing.assign(region_code=rebasing["region_code"].map(names))
@@ -52,7 +55,8 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,
         rebasing_text=rebasing_text(rebasing),
-        methodology=methodology_table(methodology),
+        methodology=parameters,
+        methodology_rows=len(parameters),
         methodology_formats={"value": f.auto},
         rebasing_formats={"difference_pct": f.significant},
     )
