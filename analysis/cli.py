@@ -47,7 +47,7 @@ data_dir_option = click.option(
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
 
 
-def _output_folder(param: click.Parameter, value: Path | None) -> Path | None:
+def _output_folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """An output folder option, refused at once if it is a file, lies under a file or
     cannot be written (before any work starts)."""
     if value is not None:
@@ -64,7 +64,7 @@ def _output_folder(param: click.Parameter, value: Path | None) -> Path | None:
 reports_dir_option = click.option(
     "--reports-dir",
     type=click.Path(path_type=Path),
-    callback=lambda ctx, param, value: _output_folder(param, value),
+    callback=_output_folder,
     default=Path("reports"),
     show_default=True,
     help="Where reports/<year>/<region>/ is written.",
@@ -135,7 +135,7 @@ def main() -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    callback=lambda ctx, param, value: _output_folder(param, value),
+    callback=_output_folder,
     default=DEFAULT_DEMO_DIR,
     show_default=True,
     help="Folder to write the demo data into.",
@@ -181,7 +181,7 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    callback=lambda ctx, param, value: _output_folder(param, value),
+    callback=_output_folder,
     required=True,
     help="Folder of the catalogue; index.html there is replaced only when complete.",
 )
@@ -422,7 +422,7 @@ def national_overview(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    callback=lambda ctx, param, value: _output_folder(param, value),
+    callback=_output_folder,
     required=True,
     help="Folder for the review pack.",
 )
@@ -496,7 +496,7 @@ def review(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    callback=lambda ctx, param, value: _output_folder(param, value),
+    callback=_output_folder,
     required=True,
     help="Folder for methodology.html and methodology.pdf.",
 )

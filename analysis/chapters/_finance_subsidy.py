@@ -29,14 +29,11 @@ def subsidy(ch, ds, methodology, year, latest_ind, ref, latest, ambiguous) -> No
     in_network = units["in_regional_network"].fillna(False).astype(bool)
     units = units[in_network]
     index_years = year - latest
-    price = (
-        ref[ref["year"] == latest]
-        .set_index(fb.GROUP)["reference_cost"]
-        .map(
-            lambda c: sb.indexed_price(
-                c, m.price_level_factor.value, m.price_index.value, index_years
-            )
-        )
+    price = sb.indexed_price(
+        ref[ref["year"] == latest].set_index(fb.GROUP)["reference_cost"],
+        m.price_level_factor.value,
+        m.price_index.value,
+        index_years,
     )
     reported = latest_ind.set_index("service_id")
     users = reported["revenue_users"]

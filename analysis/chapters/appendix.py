@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES, TARGET_GROUPS
 from analysis.data.dataset import Dataset
+from analysis.methods import network_units as nu
 from analysis.methods.deinstitutionalisation import band_labels
 from analysis.methods.demand import need_rates
 from analysis.methods.demography import age_range_label
@@ -87,7 +88,6 @@ COLUMN_NAMES = {
     "revenue_labour_office": "Úřad práce",
     "revenue_other_public": "jiné veřejné zdroje",
 }
-UNIT_NAMES = {"luzka": "lůžka", "fte_direct": "úvazky v přímé péči"}
 
 
 def finance_parameters(methodology: Methodology) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
             "; ".join(
                 f"{FORMS[r.form]}"
                 + (f" (druhy {', '.join(str(t) for t in r.types)})" if r.types else "")
-                + f": {UNIT_NAMES[r.unit]}"
+                + f": {nu.UNIT_NAMES[r.unit]}"
                 + (
                     f", nejmenší obložnost {f.percent(100 * r.min_occupancy, 0)}"
                     if r.min_occupancy is not None

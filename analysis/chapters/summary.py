@@ -122,10 +122,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             short = gaps[gaps["status"] == "nedostatek"]
             # The largest gap within one unit (beds where there are any): gaps in beds and
             # in clients are never ranked against each other.
-            unit_code = "luzka" if (gaps["capacity_unit"] == "luzka").any() else None
-            same = gaps if unit_code is None else gaps[gaps["capacity_unit"] == unit_code]
-            unit_code = unit_code or str(same["capacity_unit"].iloc[0])
-            same = same[same["capacity_unit"] == unit_code]
+            units = gaps["capacity_unit"]
+            unit_code = "luzka" if units.eq("luzka").any() else str(units.iloc[0])
+            same = gaps[units == unit_code]
             worst = same.loc[same["gap_median"].idxmin()]
             unit = CAPACITY_UNITS[unit_code]
             out.append(

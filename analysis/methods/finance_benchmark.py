@@ -79,9 +79,6 @@ def indicators(
     for c in (*REVENUES, *COST_PARTS, "capital_employed"):
         if c not in df.columns:  # optional columns an older file does not have
             df[c] = np.nan
-    for c in ("network_unit", "beds", "register_capacity", "min_occupancy"):
-        if c not in df.columns:
-            df[c] = np.nan
     df["total_cost"] = df["cost_personnel"] + df["cost_operating"]
     df["total_revenue"] = df[list(REVENUES)].sum(axis=1)
     own = [c for c in REVENUES if c not in public]
@@ -147,6 +144,7 @@ def type_benchmark(ind: pd.DataFrame, year: int, rule) -> pd.DataFrame:
     cur = ind[(ind["year"] == year) & ind["comparable"]]
     prev = ind[(ind["year"] == year - 1) & ind["comparable"]]
     g = cur.groupby(GROUP)
+    one_unit = g["capacity_unit"].nunique() == 1
     out = pd.DataFrame(
         {
             "services": g["service_id"].nunique(),
@@ -156,12 +154,8 @@ def type_benchmark(ind: pd.DataFrame, year: int, rule) -> pd.DataFrame:
             "cost_q3": g["cost_per_unit"].quantile(0.75),
             # Output is measured in the registered unit (bed-days, clients, contacts):
             # a median only where the group has one such unit.
-            "delivered_capacity_unit": g["capacity_unit"].agg(
-                lambda s: s.iloc[0] if s.nunique() == 1 else None
-            ),
-            "cost_per_delivered": g["cost_per_delivered"].agg(
-                lambda s: s.median() if cur.loc[s.index, "capacity_unit"].nunique() == 1 else np.nan
-            ),
+            "delivered_capacity_unit": g["capacity_unit"].first().where(one_unit),
+            "cost_per_delivered": g["cost_per_delivered"].median().where(one_unit),
             "fte_per_capacity": g["fte_per_capacity"].median(),
             "direct_share": g["direct_share"].median(),
             "occupancy": g["occupancy"].median(),

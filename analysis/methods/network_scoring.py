@@ -147,6 +147,15 @@ def score_services(values: pd.DataFrame, criteria: dict, cuts: list, min_criteri
     return Scoring(table, names, w, maxima)
 
 
+def _baseline(sc: Scoring, cuts: list):
+    """Points of every service, which services have a score, and their base signals and
+    ranks (what each sensitivity compares against)."""
+    p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
+    base = sc.table["score"].to_numpy()
+    ok = ~np.isnan(base)
+    return p, ok, bands_of(base, cuts)[ok], _ranks(base[ok])
+
+
 def _against_base(s: np.ndarray, base_rank: np.ndarray, base_band: np.ndarray, cuts: list):
     """Rank correlation of one column of scores with the base ranking, and the share of
     services whose signal differs from the base."""
@@ -159,11 +168,7 @@ def _against_base(s: np.ndarray, base_rank: np.ndarray, base_band: np.ndarray, c
 def one_at_a_time(sc: Scoring, cuts: list, change: float, min_criteria: int) -> pd.DataFrame:
     """Each weight × (1 ± change), the others kept: rank correlation with the base
     ranking and the share of scored services whose signal (band) changes."""
-    p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
-    base = sc.table["score"].to_numpy()
-    ok = ~np.isnan(base)
-    base_band = bands_of(base, cuts)[ok]
-    base_rank = _ranks(base[ok])
+    p, ok, base_band, base_rank = _baseline(sc, cuts)
     rows = []
     for i, name in enumerate(sc.criteria):
         for sign in (-1, 1):
@@ -188,11 +193,7 @@ def normative_one_at_a_time(
     ``sc.table`` keeps under the criterion's name; ``criteria`` gives the breakpoints and
     directions. The shift is relative, so a breakpoint at zero does not move.
     """
-    p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
-    base = sc.table["score"].to_numpy()
-    ok = ~np.isnan(base)
-    base_band = bands_of(base, cuts)[ok]
-    base_rank = _ranks(base[ok])
+    p, ok, base_band, base_rank = _baseline(sc, cuts)
     rows = []
     for i, name in enumerate(sc.criteria):
         c = criteria[name]
@@ -220,12 +221,8 @@ def random_weights(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Dirichlet weight vectors centred on the weights: per service the probability of
     each signal (band), and per draw the rank correlation and the share changing it."""
-    p = sc.table[[f"points_{n}" for n in sc.criteria]].to_numpy()
-    base = sc.table["score"].to_numpy()
-    ok = ~np.isnan(base)
+    p, ok, base_band, base_rank = _baseline(sc, cuts)
     p_ok = p[ok]
-    base_band = bands_of(base, cuts)[ok]
-    base_rank = _ranks(base[ok])
     alpha = concentration * sc.weights / sc.weights.sum()
     # A zero weight stays zero (Dirichlet needs positive parameters).
     active = alpha > 0

@@ -13,8 +13,12 @@ crowns.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
+
+T = TypeVar("T", float, pd.Series)
 
 
 def score_adjustment(score: pd.Series, max_share: float) -> pd.Series:
@@ -49,9 +53,10 @@ def optimal_subsidy(
     return df
 
 
-def indexed_price(reference_cost: float, factor: float, index: float, years: int) -> float:
-    """The price level of the subsidy year: the reference cost of the reporting year ×
-    the factor, indexed ``years`` years forward at ``index`` a year."""
+def indexed_price(reference_cost: T, factor: float, index: float, years: int) -> T:
+    """The price level of the subsidy year: the reference cost of the reporting year (a
+    number or a Series) × the factor, indexed ``years`` years forward at ``index`` a
+    year."""
     return reference_cost * factor * (1 + index) ** years
 
 
