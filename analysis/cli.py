@@ -61,6 +61,23 @@ def _output_folder(ctx: click.Context, param: click.Parameter, value: Path | Non
     return value
 
 
+def _output_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output file option, refused at once if it is a folder or its folder cannot be
+    written (before any work starts)."""
+    if value is not None:
+        option = f"--{param.name.replace('_', '-')}"
+        if value.is_dir():
+            raise click.BadParameter(f"{value} is a folder; expected a file", param=param)
+        from analysis.errors import OutputFolderError
+        from analysis.publish.atomic import check_output_folder
+
+        try:
+            check_output_folder(value.parent if str(value.parent) else Path("."), option)
+        except OutputFolderError as exc:
+            raise click.BadParameter(str(exc).split(": ", 1)[1], param=param) from None
+    return value
+
+
 reports_dir_option = click.option(
     "--reports-dir",
     type=click.Path(path_type=Path),
@@ -576,6 +593,7 @@ def fetch(source_ids: tuple[str, ...], to: Path) -> None:
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
+    callback=_output_file,
     required=True,
     help="CSV with year, sex, age, population (age 100 = 100+).",
 )
@@ -638,12 +656,14 @@ def project(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
+    callback=_output_file,
     default=None,
     help="CSV of every ORP's projection: orp, year, method, population.",
 )
 @click.option(
     "--errors-out",
     type=click.Path(path_type=Path),
+    callback=_output_file,
     default=None,
     help="CSV of the error table (MAPE % by method and horizon).",
 )

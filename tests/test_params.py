@@ -263,3 +263,31 @@ def test_every_output_folder_option_refuses_a_file(tmp_path, command):
     assert "Traceback" not in result.output
     assert "--out" in result.output and "lies under the file" in result.output
     assert not (taken.parent / "sub").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["project", "--data-dir", ".", "--area", "CZ"], "--out"),
+        (["backtest", "--data-dir", ".", "--base-year", "2015"], "--out"),
+        (["backtest", "--data-dir", ".", "--base-year", "2015"], "--errors-out"),
+    ],
+)
+@pytest.mark.parametrize("damage", ["folder", "under_file"])
+def test_every_output_file_option_refuses_a_folder_or_a_path_under_a_file(
+    tmp_path, command, option, damage
+):
+    """Refused by the option itself, before any data are read (the data folder here
+    holds nothing: reading it would be a different error)."""
+    if damage == "folder":
+        target = tmp_path / "out.csv"
+        target.mkdir()
+        expected = "is a folder"
+    else:
+        (tmp_path / "taken").write_text("x", encoding="utf-8")
+        target = tmp_path / "taken" / "out.csv"
+        expected = "is a file"
+    result = CliRunner().invoke(main, [*command, option, str(target)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert option in result.output and expected in result.output

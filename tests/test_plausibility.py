@@ -121,11 +121,13 @@ def test_the_report_states_every_rule(demo_config):
 )
 def test_municipal_series_negative_or_not_summing_is_rejected(tmp_path, record, column, expected):
     good = {"municipality": 500020, "men": 1, "women": 2, "total": 3}
-    (tmp_path / "2018.json").write_text(json.dumps([good, record]), encoding="utf-8")
+    (tmp_path / "2018.json").write_text(json.dumps([good, record], indent=2), encoding="utf-8")
     with pytest.raises(DataValidationError) as err:
         read_population_series(tmp_path)
     [problem] = err.value.problems
-    assert (problem.file, problem.row, problem.column) == ("2018.json", 2, column)
+    # "[" is line 1, the first record lines 2–7 (its four keys inside braces): the
+    # second record starts on line 8, where an editor shows it.
+    assert (problem.file, problem.row, problem.column) == ("2018.json", 8, column)
     assert expected in problem.expected
 
 

@@ -249,8 +249,15 @@ def _rpss_item(**overrides) -> dict:
 
 def _write_rpss(tmp_path: Path, items: list[dict]) -> Path:
     path = tmp_path / "rpss.json"
-    path.write_text(json.dumps({"polozky": items}, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps({"polozky": items}, ensure_ascii=False, indent=2)
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def _item_lines(path: Path) -> list[int]:
+    """Lines where the items of a JSON list indented by two levels start (by hand)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [n for n, line in enumerate(lines, start=1) if line == "    {"]
 
 
 def test_rpss_reads_and_drops_personal_data(tmp_path):
@@ -281,10 +288,14 @@ def test_rpss_reads_and_drops_personal_data(tmp_path):
 def test_rpss_item_without_forms_is_rejected(tmp_path):
     bad = _rpss_item()
     del bad["formy"]
+    path = _write_rpss(tmp_path, [_rpss_item(), bad])
     with pytest.raises(DataValidationError) as err:
-        read_rpss(_write_rpss(tmp_path, [_rpss_item(), bad]))
+        read_rpss(path)
     p = err.value.problems[0]
-    assert (p.file, p.row, p.column) == ("rpss.json", 2, "formy")
+    # The line where the second item starts, as an editor shows it (not its position).
+    second = _item_lines(path)[1]
+    assert second > 2
+    assert (p.file, p.row, p.column) == ("rpss.json", second, "formy")
 
 
 def test_a_windows_1250_file_with_one_utf8_line_names_the_line(tmp_path):

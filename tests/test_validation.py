@@ -215,3 +215,33 @@ def test_a_core_table_with_a_header_and_no_rows_is_one_error_naming_the_file(dem
     [problem] = err.value.problems
     assert (problem.file, problem.row, problem.column) == (file, None, None)
     assert what in problem.expected and "has none" in problem.expected
+
+
+@pytest.mark.parametrize(
+    ("file", "referring"),
+    [
+        ("services.csv", ["finance.csv", "subsidy_requests.csv"]),
+        ("plan_measures.csv", ["plan_indicators.csv", "action_plan.csv"]),
+    ],
+)
+def test_an_empty_table_other_tables_refer_to_is_one_error_naming_it(demo_copy, file, referring):
+    """Not one error per referring row (hundreds in the demo) about the other tables."""
+    path = demo_copy / file
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(load_run_config(DEMO, demo_copy))
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.column) == (file, None, None)
+    assert "header and no rows" in problem.expected
+    for name in referring:
+        assert name in problem.expected
+
+
+def test_an_empty_table_nothing_refers_to_is_content_not_supplied(demo_copy):
+    """A header-only finance file says the region has no reports to give: the finance
+    content is absent (the chapters say so), not an error."""
+    path = demo_copy / "finance.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    ds = load_dataset(load_run_config(DEMO, demo_copy))
+    assert ds.completeness["finance"] == "absent"
+    assert ds.finance.empty

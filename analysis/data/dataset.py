@@ -203,6 +203,42 @@ def completeness_of_tables(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     }
 
 
+# Tables whose rows refer to another table's keys (child → parent).
+TABLE_REFERENCES = {
+    "finance": "services",
+    "subsidy_requests": "services",
+    "transformation_plans": "services",
+    "service_details": "services",
+    "plan_measures": "plan_priorities",
+    "plan_indicators": "plan_measures",
+    "plan_indicator_values": "plan_indicators",
+    "action_plan": "plan_measures",
+}
+
+
+def _empty_targets(ds: Dataset, f: dict[str, str]) -> tuple[list[CellProblem], set[str]]:
+    """One problem per table that has no rows while tables with rows refer to it, and
+    the referring tables (whose reference checks are then left out)."""
+    referring: dict[str, list[str]] = {}
+    for child, parent in TABLE_REFERENCES.items():
+        if len(getattr(ds, child)) and not len(getattr(ds, parent)):
+            referring.setdefault(parent, []).append(child)
+    problems = [
+        CellProblem(
+            f.get(parent, f"{parent}.csv"),
+            None,
+            None,
+            None,
+            f"rows of {TABLE_LABELS.get(parent, parent)}: the file has a header and no rows, "
+            "but "
+            + ", ".join(f"{f.get(c, c + '.csv')} ({len(getattr(ds, c))} rows)" for c in children)
+            + " refer to it",
+        )
+        for parent, children in referring.items()
+    ]
+    return problems, {c for children in referring.values() for c in children}
+
+
 def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> None:
     """Check keys between tables; raise one error listing every broken reference.
 
@@ -218,7 +254,17 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
         | {"CZ"}
     )
     f = file_names or {name: path.name for name, path in ds.files.items()}
-    problems: list[CellProblem] = []
+    # A table with a header and no rows that other tables refer to is one error naming
+    # its file; the checks of the tables that refer to it would only repeat it per row.
+    problems, skipped = _empty_targets(ds, f)
+
+    def refs(child: str, column: str, allowed: set[str], expected: str) -> list[CellProblem]:
+        if child in skipped:
+            return []
+        return _missing_refs(
+            getattr(ds, child), column, allowed, f.get(child, f"{child}.csv"), expected
+        )
+
     problems += _missing_refs(
         ds.population,
         "area_code",
@@ -246,25 +292,22 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
                     "ORP or municipality codes of the territory table",
                 )
             )
-    problems += _missing_refs(
-        ds.finance,
+    problems += refs(
+        "finance",
         "service_id",
         set(ds.services["service_id"]),
-        f["finance"],
         "a service_id of the services table",
     )
-    problems += _missing_refs(
-        ds.subsidy_requests,
+    problems += refs(
+        "subsidy_requests",
         "service_id",
         set(ds.services["service_id"]),
-        f.get("subsidy_requests", "subsidy_requests.csv"),
         "a service_id of the services table",
     )
-    problems += _missing_refs(
-        ds.transformation_plans,
+    problems += refs(
+        "transformation_plans",
         "service_id",
         set(ds.services["service_id"]),
-        f.get("transformation_plans", "transformation_plans.csv"),
         "a service_id of the services table",
     )
     previous = f.get("services_previous", "services_previous.csv")
@@ -276,40 +319,35 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
         "a municipality of the region's territory table (both registry snapshots must "
         "describe the same region)",
     )
-    problems += _missing_refs(
-        ds.service_details,
+    problems += refs(
+        "service_details",
         "service_id",
         set(ds.services["service_id"]),
-        f.get("service_details", "service_details.csv"),
         "a service_id of the services table",
     )
-    problems += _missing_refs(
-        ds.plan_measures,
+    problems += refs(
+        "plan_measures",
         "priority_id",
         set(ds.plan_priorities["priority_id"]),
-        f["plan_measures"],
         "a priority_id of the priorities table",
     )
     measures = set(ds.plan_measures["measure_id"])
-    problems += _missing_refs(
-        ds.plan_indicators,
+    problems += refs(
+        "plan_indicators",
         "measure_id",
         measures,
-        f["plan_indicators"],
         "a measure_id of the measures table",
     )
-    problems += _missing_refs(
-        ds.plan_indicator_values,
+    problems += refs(
+        "plan_indicator_values",
         "indicator_id",
         set(ds.plan_indicators["indicator_id"]),
-        f["plan_indicator_values"],
         "an indicator_id of the indicators table",
     )
-    problems += _missing_refs(
-        ds.action_plan,
+    problems += refs(
+        "action_plan",
         "measure_id",
         measures,
-        f["action_plan"],
         "a measure_id of the measures table",
     )
     problems += _missing_refs(

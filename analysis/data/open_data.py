@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.codelists import FACILITY_TYPES
+from analysis.data import provenance
 from analysis.data.canonical import read_table
 from analysis.data.dataset import (
     ABSENT,
@@ -29,12 +30,14 @@ from analysis.data.dataset import (
     place_at_municipality,
 )
 from analysis.data.plausibility import (
+    OUTSIDE_RULES,
     apply_territory_rule,
     capacity_problems,
     drop_outside_country,
     plausibility_counts,
 )
-from analysis.data.schemas import LAT_RANGE, LON_RANGE, SCHEMAS, validate_table
+from analysis.data.schemas import SCHEMAS, validate_table
+from analysis.data.source_checks import CR_YEAR, quality_checks
 from analysis.data.source_files import SourceFiles, hash_once
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
@@ -43,11 +46,15 @@ from analysis.readers.datastat import read_orp_facility_counts, read_region_faci
 from analysis.readers.demography_sources import (
     read_care_allowance_regions,
     read_national_age,
-    read_population_movement,
     read_uzis_age_structure,
 )
 from analysis.readers.geo import read_orp_census
-from analysis.readers.registry import read_catalogue, read_rpss
+from analysis.readers.registry import (
+    CATALOGUE_FIELDS,
+    RPSS_FIELDS,
+    read_catalogue,
+    read_rpss,
+)
 from analysis.readers.territory import (
     PRAGUE_ORP,
     current_municipalities,
@@ -57,9 +64,6 @@ from analysis.readers.territory import (
     read_population_series,
 )
 from analysis.readers.wpp import read_asfr, read_life_table, read_migration_profile
-
-# The ČSÚ municipality table holds the population on one date (its catalogue entry says which).
-CR_YEAR = load_catalogue().sources["cr_municipalities"].reference_date.year
 
 
 def _empty(table: str) -> pd.DataFrame:
@@ -82,10 +86,14 @@ def municipalities_table(
     m["region_name"] = region_name
     m["lat"] = m["municipality_code"].map(points["lat"])
     m["lon"] = m["municipality_code"].map(points["lon"])
+    # The point's own place: a dropped point names the coordinates file and its line.
+    m["_point_file"] = m["municipality_code"].map(points["_file"])
+    m["_point_row"] = m["municipality_code"].map(points["_row"])
     # Points outside the region are dropped by the plausibility rule (stated in the report).
     m["district_name"] = m["district_name"].fillna(m["district_code"])
     cols = list(SCHEMAS["municipalities"].columns)
-    return m[cols].reset_index(drop=True)
+    # Each row keeps the line of the ČSÚ table it came from (analysis.data.provenance).
+    return m[[*cols, "_file", "_row", "_point_file", "_point_row"]].reset_index(drop=True)
 
 
 def population_table(
@@ -96,13 +104,18 @@ def population_table(
     region_code: str,
 ) -> pd.DataFrame:
     """Population rows: 2023 bands 0–14/15–64/65+ (both sexes), 2010–2018 totals by sex,
-    and the region's 5-year bands by sex where the ÚZIS table has them."""
+    and the region's 5-year bands by sex where the ÚZIS table has them. Rows from the
+    ČSÚ table and the yearly series keep their file, line and raw column
+    (:mod:`analysis.data.provenance`)."""
     c = cr[cr["municipality_code"].isin(munis)]
     bands = []
-    for (lo, hi), values in {
-        (0, 14): c["pop_0_14"],
-        (15, 64): c["population"] - c["pop_0_14"] - c["pop_65_plus"],
-        (65, None): c["pop_65_plus"],
+    for (lo, hi), (values, raw) in {
+        (0, 14): (c["pop_0_14"], "pop_0_14"),
+        (15, 64): (
+            c["population"] - c["pop_0_14"] - c["pop_65_plus"],
+            "population − pop_0_14 − pop_65_plus",
+        ),
+        (65, None): (c["pop_65_plus"], "pop_65_plus"),
     }.items():
         bands.append(
             pd.DataFrame(
@@ -114,6 +127,10 @@ def population_table(
                     "age_from": lo,
                     "age_to": hi,
                     "population": values,
+                    "_file": c["_file"],
+                    "_row": c["_row"],
+                    "_raw_area_code": "municipality_code",
+                    "_raw_population": raw,
                 }
             )
         )
@@ -129,6 +146,11 @@ def population_table(
                     "age_from": 0,
                     "age_to": None,
                     "population": s[col],
+                    "_file": s["_file"],
+                    "_row": s["_row"],
+                    "_raw_area_code": "municipality",
+                    "_raw_year": "(file name)",
+                    "_raw_population": col,
                 }
             )
         )
@@ -145,6 +167,13 @@ def population_table(
                         "age_from": u["age_from"],
                         "age_to": u["age_to"],
                         "population": u[col],
+                        "_file": u["_file"],
+                        "_row": u["_row"],
+                        "_raw_area_code": "nuts",
+                        "_raw_year": "date",
+                        "_raw_age_from": "age_group",
+                        "_raw_age_to": "age_group",
+                        "_raw_population": col,
                     }
                 )
             )
@@ -159,17 +188,21 @@ def _registry_services(
     national_codes: set[str],
     munis: set[str],
     max_capacity: dict[str, float],
-) -> tuple[pd.DataFrame, dict, str]:
+) -> tuple[pd.DataFrame, dict, str, pd.DataFrame]:
     """Services of the region from the configured registry source.
 
-    A point outside Czechia's bounding box is dropped here (counted in ``outside``) so
-    that the plausibility rule places the service at its municipality; a capacity above
-    the plausible maximum is rejected with the registry item.
+    A point outside Czechia's bounding box is dropped here (returned as records of
+    dropped points) so that the plausibility rule places the service at its
+    municipality; a capacity above the plausible maximum is rejected. Errors name the
+    line where the registry item starts and its raw field; the rows keep that place
+    (``_file``, ``_row``) for the territory rule.
     """
     path = files.path(source)
     if source == "rpss":
         raw, counts = files.read(source, read_rpss), {}
+        fields = RPSS_FIELDS
     else:
+        fields = CATALOGUE_FIELDS
         schema = "registry_catalogue_schema"
         raw, counts = files.read(source, read_catalogue, files.path(schema))
         files.read_paths[schema] = files.path(schema)  # read by the catalogue reader
@@ -181,7 +214,7 @@ def _registry_services(
                 CellProblem(
                     path.name,
                     int(r._item),
-                    "municipality code",
+                    fields["municipality_code"],
                     r.municipality_code,
                     "a municipality code of the ČSÚ crosswalk",
                 )
@@ -189,22 +222,30 @@ def _registry_services(
             ]
         )
     region = raw[raw["municipality_code"].isin(munis)].copy()
-    region.index = region.pop("_item") - 1  # errors name the registry item
-    region = region.drop(columns="_form")
-    counts["outside"] = drop_outside_country(region)
+    # Each row keeps the line where its registry item starts (analysis.data.provenance).
+    region = region.drop(columns="_form").reset_index(drop=True)
+    region = region.rename(columns={"_item": "_row"}).assign(_file=path.name)
+    outside = drop_outside_country(region, "services")
     typed = validate_table(
         region.astype({"capacity": "float", "service_type_code": "str"}),
         "services",
         path.name,
         row_offset=1,
+        raw_columns=fields,
     )
     typed["in_regional_network"] = (
         typed["in_regional_network"].map({"true": True, "false": False}).astype("boolean")
     )
-    raise_if(capacity_problems(typed, max_capacity, path.name, row_offset=1))
+    origin = provenance.split(region)[1]
+    raise_if(
+        provenance.relocate(
+            capacity_problems(typed, max_capacity, path.name, row_offset=1), origin, 1, fields
+        )
+    )
     counts["region_rows"] = len(typed)
     counts["region_services"] = typed["service_id"].nunique()
-    return typed.reset_index(drop=True), counts, path.name
+    typed = pd.concat([typed, origin], axis=1)  # for the territory rule's records
+    return typed, counts, path.name, outside
 
 
 NATIONAL_SOURCES = (
@@ -328,11 +369,11 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     pop = population_table(cr, series, codes, uzis, region)
     population = validate_table(pop, "population", "population (open data)")
 
-    outside_box = 0
+    outside = [drop_outside_country(munis, "municipalities")]
     registry_note = "registr není zadán (data.registry)"
     services_state = ABSENT
     if config.registry and files.exists(config.registry):
-        services, counts, file = _registry_services(
+        services, counts, file, outside_services = _registry_services(
             files, config.registry, known, codes, config.methodology.plausibility.max_capacity.value
         )
         files.read_rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
@@ -342,7 +383,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         )
         # The official RPSS is the whole registry; the derived catalogue is a sample.
         services_state = SAMPLE if "places" in counts else COMPLETE
-        outside_box = counts["outside"]
+        outside.append(outside_services)
         if "places" in counts:
             registry_note += (
                 f"; soubor celkem {counts['places']} míst, "
@@ -351,10 +392,11 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     else:
         services = _empty("services")
     margin = config.methodology.plausibility.territory_margin_km.value
-    outside_munis = drop_outside_country(munis)
-    munis, services, moved, points = apply_territory_rule(munis, services, polygons, margin)
-    moved["services"] += outside_box
-    moved["municipalities"] += outside_munis
+    munis, services, moved, far = apply_territory_rule(munis, services, polygons, margin)
+    points = pd.concat([*outside, far], ignore_index=True)
+    for table in ("municipalities", "services"):
+        moved[table] += int(points["rule"].isin([OUTSIDE_RULES[table]]).sum())
+    munis, services = provenance.strip(munis), provenance.strip(services)
     services = place_at_municipality(services, munis)
     road = None
     if config.road_distances:
@@ -469,110 +511,3 @@ def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.Dat
         ("akční plán", state["action_plan"], "akční plán kraje nebyl dodán"),
     ]
     return pd.DataFrame(rows, columns=["content", "state", "note"])
-
-
-def quality_checks(
-    files: SourceFiles,
-    cr: pd.DataFrame,
-    mos: pd.DataFrame,
-    coords: pd.DataFrame,
-    series: pd.DataFrame,
-    orp_census: pd.DataFrame,
-    nat: pd.DataFrame | None,
-) -> dict[str, pd.DataFrame]:
-    """Cross-checks between the national sources (whole country) as report tables."""
-    cr_codes = set(cr["municipality_code"])
-    mos_codes = set(current_municipalities(mos)["municipality_code"])
-    coord_codes = set(coords["municipality_code"])
-    last_series = series["year"].max()
-    series_codes = set(series.loc[series["year"] == last_series, "municipality_code"])
-    outside = coords[~coords["lat"].between(*LAT_RANGE) | ~coords["lon"].between(*LON_RANGE)]
-    census_orps = set(orp_census["orp_code"])
-
-    def row(check: str, items: set[str] | list[str]) -> tuple[str, int, str]:
-        items = sorted(items)
-        return check, len(items), ", ".join(items[:8]) + (" …" if len(items) > 8 else "")
-
-    checks = pd.DataFrame(
-        [
-            row("obce v tabulce ČSÚ, chybí v číselníku MOS", cr_codes - mos_codes),
-            row("obce v číselníku MOS, chybí v tabulce ČSÚ", mos_codes - cr_codes),
-            row("obce v tabulce ČSÚ bez souřadnic", cr_codes - coord_codes),
-            row("souřadnice obcí, které tabulka ČSÚ nezná", coord_codes - cr_codes),
-            row(
-                f"obce v tabulce ČSÚ, chybí v řadě obyvatel {last_series}", cr_codes - series_codes
-            ),
-            row(
-                f"obce řady obyvatel {last_series}, které tabulka ČSÚ nezná",
-                series_codes - cr_codes,
-            ),
-            row("souřadnice mimo území Česka", set(outside["municipality_code"])),
-            row("ORP tabulky ČSÚ bez polygonu", set(cr["orp_code"]) - census_orps),
-            row("polygony ORP bez ORP tabulky ČSÚ", census_orps - set(cr["orp_code"])),
-        ],
-        columns=["check", "count", "examples"],
-    )
-    out = {"sources": checks}
-    movement = files.read_if_present("population_movement", read_population_movement)
-    if movement is not None:
-        out["rebasing"] = census_rebasing(movement)
-    if nat is not None:
-        out["national_totals"] = pd.DataFrame(
-            [
-                (
-                    f"obyvatelé ČR k 1. 1. {CR_YEAR} (součet obcí, tabulka ČSÚ)",
-                    int(cr["population"].sum()),
-                ),
-                (
-                    f"obyvatelé ČR k 1. 1. {int(nat['year'].iloc[0])} (podle věku)",
-                    int(nat["total"].sum()),
-                ),
-                ("z toho 65+ (součet obcí)", int(cr["pop_65_plus"].sum())),
-                ("z toho 65+ (podle věku)", int(nat.loc[nat["age_start"] >= 65, "total"].sum())),
-            ],
-            columns=["check", "count"],
-        )
-    return out
-
-
-def census_rebasing(movement: pd.DataFrame) -> pd.DataFrame:
-    """Breaks in the regional population series that vital events do not explain.
-
-    For each region and year, the start of the year implied by the movement statistics
-    (end of year minus the year's total change) is compared with the published end of the
-    previous year. A non-zero difference is a re-basing: the census 2021 revision shows up
-    between the states of 1 Jan 2021 and 1 Jan 2022. Rows: every year with a break,
-    per region and for the country.
-    """
-    totals = movement.groupby("year")[["population_end", "total_change"]].sum()
-    frames = [movement, totals.reset_index().assign(region_code="CZ")]
-    rows = []
-    for r, g in pd.concat(frames, ignore_index=True).groupby("region_code", sort=False):
-        g = g.set_index("year").sort_index()
-        for year in g.index:
-            if year - 1 not in g.index:
-                continue  # no published state for the end of the previous year
-            start = g.at[year, "population_end"] - g.at[year, "total_change"]
-            previous = g.at[year - 1, "population_end"]
-            if start != previous:
-                rows.append(
-                    {
-                        "region_code": r,
-                        "year": int(year),
-                        "published_previous_end": int(previous),
-                        "implied_start": int(start),
-                        "difference": int(start - previous),
-                        "difference_pct": 100 * (start - previous) / previous,
-                    }
-                )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "region_code",
-            "year",
-            "published_previous_end",
-            "implied_start",
-            "difference",
-            "difference_pct",
-        ],
-    )

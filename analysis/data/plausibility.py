@@ -57,13 +57,66 @@ def capacity_problems(
     return list(problems.values())
 
 
-def drop_outside_country(table: pd.DataFrame) -> int:
+# What the bounding-box rule did to a point, per table (the report's wording).
+OUTSIDE_RULES = {
+    "municipalities": "bod obce mimo území Česka: obec zůstává bez bodu",
+    "services": "bod služby mimo území Česka: služba umístěna do bodu své obce",
+}
+
+
+def drop_outside_country(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """Empty the points of ``table`` (``lat``, ``lon``) outside Czechia's bounding box, in
-    place, before the schema would reject them; returns how many were dropped."""
+    place, before the schema would reject them; returns one record per dropped point
+    (see :func:`dropped_points`; ``name`` is ``municipalities`` or ``services``)."""
     lat, lon = (pd.to_numeric(table[c], errors="coerce") for c in ("lat", "lon"))
     outside = (lat.notna() | lon.notna()) & ~(lat.between(*LAT_RANGE) & lon.between(*LON_RANGE))
+    points = dropped_points(table[outside], name, OUTSIDE_RULES[name])
     table.loc[outside, ["lat", "lon"]] = None
-    return int(outside.sum())
+    return points
+
+
+POINT_COLUMNS = ["file", "row", "record", "lat", "lon", "rule"]
+_KEYS = {"municipalities": ["municipality_code"], "services": ["service_id", "form"]}
+
+
+def dropped_points(
+    dropped: pd.DataFrame,
+    name: str,
+    rule: str,
+    file: str | None = None,
+    row_offset: int | None = None,
+) -> pd.DataFrame:
+    """One record per dropped point: ``file`` and ``row`` from the table's provenance
+    columns (:mod:`analysis.data.provenance`; ``_point_file`` and ``_point_row`` where
+    the point came from another file than the rest of the row) where it has them, else
+    ``file`` and the index + ``row_offset`` (missing without an offset); ``record`` (the
+    municipality code, or the service id and form), ``lat``, ``lon`` and ``rule``."""
+    if "_point_file" in dropped:  # the point came from another file than the row
+        files = dropped["_point_file"].to_numpy()
+        rows = pd.array(dropped["_point_row"], dtype="Int64")
+    elif "_file" in dropped and "_row" in dropped:
+        files, rows = dropped["_file"].to_numpy(), pd.array(dropped["_row"], dtype="Int64")
+    else:
+        files = file or name
+        rows = (
+            pd.array(dropped.index + row_offset, dtype="Int64")
+            if row_offset is not None
+            else pd.array([pd.NA] * len(dropped), dtype="Int64")
+        )
+    keys = [k for k in _KEYS[name] if k in dropped]
+    return pd.DataFrame(
+        {
+            "file": files,
+            "row": rows,
+            "record": dropped[keys].astype(str).agg(" ".join, axis=1).to_numpy()
+            if len(dropped)
+            else [],
+            "lat": pd.to_numeric(dropped["lat"], errors="coerce").to_numpy(float),
+            "lon": pd.to_numeric(dropped["lon"], errors="coerce").to_numpy(float),
+            "rule": rule,
+        },
+        columns=POINT_COLUMNS,
+    )
 
 
 def _planar(geometry: shapely.Geometry | np.ndarray, lat0: float) -> shapely.Geometry:
@@ -99,7 +152,6 @@ POINT_RULES = {
     "services": "bod služby dál než {margin} km od hranic ORP kraje: služba umístěna do bodu "
     "své obce",
 }
-_KEYS = {"municipalities": ["municipality_code"], "services": ["service_id", "form"]}
 
 
 def apply_territory_rule(
@@ -113,10 +165,9 @@ def apply_territory_rule(
     """Drop municipality points and service points outside the territory (see module).
 
     Returns the two tables, the number of points dropped from each and one record per
-    dropped point: ``file`` (``files`` names the source of each table), ``row`` (index +
-    ``row_offset`` where the tables keep the file's row order; missing otherwise),
-    ``record`` (the municipality code, or the service id and form), ``lat``, ``lon`` and
-    ``rule``. The service points are then filled from the municipality by
+    dropped point (:func:`dropped_points`: ``files`` names the source of each table,
+    ``row_offset`` turns the index into its row where the tables keep the file's order
+    and carry no provenance columns). The service points are then filled from the municipality by
     ``place_at_municipality``.
     """
     counts = {}
@@ -124,34 +175,23 @@ def apply_territory_rule(
     points = []
     for name, table in (("municipalities", municipalities), ("services", services)):
         far = outside_territory(table["lat"], table["lon"], polygons, margin_km)
-        dropped = table[far]
-        if len(dropped):
-            keys = [k for k in _KEYS[name] if k in dropped]
+        if far.any():
             points.append(
-                pd.DataFrame(
-                    {
-                        "file": (files or {}).get(name, name),
-                        "row": (
-                            pd.array(dropped.index + row_offset, dtype="Int64")
-                            if row_offset is not None
-                            else pd.array([pd.NA] * len(dropped), dtype="Int64")
-                        ),
-                        "record": dropped[keys].astype(str).agg(" ".join, axis=1).to_numpy(),
-                        "lat": dropped["lat"].to_numpy(float),
-                        "lon": dropped["lon"].to_numpy(float),
-                        "rule": POINT_RULES[name].format(margin=f"{margin_km:g}"),
-                    }
+                dropped_points(
+                    table[far],
+                    name,
+                    POINT_RULES[name].format(margin=f"{margin_km:g}"),
+                    (files or {}).get(name),
+                    row_offset,
                 )
             )
         table = table.copy()
         table.loc[far, ["lat", "lon"]] = np.nan
         out[name] = table
         counts[name] = int(far.sum())
-    columns = ["file", "row", "record", "lat", "lon", "rule"]
-    dropped_points = (
-        pd.concat(points, ignore_index=True) if points else pd.DataFrame(columns=columns)
-    )
-    return out["municipalities"], out["services"], counts, dropped_points
+    if not points:
+        return out["municipalities"], out["services"], counts, pd.DataFrame(columns=POINT_COLUMNS)
+    return out["municipalities"], out["services"], counts, pd.concat(points, ignore_index=True)
 
 
 # The rules in the order the report states them; the data chapter words them in Czech.

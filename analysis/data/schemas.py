@@ -12,6 +12,7 @@ Long module (over 600 lines) on purpose: one schema per canonical table, in the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from analysis.codelists import ALLOWED_UNITS, CAPACITY_UNITS, FORMS, SERVICE_TYPES, TARGET_GROUPS
+from analysis.data import provenance
 from analysis.errors import CellProblem, DataValidationError
 
 # Bounding box of Czechia (WGS84), slightly padded.
@@ -649,22 +651,36 @@ def population_structure(df: pd.DataFrame, file: str, row_offset: int = 2) -> li
     return problems
 
 
-def validate_table(df: pd.DataFrame, table: str, file: str, row_offset: int = 2) -> pd.DataFrame:
+def validate_table(
+    df: pd.DataFrame,
+    table: str,
+    file: str,
+    row_offset: int = 2,
+    raw_columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Validate one table and return it with typed columns.
 
     ``row_offset`` turns the 0-based frame index into the row a user sees: 2 for a CSV
-    with a header line, 1 for records of a JSON or GeoJSON file.
+    with a header line, 1 for records of a JSON or GeoJSON file. A table derived from
+    raw files carries provenance columns (:mod:`analysis.data.provenance`; its index is
+    then 0…n−1): errors name the raw file, row and column they give, and ``raw_columns``
+    the raw names of columns taken whole from one raw column.
     Raises :class:`DataValidationError` listing every failing cell.
     """
     schema = SCHEMAS[table]
+    df, origin = provenance.split(df)
+
+    def fail(problems: list[CellProblem]) -> DataValidationError:
+        return DataValidationError(provenance.relocate(problems, origin, row_offset, raw_columns))
+
     invisible = invisible_characters(df, file, row_offset)
     if invisible:
-        raise DataValidationError(invisible)
+        raise fail(invisible)
     try:
         typed = _types_only(schema).validate(df, lazy=True)
     except SchemaErrors as exc:
-        raise DataValidationError(_problems(exc, schema, file, row_offset)) from None
+        raise fail(_problems(exc, schema, file, row_offset)) from None
     try:
         return schema.validate(typed, lazy=True)
     except SchemaErrors as exc:
-        raise DataValidationError(_problems(exc, schema, file, row_offset)) from None
+        raise fail(_problems(exc, schema, file, row_offset)) from None

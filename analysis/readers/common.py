@@ -196,3 +196,36 @@ def parse_age_band(label: str) -> tuple[int, int | None]:
 def raise_if(problems: list[CellProblem]) -> None:
     if problems:
         raise DataValidationError(problems)
+
+
+_BLANK_OR_COMMA = re.compile(r"[\s,]*")
+
+
+def json_item_lines(text: str, key: str | None = None) -> list[int]:
+    """The line on which each item of a JSON list starts (the first line is 1).
+
+    ``key`` names the list inside the top-level object (``{"mista": [...]}``); without
+    it the document itself is the list. Returns an empty list when the document has no
+    such list (the reader reports the structure). Lines are what a person opening the
+    file in an editor sees, so errors name them instead of an item's position.
+    """
+    if key is None:
+        start = re.match(r"\s*\[", text)
+    else:
+        start = re.search(r'"' + re.escape(key) + r'"\s*:\s*\[', text)
+    if start is None:
+        return []
+    decoder = json.JSONDecoder()
+    pos, line, counted = start.end(), 1, 0
+    lines = []
+    while True:
+        pos = _BLANK_OR_COMMA.match(text, pos).end()
+        if pos >= len(text) or text[pos] == "]":
+            return lines
+        line += text.count("\n", counted, pos)
+        counted = pos
+        lines.append(line)
+        try:
+            _, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return lines

@@ -105,6 +105,8 @@ def read_uzis_age_structure(path: Path | str) -> pd.DataFrame:
             "male": df["male"].astype(int),
             "female": df["female"].astype(int),
             "total": df["total"].astype(int),
+            "_file": path.name,  # provenance: file and line (header = 1)
+            "_row": df.index + 2,
         }
     ).reset_index(drop=True)
 

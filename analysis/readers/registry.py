@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.codelists import DEFAULT_TARGET_GROUPS, SENIOR_TARGET_CODES
 from analysis.errors import CellProblem, DataValidationError
-from analysis.readers.common import raise_if, read_text, reader
+from analysis.readers.common import json_item_lines, raise_if, read_text, reader
 
 SERVICE_COLUMNS = [
     "service_id", "provider_ico", "provider_name", "service_name", "service_type_code",
@@ -42,9 +42,47 @@ def _target_groups(type_code: int, registry_groups: list[str]) -> str:
     return ";".join(groups or ["ohrozeni"])
 
 
-def _load_json(path: Path) -> Any:
+# The raw field of each canonical column, named in errors found after reading
+# (analysis.data.provenance): a person finds the field in the JSON item.
+RPSS_FIELDS = {
+    "service_id": "identifikator",
+    "provider_ico": "poskytovatel.ico",
+    "provider_name": "poskytovatel.nazev",
+    "service_name": "nazev",
+    "service_type_code": "druhSocialniSluzby",
+    "form": "formy[].forma",
+    "capacity": "formy[].kapacity[].pocet",
+    "capacity_unit": "formy[].kapacity[].typ",
+    "target_groups": "ciloveSkupiny",
+    "municipality_code": "zarizeni[0].adresa.obec",
+    "lat": "zarizeni[0].souradnice.lat",
+    "lon": "zarizeni[0].souradnice.lon",
+    "area_of_operation": "rozsirenePusobnostiVKraji",
+    "active_from": "datumPoskytovaniOd",
+    "active_to": "datumPoskytovaniDo",
+}
+CATALOGUE_FIELDS = {
+    "service_id": "sluzby[].id",
+    "provider_ico": "sluzby[].poskytovatel.ico",
+    "provider_name": "sluzby[].poskytovatel.nazev",
+    "service_name": "sluzby[].nazev",
+    "service_type_code": "sluzby[].druhSluzby.kod",
+    "form": "sluzby[].formy[].forma",
+    "capacity": "sluzby[].formy[].kapacitaRegistrovana[].pocet",
+    "capacity_unit": "sluzby[].formy[].kapacitaRegistrovana[].typ",
+    "municipality_code": "adresa.kodObce",
+    "lat": "souradnice.lat",
+    "lon": "souradnice.lng",
+    "active_from": "sluzby[].datumPoskytovaniOd",
+    "active_to": "sluzby[].datumPoskytovaniDo",
+}
+
+
+def _load_json(path: Path) -> tuple[Any, str]:
+    """The document and its text (errors name the line where an item starts)."""
+    text = read_text(path, "utf-8")
     try:
-        return json.loads(read_text(path, "utf-8"))
+        return json.loads(text), text
     except json.JSONDecodeError as exc:
         raise DataValidationError(
             [CellProblem(path.name, exc.lineno, None, None, f"valid JSON ({exc.msg})")]
@@ -55,25 +93,28 @@ def _load_json(path: Path) -> Any:
 def read_rpss(path: Path | str) -> pd.DataFrame:
     """Official RPSS open data (``{"polozky": [...]}``) → canonical service rows.
 
-    ``row`` in error messages is the 1-based number of the item in ``polozky``.
+    ``row`` in error messages is the line where the item of ``polozky`` starts.
     """
     path = Path(path)
-    doc = _load_json(path)
+    doc, text = _load_json(path)
     items = doc.get("polozky") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise_if([CellProblem(path.name, None, "polozky", None, "a list of registry items")])
     rows, problems = [], []
+    lines = json_item_lines(text, "polozky")
     for n, item in enumerate(items, start=1):
+        # The line where the item starts (its position if the text has another layout).
+        line = lines[n - 1] if len(lines) == len(items) else n
         sid = str(item.get("identifikator") or item.get("id") or "")
         code = _ref(item.get("druhSocialniSluzby"), "DruhSocialniSluzby")
         formy = item.get("formy")
         if not sid:
-            problems.append(CellProblem(path.name, n, "identifikator", None, "a service id"))
+            problems.append(CellProblem(path.name, line, "identifikator", None, "a service id"))
         if code is None or not code.isdigit():
             problems.append(
                 CellProblem(
                     path.name,
-                    n,
+                    line,
                     "druhSocialniSluzby",
                     json.dumps(item.get("druhSocialniSluzby")),
                     "a reference DruhSocialniSluzby/N",
@@ -83,7 +124,7 @@ def read_rpss(path: Path | str) -> pd.DataFrame:
             problems.append(
                 CellProblem(
                     path.name,
-                    n,
+                    line,
                     "formy",
                     json.dumps(formy),
                     "a non-empty list of forms with capacities",
@@ -97,13 +138,13 @@ def read_rpss(path: Path | str) -> pd.DataFrame:
             problems.append(
                 CellProblem(
                     path.name,
-                    n,
+                    line,
                     "zarizeni.adresa.obec",
                     json.dumps(address.get("obec")),
                     "a reference Obec/<6-digit code>",
                 )
             )
-        if problems and problems[-1].row == n:
+        if problems and problems[-1].row == line:
             continue
         secret = bool(place.get("utajenaAdresa") or address.get("utajenaAdresa"))
         coords = {} if secret else (place.get("souradnice") or address.get("souradnice") or {})
@@ -141,7 +182,7 @@ def read_rpss(path: Path | str) -> pd.DataFrame:
                         "active_from": item.get("datumPoskytovaniOd"),
                         "active_to": item.get("datumPoskytovaniDo"),
                         "in_regional_network": None,  # not part of the registry
-                        "_item": n,
+                        "_item": line,
                         "_form": k,
                     }
                 )
@@ -149,8 +190,11 @@ def read_rpss(path: Path | str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*SERVICE_COLUMNS, "_item", "_form"])
 
 
-def validate_catalogue(doc: Any, schema_path: Path | str, file: str) -> None:
-    """Validate a catalogue document against its JSON schema; list every violation."""
+def validate_catalogue(
+    doc: Any, schema_path: Path | str, file: str, lines: list[int] | None = None
+) -> None:
+    """Validate a catalogue document against its JSON schema; list every violation
+    (``lines``: the line where each place starts, to name it)."""
     # Imported here: jsonschema takes over a second to import (every chapter kernel
     # imports the data layer, only catalogue validation needs it).
     from jsonschema import Draft7Validator
@@ -161,6 +205,8 @@ def validate_catalogue(doc: Any, schema_path: Path | str, file: str) -> None:
     for err in errors[:50]:
         path = list(err.absolute_path)
         row = path[1] + 1 if len(path) > 1 and path[0] == "mista" else None
+        if row is not None and lines and row <= len(lines):
+            row = lines[row - 1]  # the line where the place starts
         problems.append(
             CellProblem(file, row, "/".join(str(p) for p in path) or None, None, err.message)
         )
@@ -176,8 +222,9 @@ def read_catalogue(path: Path | str, schema_path: Path | str) -> tuple[pd.DataFr
     rows and counts of what was read (places, services, skipped records).
     """
     path = Path(path)
-    doc = _load_json(path)
-    validate_catalogue(doc, schema_path, path.name)
+    doc, text = _load_json(path)
+    lines = json_item_lines(text, "mista")
+    validate_catalogue(doc, schema_path, path.name, lines)
     places = doc["mista"]
     rows, seen = [], set()
     counts = {
@@ -187,7 +234,9 @@ def read_catalogue(path: Path | str, schema_path: Path | str) -> tuple[pd.DataFr
         "without_address": 0,
         "duplicate_registrations": 0,
     }
-    for n, place in enumerate(places, start=1):
+    if len(lines) != len(places):
+        lines = list(range(1, len(places) + 1))  # another layout: name the position
+    for line, place in zip(lines, places, strict=True):
         address = place.get("adresa") or {}
         coords = place.get("souradnice") or {}
         for svc in place.get("sluzby", []):
@@ -224,7 +273,7 @@ def read_catalogue(path: Path | str, schema_path: Path | str) -> tuple[pd.DataFr
                             "active_from": svc.get("datumPoskytovaniOd"),
                             "active_to": svc.get("datumPoskytovaniDo"),
                             "in_regional_network": None,
-                            "_item": n,
+                            "_item": line,
                             "_form": 1,
                         }
                     )

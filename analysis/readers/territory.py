@@ -13,7 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import CellProblem
-from analysis.readers.common import czech_float, czech_int, raise_if, read_text, reader
+from analysis.readers.common import (
+    czech_float,
+    czech_int,
+    json_item_lines,
+    raise_if,
+    read_text,
+    reader,
+)
 
 PRAGUE_ORP = "1000"  # ČSÚ codelist 65 has no ORP for Prague; planning uses 1000
 
@@ -112,7 +119,7 @@ def read_cr_municipalities(
             )
             bad = True
         if not bad:
-            rec["line"] = line_no
+            rec["row_"] = line_no
             rows.append(rec)
     df = pd.DataFrame(rows)
     if not df.empty:
@@ -120,7 +127,7 @@ def read_cr_municipalities(
         problems += [
             CellProblem(
                 path.name,
-                int(r.line),
+                int(r.row_),
                 "municipality_code",
                 r.municipality_code,
                 "a unique municipality code (duplicate)",
@@ -131,7 +138,7 @@ def read_cr_municipalities(
         problems += [
             CellProblem(
                 path.name,
-                int(r.line),
+                int(r.row_),
                 "pop_65_plus",
                 str(r.pop_65_plus),
                 "0–14 plus 65+ not above the total population",
@@ -152,7 +159,8 @@ def read_cr_municipalities(
         "pop_0_14",
         "pop_65_plus",
     ]
-    return df[keep].reset_index(drop=True)
+    # The line of each municipality travels with it (analysis.data.provenance).
+    return df[keep].assign(_file=path.name, _row=df["row_"]).reset_index(drop=True)
 
 
 @reader
@@ -171,13 +179,21 @@ def read_mos_territory(path: Path | str, encoding: str = "utf-8") -> pd.DataFram
         for i, v in df["koduzemi"].items()
         if not re.fullmatch(r"\d{6}", str(v))
     ]
+    years = {}
+    for col in ("platiod", "platido"):
+        years[col] = pd.to_numeric(df[col].str.strip(), errors="coerce")
+        problems += [
+            CellProblem(path.name, int(i) + 2, col, v, "a year (4 digits; 9999 = still valid)")
+            for i, v in df[col].items()
+            if not re.fullmatch(r"\d{4}", str(v).strip())
+        ]
     raise_if(problems)
     return pd.DataFrame(
         {
             "municipality_code": df["koduzemi"],
             "municipality_name": df["obec"].str.strip(),
-            "valid_from": df["platiod"].astype(int),
-            "valid_to": df["platido"].astype(int),
+            "valid_from": years["platiod"].astype(int),
+            "valid_to": years["platido"].astype(int),
             "district_name": df["okres"].str.strip(),
             "orp_name_upper": df["soorp"].str.strip(),
         }
@@ -222,7 +238,7 @@ def read_coordinates(path: Path | str, encoding: str = "utf-8") -> pd.DataFrame:
         ]
         out[col] = num
     raise_if(problems)
-    return out
+    return out.assign(_file=path.name, _row=out.index + 2)  # provenance: header = line 1
 
 
 @reader
@@ -232,13 +248,16 @@ def read_population_series(folder: Path | str) -> pd.DataFrame:
     frames = []
     problems: list[CellProblem] = []
     for path in sorted(folder.glob("[12][0-9][0-9][0-9].json")):
-        records = json.loads(read_text(path, "utf-8"))
+        text = read_text(path, "utf-8")
+        records = json.loads(text)
         year = int(path.stem)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             # Named with every other problem found in the other year files.
             problems.append(CellProblem(path.name, None, None, None, "a JSON list of objects"))
             continue
-        for i, rec in enumerate(records, start=1):
+        # Errors name the line where a record starts, as an editor shows the file.
+        lines = json_item_lines(text)
+        for line, rec in zip(lines, records, strict=True):
             bad = [
                 key
                 for key in ("municipality", "men", "women", "total")
@@ -246,14 +265,14 @@ def read_population_series(folder: Path | str) -> pd.DataFrame:
                 if type(rec.get(key)) is not int or rec[key] < 0
             ]
             problems += [
-                CellProblem(path.name, i, key, repr(rec.get(key))[:40], "a whole number ≥ 0")
+                CellProblem(path.name, line, key, repr(rec.get(key))[:40], "a whole number ≥ 0")
                 for key in bad
             ]
             if not bad and rec["men"] + rec["women"] != rec["total"]:
                 problems.append(
                     CellProblem(
                         path.name,
-                        i,
+                        line,
                         "total",
                         str(rec["total"]),
                         f"men + women = {rec['men'] + rec['women']}",
@@ -267,6 +286,8 @@ def read_population_series(folder: Path | str) -> pd.DataFrame:
                     "men": [r.get("men") for r in records],
                     "women": [r.get("women") for r in records],
                     "total": [r.get("total") for r in records],
+                    "_file": path.name,
+                    "_row": lines,
                 }
             )
         )
