@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from analysis.errors import SocplanError
+from analysis.errors import DataValidationError, SocplanError
 from analysis.params import DEFAULT_FILES
 from analysis.publish.cache import cache_root
 from analysis.resources import demo_params_file, methodology_file
@@ -190,6 +190,90 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
     for p in [] if points is None else points.itertuples(index=False):
         where = p.file if pd.isna(p.row) else f"{p.file}, row {p.row}"
         click.echo(f"warning: {where}: {p.record} at ({p.lat:g}, {p.lon:g}): {p.rule}")
+
+
+@main.command()
+@params_option
+@data_dir_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    callback=_output_file,
+    required=True,
+    help="Workbook to write (.xlsx).",
+)
+@click.option("--provider", default=None, help="IČO: a workbook of this provider's services only.")
+def template(
+    params_file: Path | None, data_dir: Path | None, out: Path, provider: str | None
+) -> None:
+    """Write the region's data workbook, pre-filled from the data folder."""
+    from analysis.data.loading import load_dataset
+    from analysis.intake.template import build_template, write_template
+    from analysis.params import load_run_config
+
+    try:
+        config = load_run_config(*_run_files(params_file, data_dir))
+        ds = load_dataset(config)
+    except SocplanError as exc:
+        _fail(exc)
+    if provider is not None and provider not in set(ds.services["provider_ico"]):
+        raise click.BadParameter(
+            f"{provider} is not the IČO of a provider of the data folder's services",
+            param_hint="--provider",
+        )
+    write_template(build_template(ds, config.region.name, config.year, provider), out)
+    click.echo(f"workbook written to {out}")
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    callback=_output_folder,
+    required=True,
+    help="Data folder to write the canonical tables into.",
+)
+@click.option(
+    "--feedback",
+    type=click.Path(path_type=Path),
+    callback=_output_folder,
+    default=None,
+    help="Folder for one protocol per workbook (HTML and XLSX) to send back.",
+)
+@methodology_option
+def intake(
+    workbooks: tuple[Path, ...], data_dir: Path, feedback: Path | None, methodology: Path | None
+) -> None:
+    """Read the region's or providers' workbooks into canonical tables (nothing is
+    written while any error remains)."""
+    from analysis.intake.feedback import write_feedback
+    from analysis.intake.load import read_workbooks, write_tables
+    from analysis.params import load_methodology
+
+    for path in workbooks:
+        if not path.is_file():
+            raise click.BadParameter(f"{path} is not a file", param_hint="WORKBOOKS")
+    try:
+        limits = load_methodology(methodology or methodology_file()).plausibility
+    except SocplanError as exc:
+        _fail(exc)
+    result = read_workbooks(
+        list(workbooks),
+        data_dir,
+        limits.unit_cost_ratio.value,
+        limits.staff_per_capacity.value,
+        limits.revenue_surplus.value,
+    )
+    if feedback is not None:
+        for path in write_feedback(result, feedback):
+            click.echo(f"protocol written to {path}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}")
+    if result.problems:
+        _fail(DataValidationError(result.problems))
+    for path in write_tables(result, data_dir):
+        click.echo(f"ok  {path}")
 
 
 @main.command()

@@ -511,6 +511,10 @@ class PlausibilityParams(_Strict):
         dict[CapacityUnit, Annotated[StrictFloat | StrictInt, Field(gt=0, allow_inf_nan=False)]]
     ]
     territory_margin_km: _num(ge=0, le=50)
+    # Warnings of `socplan intake` (they do not block; analysis.intake.load).
+    unit_cost_ratio: _num(gt=1)
+    staff_per_capacity: _num(gt=0)
+    revenue_surplus: _num(ge=0, lt=1)
 
     @model_validator(mode="after")
     def _every_unit_has_a_limit(self) -> PlausibilityParams:

@@ -41,7 +41,9 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"base", "data", "methods", "demo"},
     # Reviewer tools rerun chapters directly (not through notebooks) and render documents.
     "review": {"base", "data", "methods", "present", "chapters", "publish", "review"},
-    "cli": {"base", "readers", "data", "methods", "demo", "publish", "review", "cli"},
+    # The region's workbooks: read into canonical tables, protocols written back.
+    "intake": {"base", "data", "present", "publish", "intake"},
+    "cli": {"base", "readers", "data", "methods", "demo", "publish", "review", "intake", "cli"},
 }
 
 # Numbers a chapter module or notebook may type: none of them is a methodological choice

@@ -53,6 +53,8 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "intervence": ("intervence", "intervence", "intervence", "intervencí"),
     "kontakt": ("kontakt", "kontakty", "kontaktu", "kontaktů"),
     "hovor": ("hovor", "hovory", "hovoru", "hovorů"),
+    "chyba": ("chyba", "chyby", "chyby", "chyb"),
+    "varování": ("varování", "varování", "varování", "varování"),
 }
 # The counted noun of each capacity unit of the registry (``count(152, ...)`` → 152 lůžek).
 CAPACITY_NOUNS = {

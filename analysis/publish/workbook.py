@@ -103,7 +103,7 @@ def write_workbook(report_dir: Path, report_html: str, methodology: Methodology)
     buffer = io.BytesIO()
     wb.save(buffer)
     out = report_dir / "tables.xlsx"
-    out.write_bytes(_fixed_dates(buffer.getvalue()))
+    out.write_bytes(fixed_dates(buffer.getvalue()))
     return out
 
 
@@ -121,7 +121,7 @@ def _cell(value: str) -> object:
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def _fixed_dates(data: bytes) -> bytes:
+def fixed_dates(data: bytes) -> bytes:
     """The same zip with every entry dated 1 Jan 1980 and fixed document dates (openpyxl
     stamps the save time), so equal content gives equal bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
