@@ -190,6 +190,9 @@ def validate(params_file: Path | None, data_dir: Path | None) -> None:
     for p in [] if points is None else points.itertuples(index=False):
         where = p.file if pd.isna(p.row) else f"{p.file}, row {p.row}"
         click.echo(f"warning: {where}: {p.record} at ({p.lat:g}, {p.lon:g}): {p.rule}")
+    register = ds.quality.get("network_register")
+    for p in [] if register is None else register.itertuples(index=False):
+        click.echo(f"warning: {p.file}, row {p.row}: {p.record}: {p.issue}")
 
 
 @main.command()

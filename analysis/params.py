@@ -56,6 +56,7 @@ DEFAULT_FILES: dict[str, str] = {
     "transformation_plans": "transformation_plans.csv",
     "services_previous": "services_previous.csv",
     "service_details": "service_details.csv",
+    "network": "network.csv",
 }
 # Tables a data folder may leave out: the content is then absent (chapters say so), and
 # their citation is needed only when the file is there.
@@ -66,6 +67,7 @@ OPTIONAL_TABLES: frozenset[str] = frozenset(
         "transformation_plans",
         "services_previous",
         "service_details",
+        "network",
     }
 )
 
@@ -605,6 +607,10 @@ class DataParams(_Strict):
     # optional road-distance table (origin municipality_code, destination service_id, km)
     # relative to the data folder; without it distances are great-circle × detour factor
     road_distances: str | None = None
+    # open-data only: a folder of the region's own canonical tables (the output of
+    # `socplan intake`: services, network, finance, plan, …), relative to the run file;
+    # each table present there is used in place of the empty or sample open-data one
+    region_dir: str | None = None
     sources: dict[str, Annotated[str, Field(min_length=1)]]
     synthetic: bool = False
 
@@ -641,6 +647,7 @@ class RunConfig(_Strict):
     data_format: str = "canonical"
     registry: str | None = None
     road_distances: str | None = None
+    region_dir: str | None = None
     data_dir: str
     files: dict[str, str]
     sources: dict[str, str]
@@ -671,6 +678,8 @@ class RunConfig(_Strict):
         doc["params_file"] = Path(self.params_file).name
         doc["methodology_file"] = Path(self.methodology_file).name
         doc["data_dir"] = ""
+        if self.region_dir:
+            doc["region_dir"] = Path(self.region_dir).name
         if self.road_distances:
             road = Path(self.road_distances)
             root = Path(self.data_dir)
@@ -879,6 +888,27 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         if not road.is_file():
             raise ParameterError(path, [f"key 'data.road_distances': {road} does not exist"])
 
+    region_dir = None
+    if run.data.region_dir:
+        region_dir = (path.parent / run.data.region_dir).resolve()
+        if run.data.format != "open-data":
+            raise ParameterError(path, ["key 'data.region_dir': only for data.format open-data"])
+        if not region_dir.is_dir():
+            raise ParameterError(path, [f"key 'data.region_dir': {region_dir} is not a folder"])
+        missing = [
+            f"key 'data.sources.{t}': {region_dir / DEFAULT_FILES[t]} is there and needs "
+            "its citation"
+            for t in sorted(OPTIONAL_TABLES)
+            if (region_dir / DEFAULT_FILES[t]).exists() and t not in run.data.sources
+        ]
+        missing += [
+            f"key 'data.region_dir': {region_dir / name} {problem}"
+            for name in sorted(DEFAULT_FILES.values())
+            if (problem := _not_a_readable_file(region_dir / name)) is not None
+        ]
+        if missing:
+            raise ParameterError(path, missing)
+
     methodology_file = (path.parent / run.methodology).resolve()
     if not methodology_file.is_file():
         raise ParameterError(path, [f"key 'methodology': file {methodology_file} does not exist"])
@@ -892,6 +922,7 @@ def load_run_config(path: Path | str, data_dir: Path | str | None = None) -> Run
         data_format=run.data.format,
         registry=run.data.registry,
         road_distances=None if road is None else str(road),
+        region_dir=None if region_dir is None else str(region_dir),
         data_dir=str(root),
         files=files,
         sources=dict(run.data.sources),

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -52,7 +53,12 @@ def test_demo_round_trip_gives_the_same_canonical_files(workbook, demo_dir, tmp_
     result = _cli("intake", workbook, "--data-dir", out)
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in out.iterdir())
-    assert written == sorted(DEFAULT_FILES[t] for t in TABLES)
+    # The demo has no network register (its services say which are in the network): an
+    # optional sheet left empty writes no file.
+    assert written == sorted(
+        DEFAULT_FILES[t] for t in TABLES if (demo_dir / DEFAULT_FILES[t]).exists()
+    )
+    assert "network.csv" not in written
     for name in written:
         assert (out / name).read_bytes() == (demo_dir / name).read_bytes(), name
 
@@ -220,3 +226,137 @@ def test_feedback_protocols_list_each_workbook_s_errors_in_czech(workbook, tmp_p
     assert "Výkaz služby" in page and "hodně" in page
     rows = load_workbook(tmp_path / "fb" / "kraj-protokol.xlsx")["Protokol"]
     assert rows["A3"].value == "chyba" and rows["C3"].value == 5
+
+
+NETWORK_HEADER = (
+    "service_id,form,in_network,decision,network_unit,network_capacity,entrustment_act,"
+    "entrusted_from,entrusted_to\n"
+)
+
+
+def _residential(demo_dir: Path) -> tuple[str, float]:
+    services = read_table(demo_dir / "services.csv", "services")
+    row = services[services["capacity_unit"] == "luzka"].iloc[0]
+    return row["service_id"], float(row["capacity"])
+
+
+def test_the_network_register_decides_membership_units_and_entrustment(demo_copy, demo_dir):
+    """network.csv is joined to the services on service_id (and form): its decisions
+    replace the services' own; a service missing from the registry and more network
+    beds than registered are listed, not errors."""
+    from analysis.data.loading import load_dataset
+    from analysis.params import load_run_config
+
+    home, beds = _residential(demo_dir)
+    (demo_copy / "network.csv").write_text(
+        NETWORK_HEADER
+        + "S0001,,false,usnesení RK 1/2025,,,,,\n"
+        + "S9999,amb,true,usnesení RK 2/2025,,,,,\n"
+        + f"{home},pob,true,usnesení RK 3/2025,luzka,{beds + 5:g},pověření 7/2025,2025,2030\n",
+        encoding="utf-8",
+    )
+    doc = yaml.safe_load(DEMO_RUN.read_text(encoding="utf-8"))
+    doc["data"]["sources"]["network"] = "socplan, zkušební síť Vzorového kraje (test)"
+    doc["methodology"] = str(DEMO_RUN.parent / doc["methodology"])
+    run = demo_copy / "run.yaml"
+    run.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    ds = load_dataset(load_run_config(run, demo_copy))
+    services = ds.services.set_index(["service_id", "form"])
+    assert not services.loc["S0001", "in_regional_network"].any()
+    assert services.loc[(home, "pob"), "entrusted_to"] == 2030
+    assert services.loc[(home, "pob"), "network_capacity"] == beds + 5
+    issues = ds.quality["network_register"]
+    assert issues[["file", "row", "record"]].values.tolist() == [
+        ["network.csv", 3, "S9999 amb"],
+        ["network.csv", 4, f"{home} pob"],
+    ]
+    assert "chybí v registru" in issues["issue"].iloc[0]
+    assert "registrováno jen" in issues["issue"].iloc[1]
+    result = _cli("validate", "--params", run, "--data-dir", demo_copy)
+    assert result.exit_code == 0, result.output
+    assert "warning: network.csv, row 3: S9999 amb: služba sítě kraje chybí" in result.output
+
+
+def test_a_real_region_workbook_lists_registry_services_for_the_network_decision(raw_dir, tmp_path):
+    """A registry says nothing about the network: the template lists every registered
+    service and form, undecided, for the region to decide."""
+    out = tmp_path / "plzen.xlsx"
+    run = Path(__file__).resolve().parent.parent / "params" / "regions" / "CZ032.yaml"
+    result = _cli("template", "--params", run, "--data-dir", raw_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out)["Síť kraje"]
+    ids = [ws.cell(r, _column(ws, "service_id")).value for r in range(3, ws.max_row + 1)]
+    ids = [i for i in ids if i]
+    assert ids and all(i.startswith("mpsv-") for i in ids)
+    decided = [ws.cell(r, _column(ws, "in_network")).value for r in range(3, 3 + len(ids))]
+    assert decided == [None] * len(ids)
+
+
+def _keep_rows(ws, keep) -> None:
+    """Delete the data rows of a sheet for which ``keep(row)`` is false."""
+    for r in range(ws.max_row, sheets.FIRST_DATA_ROW - 1, -1):
+        if not keep(r):
+            ws.delete_rows(r)
+
+
+def test_a_small_region_workbook_lifts_south_moravia_s_finance_and_plan(
+    workbook, raw_dir, tmp_path, real_region
+):
+    """Three services, their reports and a plan, filled in a workbook and taken in,
+    turn the finance and plan content of CZ064 from absent to computed, with the
+    completeness of what was supplied stated."""
+    from analysis.chapters import finance, plan
+    from analysis.data.loading import load_dataset
+    from analysis.params import load_run_config
+
+    config, before = real_region
+    assert not finance.finance_years(before, config.year)
+    assert before.completeness["plan"] == "absent"
+    munis = before.municipalities
+    brno = munis[munis["municipality_name"] == "Brno"].iloc[0]
+    chosen = {"S0001", "S0082", "S0100"}
+
+    def fill(wb):
+        ws = wb["Služby a síť"]
+        sid, muni = _column(ws, "service_id"), _column(ws, "municipality_code")
+        _keep_rows(ws, lambda r: ws.cell(r, sid).value in chosen)
+        for r in range(sheets.FIRST_DATA_ROW, sheets.FIRST_DATA_ROW + len(chosen)):
+            ws.cell(r, muni, brno["municipality_code"])
+            for column in ("lat", "lon", "area_of_operation"):
+                ws.cell(r, _column(ws, column), None)
+        for title in ("Výkaz služby", "Žádosti o dotaci", "Plány transformace"):
+            ws = wb[title]
+            sid = _column(ws, "service_id")
+            _keep_rows(ws, lambda r, ws=ws, sid=sid: ws.cell(r, sid).value in chosen)
+        ws = wb["Akční plán"]
+        for r in range(sheets.FIRST_DATA_ROW, ws.max_row + 1):
+            if ws.cell(r, _column(ws, "intention_id")).value:
+                ws.cell(r, _column(ws, "orp_code"), brno["orp_code"])
+
+    filled = _damaged(workbook, tmp_path, fill, "jmk.xlsx")
+    region_dir = tmp_path / "jmk"
+    result = _cli("intake", filled, "--data-dir", region_dir)
+    assert result.exit_code == 0, result.output
+    run = Path(config.params_file)
+    doc = yaml.safe_load(run.read_text(encoding="utf-8"))
+    doc["data"]["region_dir"] = "jmk"
+    for table in ("services", "finance", "subsidy_requests", *[t for t in TABLES if "plan" in t]):
+        doc["data"]["sources"][table] = "Jihomoravský kraj, sešit kraje (zkušební data testu)"
+    doc["methodology"] = str(run.parent.parent / "methodology.yaml")
+    run_file = tmp_path / "CZ064.yaml"
+    run_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    after_config = load_run_config(run_file, raw_dir)
+    after = load_dataset(after_config)
+    assert after.completeness["services"] == "complete"
+    assert after.completeness["finance"] == "complete"
+    assert after.completeness["plan"] == "complete"
+    assert finance.finance_years(after, config.year) == [2022, 2023, 2024]
+    assert not plan.prepare(after, after_config.methodology, config.year).indicators.empty
+    notes = after.availability.set_index("content")["note"]
+    # Every service of the network reported for 2024 (one of the three is outside it).
+    network = int(after.services.drop_duplicates("service_id")["in_regional_network"].sum())
+    assert 0 < network < len(chosen)
+    assert notes["financování služeb"].startswith(
+        f"sešit kraje: služby sítě s výkazem za rok 2024: {network} z {network}"
+    )
+    assert after.files["finance"].name == "finance.csv"

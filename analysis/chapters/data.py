@@ -24,6 +24,7 @@ class DataChapter:
     plausibility: pd.DataFrame
     plausibility_text: str
     plausibility_points: pd.DataFrame | None
+    network_register: pd.DataFrame | None
     quality_sources: pd.DataFrame
     quality_totals: pd.DataFrame
     quality_rebasing: pd.DataFrame
@@ -51,6 +52,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> DataChapter:
         plausibility_text=PLAUSIBILITY_TEXT,
         plausibility=plausibility_rules(ov.quality_table(ds, "plausibility"), methodology),
         plausibility_points=dropped_points(ds),
+        network_register=register_issues(ds),
         quality_sources=ov.quality_table(ds, "sources"),
         quality_totals=ov.quality_table(ds, "national_totals"),
         quality_rebasing=rebasing,
@@ -67,6 +69,13 @@ def dropped_points(ds: Dataset) -> pd.DataFrame | None:
     rows are kept), record and rule; None when there is none (nothing to list)."""
     points = ds.quality.get("plausibility_points")
     return None if points is None or points.empty else points.reset_index(drop=True)
+
+
+def register_issues(ds: Dataset) -> pd.DataFrame | None:
+    """Rows of the region's network register that do not fit the registry (file, row,
+    record, issue); None when there is none."""
+    issues = ds.quality.get("network_register")
+    return None if issues is None or issues.empty else issues.reset_index(drop=True)
 
 
 def plausibility_rules(counts: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:

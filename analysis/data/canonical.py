@@ -22,12 +22,13 @@ from analysis.data.dataset import (
     place_at_municipality,
     sha256_file,
 )
+from analysis.data.network_register import apply_network
 from analysis.data.plausibility import (
     apply_territory_rule,
     capacity_problems,
     plausibility_counts,
 )
-from analysis.data.schemas import SCHEMAS, population_structure, validate_table
+from analysis.data.schemas import empty_table, population_structure, validate_table
 from analysis.errors import CellProblem, DataValidationError
 from analysis.params import OPTIONAL_TABLES, RunConfig
 from analysis.readers.common import malformed, raise_if
@@ -152,11 +153,7 @@ def load_canonical(config: RunConfig) -> Dataset:
     for name in OPTIONAL_TABLES:
         if not files[name].exists():  # left out: an empty table, the content is absent
             del files[name]
-            tables[name] = validate_table(
-                pd.DataFrame({c: pd.Series(dtype="str") for c in SCHEMAS[name].columns}),
-                name,
-                name,
-            )
+            tables[name] = empty_table(name)
     for name, path in files.items():
         try:
             if name == "orp_polygons":
@@ -216,6 +213,10 @@ def load_canonical(config: RunConfig) -> Dataset:
         row_offset=2,  # the tables keep the order of the files' rows (header = row 1)
     )
     ds.services = place_at_municipality(services, ds.municipalities)
+    network_file = files.get("network", Path("network.csv")).name
+    ds.services, ds.quality["network_register"] = apply_network(
+        ds.services, ds.network, network_file
+    )
     ds.quality["plausibility"] = plausibility_counts(moved, services_checked=True)
     ds.quality["plausibility_points"] = points
     return ds

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.schemas import empty_table
 from analysis.errors import CellProblem, DataValidationError
 
 # Completeness states of a kind of content. Nothing is computed from content that is not
@@ -32,6 +33,7 @@ CONTENTS: dict[str, tuple[str, ...]] = {
     "transformation": ("transformation_plans",),
     "registry_previous": ("services_previous",),
     "service_details": ("service_details",),
+    "network": ("network",),
 }
 
 # Czech titles of the canonical tables (inputs of a run, as listed in reports).
@@ -51,6 +53,7 @@ TABLE_LABELS = {
     "transformation_plans": "plány transformace pobytových služeb",
     "services_previous": "registrované sociální služby o rok dříve",
     "service_details": "věk klientů a kontakty služeb",
+    "network": "síť sociálních služeb kraje (rozhodnutí, jednotky, pověření)",
 }
 INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
@@ -70,6 +73,7 @@ CSV_TABLES = (
     "transformation_plans",
     "services_previous",
     "service_details",
+    "network",
 )
 
 
@@ -146,6 +150,9 @@ class Dataset:
     transformation_plans: pd.DataFrame
     services_previous: pd.DataFrame
     service_details: pd.DataFrame
+    # The region's network register (optional; its decisions are already applied to
+    # ``services``, see analysis.data.network_register).
+    network: pd.DataFrame = field(default_factory=lambda: empty_table("network"))
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)

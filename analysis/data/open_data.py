@@ -29,6 +29,7 @@ from analysis.data.dataset import (
     check_references,
     place_at_municipality,
 )
+from analysis.data.network_register import apply_network
 from analysis.data.plausibility import (
     OUTSIDE_RULES,
     apply_territory_rule,
@@ -36,7 +37,13 @@ from analysis.data.plausibility import (
     drop_outside_country,
     plausibility_counts,
 )
-from analysis.data.schemas import SCHEMAS, validate_table
+from analysis.data.region_tables import (
+    SUPPLIED,
+    read_region_tables,
+    supplied_completeness,
+    supplied_notes,
+)
+from analysis.data.schemas import SCHEMAS, empty_table, validate_table
 from analysis.data.source_checks import CR_YEAR, quality_checks
 from analysis.data.source_files import SourceFiles, hash_once
 from analysis.errors import CellProblem, DataValidationError
@@ -64,12 +71,6 @@ from analysis.readers.territory import (
     read_population_series,
 )
 from analysis.readers.wpp import read_asfr, read_life_table, read_migration_profile
-
-
-def _empty(table: str) -> pd.DataFrame:
-    """An empty canonical table with the schema's columns (typed by validation)."""
-    cols = list(SCHEMAS[table].columns)
-    return validate_table(pd.DataFrame({c: pd.Series(dtype="str") for c in cols}), table, table)
 
 
 def municipalities_table(
@@ -372,25 +373,36 @@ def build_region_dataset(config: RunConfig) -> Dataset:
     outside = [drop_outside_country(munis, "municipalities")]
     registry_note = "registr není zadán (data.registry)"
     services_state = ABSENT
-    if config.registry and files.exists(config.registry):
+    supplied, supplied_paths = (
+        read_region_tables(config.region_dir) if config.region_dir else ({}, {})
+    )
+    if "services" in supplied:  # the region's own register replaces the registry
+        services = supplied["services"].assign(_file="services.csv")
+        services["_row"] = services.index + 2
+        services_state = COMPLETE
+        registry_note = (
+            f"sešit kraje (services.csv): služby kraje {services['service_id'].nunique()}, "
+            f"řádky služba × forma {len(services)}"
+        )
+    elif config.registry and files.exists(config.registry):
         services, counts, file, outside_services = _registry_services(
             files, config.registry, known, codes, config.methodology.plausibility.max_capacity.value
         )
         files.read_rows[config.registry] = counts.get("places", counts.get("region_rows", 0))
         registry_note = (
-            f"{file}: {counts['region_services']} služeb kraje "
-            f"({counts['region_rows']} řádků služba × forma)"
+            f"{file}: služby kraje {counts['region_services']}, "
+            f"řádky služba × forma {counts['region_rows']}"
         )
         # The official RPSS is the whole registry; the derived catalogue is a sample.
         services_state = SAMPLE if "places" in counts else COMPLETE
         outside.append(outside_services)
         if "places" in counts:
             registry_note += (
-                f"; soubor celkem {counts['places']} míst, "
-                f"{counts['services']} služeb (vzorek, ne úplný registr)"
+                f"; v celém souboru míst {counts['places']}, služeb {counts['services']} "
+                "(vzorek, ne úplný registr)"
             )
     else:
-        services = _empty("services")
+        services = empty_table("services")
     margin = config.methodology.plausibility.territory_margin_km.value
     munis, services, moved, far = apply_territory_rule(munis, services, polygons, margin)
     points = pd.concat([*outside, far], ignore_index=True)
@@ -398,6 +410,9 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         moved[table] += int(points["rule"].isin([OUTSIDE_RULES[table]]).sum())
     munis, services = provenance.strip(munis), provenance.strip(services)
     services = place_at_municipality(services, munis)
+    services, register_issues = apply_network(
+        services, supplied.get("network", empty_table("network")), "network.csv"
+    )
     road = None
     if config.road_distances:
         road = read_table(config.road_distances, "road_distances")
@@ -420,29 +435,16 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         orp_polygons=polygons,
         population=population,
         services=services,
-        finance=_empty("finance"),
-        plan_priorities=_empty("plan_priorities"),
-        plan_measures=_empty("plan_measures"),
-        plan_indicators=_empty("plan_indicators"),
-        plan_indicator_values=_empty("plan_indicator_values"),
-        action_plan=_empty("action_plan"),
-        finance_national=_empty("finance_national"),
-        subsidy_requests=_empty("subsidy_requests"),
-        transformation_plans=_empty("transformation_plans"),
-        services_previous=_empty("services_previous"),
-        service_details=_empty("service_details"),
+        **{
+            t: supplied.get(t, empty_table(t))
+            for t in SUPPLIED
+            if t != "services"  # the region's services are placed like the registry's
+        },
         completeness={
             "territory": COMPLETE,
             "population": COMPLETE,
             "services": services_state,
-            "finance": ABSENT,
-            "plan": ABSENT,
-            "action_plan": ABSENT,
-            "finance_national": ABSENT,
-            "subsidy_requests": ABSENT,
-            "transformation": ABSENT,
-            "registry_previous": ABSENT,
-            "service_details": ABSENT,
+            **supplied_completeness(supplied, services),
         },
         region_code=region,
         region_name=config.region.name,
@@ -458,22 +460,32 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         .reset_index()
         .assign(year=CR_YEAR),
     )
-    ds.files = dict(files.read_paths)
+    ds.files = dict(files.read_paths) | supplied_paths
+    files.read_rows.update({t: len(supplied[t]) for t in supplied_paths})
     if road is not None:
         ds.files["road_distances"] = Path(config.road_distances)
         files.read_rows["road_distances"] = len(road)
     ds.hashes = {k: hash_once(p) for k, p in ds.files.items()}
     ds.file_rows = dict(files.read_rows)
-    check_references(ds, {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")})
-    ds.availability = availability(ds, uzis is not None, registry_note)
+    check_references(
+        ds,
+        {t: f"{t} (open data)" for t in (*CSV_TABLES, "orp_polygons")}
+        | {t: p.name for t, p in supplied_paths.items()},
+    )
+    ds.availability = availability(
+        ds, uzis is not None, registry_note, supplied_notes(supplied, services)
+    )
     ds.quality = quality | {
         "plausibility": plausibility_counts(moved, services_checked=services_state != ABSENT),
         "plausibility_points": points,
+        "network_register": register_issues,
     }
     return ds
 
 
-def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.DataFrame:
+def availability(
+    ds: Dataset, regional_ages: bool, registry_note: str, supplied: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Which kinds of content the open data filled, and how completely."""
     years = sorted(ds.population["year"].unique())
     state = {k: STATE_LABELS[v] for k, v in ds.completeness.items()}
@@ -506,8 +518,16 @@ def availability(ds: Dataset, regional_ages: bool, registry_note: str) -> pd.Dat
             if facilities is not None
             else "výběry ČSÚ SZB07C a SZB07A1 nejsou ve složce dat",
         ),
-        ("financování služeb", state["finance"], "výkazy služeb nejsou v otevřených datech"),
-        ("střednědobý plán", state["plan"], "plán kraje nebyl dodán"),
-        ("akční plán", state["action_plan"], "akční plán kraje nebyl dodán"),
+        (
+            "financování služeb",
+            state["finance"],
+            (supplied or {}).get("finance", "výkazy služeb nejsou v otevřených datech"),
+        ),
+        ("střednědobý plán", state["plan"], (supplied or {}).get("plan", "plán kraje nebyl dodán")),
+        (
+            "akční plán",
+            state["action_plan"],
+            (supplied or {}).get("action_plan", "akční plán kraje nebyl dodán"),
+        ),
     ]
     return pd.DataFrame(rows, columns=["content", "state", "note"])

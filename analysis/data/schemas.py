@@ -506,6 +506,39 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         strict=True,
         ordered=False,
     ),
+    # The region's network register (síť sociálních služeb kraje): its decisions about
+    # the services of the registry, joined on service_id (and form, where given).
+    "network": pa.DataFrameSchema(
+        {
+            "service_id": _text(),
+            # Empty: the decision covers every form of the service.
+            "form": pa.Column(str, pa.Check.isin(list(FORMS)), nullable=True, coerce=True),
+            # Empty: not decided (the service's membership stays as the registry has it).
+            "in_network": pa.Column(
+                str, pa.Check.isin(["true", "false"]), nullable=True, coerce=True
+            ),
+            "decision": _text(nullable=True),  # e.g. the council's resolution
+            "network_unit": pa.Column(
+                str, pa.Check.isin(list(NETWORK_UNITS)), nullable=True, coerce=True
+            ),
+            "network_capacity": pa.Column(
+                float, [pa.Check.gt(0), _finite()], nullable=True, coerce=True
+            ),
+            "entrustment_act": _text(nullable=True),
+            "entrusted_from": pa.Column(
+                "Int64", pa.Check.in_range(2000, 2100), nullable=True, coerce=True
+            ),
+            "entrusted_to": pa.Column(
+                "Int64", pa.Check.in_range(2000, 2100), nullable=True, coerce=True
+            ),
+            # For the person filling the workbook; not used.
+            "service_name": pa.Column(str, nullable=True, required=False, coerce=True),
+        },
+        checks=[pa.Check(_entrustment_ordered, error=ENTRUSTMENT_ERROR)],
+        unique=["service_id", "form"],
+        strict=True,
+        ordered=False,
+    ),
 }
 # The registry a year before the report (same columns as ``services``) for the change report.
 SCHEMAS["services_previous"] = SCHEMAS["services"]
@@ -684,3 +717,9 @@ def validate_table(
         return schema.validate(typed, lazy=True)
     except SchemaErrors as exc:
         raise fail(_problems(exc, schema, file, row_offset)) from None
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """An empty table with the schema's columns, typed by validation (content absent)."""
+    cols = list(SCHEMAS[table].columns)
+    return validate_table(pd.DataFrame({c: pd.Series(dtype="str") for c in cols}), table, table)

@@ -20,7 +20,7 @@ from analysis.data.schemas import SCHEMAS, validate_table
 from analysis.errors import CellProblem, DataValidationError
 from analysis.intake import sheets
 from analysis.intake.reader import Intake, duplicates, place, read_workbook
-from analysis.params import DEFAULT_FILES
+from analysis.params import DEFAULT_FILES, OPTIONAL_TABLES
 
 # Child table → (column, parent table, parent column): references checked at intake.
 REFERENCES = {
@@ -218,6 +218,8 @@ def write_tables(intake: Intake, data_dir: Path) -> list[Path]:
     data_dir.mkdir(parents=True, exist_ok=True)
     parts = []
     for table, frame in intake.tables.items():
+        if frame.empty and table in OPTIONAL_TABLES:
+            continue  # an optional table left empty is not supplied: no file
         final = data_dir / DEFAULT_FILES[table]
         part = final.with_name(f".{final.name}.part")
         part.write_text(canonical_csv(frame, table), encoding="utf-8")

@@ -266,7 +266,7 @@ def duplicates(frame: pd.DataFrame, spec: sheets.SheetSpec) -> list[CellProblem]
     key = list(spec.key)
     if frame.empty or not set(key) <= set(frame.columns):
         return []
-    keys = frame[key].astype(str).agg(" / ".join, axis=1)
+    keys = frame[key].apply(lambda r: " / ".join("" if pd.isna(v) else str(v) for v in r), axis=1)
     first = {}
     problems = []
     for i, value in keys.items():

@@ -40,6 +40,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         "zařazení do sítě kraje: jednotky sítě, pověření a jeho období",
     ),
     SheetSpec(
+        "Síť kraje",
+        "network",
+        ("service_id", "form"),
+        False,
+        "rozhodnutí kraje o síti: služba v síti / mimo síť s číslem rozhodnutí, jednotky a "
+        "jejich počet, pověření a jeho období (řádek = služba, nebo služba × forma)",
+    ),
+    SheetSpec(
         "Výkaz služby",
         "finance",
         ("service_id", "year"),
@@ -163,6 +171,9 @@ HEADERS: dict[str, str] = {
     "requested_subsidy_czk": "požadovaná dotace (Kč)",
     "municipal_share": "podíl obcí na nákladu (0–1)",
     "need_declared": "potřeba deklarována obcí (true/false)",
+    "in_network": "v síti kraje (true/false; prázdné = nerozhodnuto)",
+    "decision": "rozhodnutí o zařazení (např. usnesení)",
+    "entrustment_act": "pověření (akt)",
     "plan_id": "identifikátor plánu",
     "start_year": "začátek (rok)",
     "capacity_before": "kapacita před",

@@ -54,11 +54,21 @@ def template_tables(ds: Dataset, provider: str | None = None) -> dict[str, pd.Da
         if provider is not None and not spec.provider:
             continue
         frame = getattr(ds, spec.table)
+        if spec.table == "network" and frame.empty:
+            frame = _undecided_network(ds.services)
         if ids is not None and "service_id" in frame:
             frame = frame[frame["service_id"].isin(ids)]
         cols = [c for c in sheets.columns(spec.table) if c in frame]
         out[spec.table] = frame[cols].reset_index(drop=True)
     return out
+
+
+def _undecided_network(services: pd.DataFrame) -> pd.DataFrame:
+    """Rows for the region to decide, where the registry does not say which services are
+    in the network (a real registry never does): each service and form, undecided."""
+    if services.empty or services["in_regional_network"].notna().any():
+        return services.iloc[:0][["service_id", "form"]]
+    return services[["service_id", "form", "service_name"]].drop_duplicates(["service_id", "form"])
 
 
 def _value(value: object, kind: str) -> object:

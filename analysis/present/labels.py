@@ -34,6 +34,7 @@ COLUMN_LABELS: dict[str, str] = {
     "file": "soubor",
     "row": "řádek",
     "record": "záznam",
+    "issue": "nesoulad",
     "lat": "zeměpisná šířka",
     "lon": "zeměpisná délka",
     "rows": "řádků",

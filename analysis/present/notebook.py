@@ -160,8 +160,10 @@ class Chapter:
         for t in tables:
             if t in self.config.sources:
                 s = self.config.source(t)
-            else:
+            elif t in catalogue:
                 s = f"{catalogue[t].publisher}, {catalogue[t].title}"
+            else:
+                continue  # an optional table this run was not given: nothing of it is shown
             if s not in seen:
                 seen.append(s)
         return "Zdroj: " + "; ".join(seen) + ("; výpočet socplan" if seen else "výpočet socplan")
