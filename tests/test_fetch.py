@@ -13,6 +13,7 @@ from analysis.catalogue import Source, load_catalogue
 from analysis.data.fetch import FetchError, fetch_source
 
 BODY = "kód;obec\n529303;Benešov\n".encode("cp1250") * 200
+RPSS = (Path(__file__).parent / "data" / "rpss_sample.json").read_bytes()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,6 +26,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(BODY)))
             self.end_headers()
             self.wfile.write(BODY)
+        elif self.path in ("/rpss.json", "/error-page.json"):
+            body = RPSS if self.path == "/rpss.json" else b"<html>Service unavailable</html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/truncated.csv":
             self.send_response(200)
             self.send_header("Content-Length", str(len(BODY)))
@@ -120,7 +127,32 @@ def test_an_interrupted_download_keeps_the_old_file_and_leaves_no_part(
         raise KeyboardInterrupt  # Ctrl+C after the body arrived, before it is placed
 
     monkeypatch.setattr(fetch.os, "replace", interrupted)
+    digest = hashlib.sha256(BODY).hexdigest()
     with pytest.raises(KeyboardInterrupt):
-        fetch_source("cr", _source(f"{server}/good.csv"), tmp_path)
+        fetch_source("cr", _source(f"{server}/good.csv", digest), tmp_path)
     assert old.read_bytes() == b"previous good copy"
     assert _leftovers(tmp_path) == ["CR.csv"]
+
+
+def _registry_source(url: str) -> Source:
+    """The registry as the catalogue has it: published daily, so without a checksum."""
+    return load_catalogue().sources["rpss"].model_copy(update={"url": url})
+
+
+def test_a_registry_without_checksum_is_read_before_it_is_placed(server, tmp_path):
+    dest = fetch_source("rpss", _registry_source(f"{server}/rpss.json"), tmp_path)
+    assert dest == tmp_path / "rpss" / "rpss.json"
+    assert dest.read_bytes() == RPSS
+
+
+def test_a_registry_download_that_is_not_a_registry_keeps_the_previous_file(server, tmp_path):
+    """A daily file has no checksum: an error page served with status 200 is refused by
+    the reader, and yesterday's registry stays."""
+    old = tmp_path / "rpss" / "rpss.json"
+    old.parent.mkdir()
+    old.write_bytes(RPSS)
+    with pytest.raises(FetchError, match="not a readable") as err:
+        fetch_source("rpss", _registry_source(f"{server}/error-page.json"), tmp_path)
+    assert "rpss.json" in str(err.value) and "previous file is kept" in str(err.value)
+    assert old.read_bytes() == RPSS
+    assert _leftovers(tmp_path) == ["rpss.json"]

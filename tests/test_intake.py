@@ -360,3 +360,46 @@ def test_a_small_region_workbook_lifts_south_moravia_s_finance_and_plan(
         f"sešit kraje: služby sítě s výkazem za rok 2024: {network} z {network}"
     )
     assert after.files["finance"].name == "finance.csv"
+
+
+def test_a_real_region_workbook_is_pre_filled_from_the_official_registry(raw_dir, tmp_path):
+    """South Moravia with the registry in MPSV's format (the hand-made sample): the
+    services sheet lists its services and forms, the network sheet lists them to decide,
+    and the intake writes them back as the region's services."""
+    root = tmp_path / "raw"
+    root.mkdir()
+    for entry in raw_dir.iterdir():
+        (root / entry.name).symlink_to(entry)
+    (root / "rpss").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "rpss_sample.json", root / "rpss" / "rpss.json")
+    run = Path(__file__).resolve().parent.parent / "params" / "regions" / "CZ064.yaml"
+    doc = yaml.safe_load(run.read_text(encoding="utf-8"))
+    doc["data"]["registry"] = "rpss"
+    doc["methodology"] = str(run.parent.parent / "methodology.yaml")
+    run_file = tmp_path / "CZ064.yaml"
+    run_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "jmk.xlsx"
+    result = _cli("template", "--params", run_file, "--data-dir", root, "--out", out)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    ws = wb["Služby a síť"]
+    rows = {
+        (ws.cell(r, _column(ws, "service_id")).value, ws.cell(r, _column(ws, "form")).value)
+        for r in range(sheets.FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(r, _column(ws, "service_id")).value
+    }
+    assert rows == {
+        ("7100001", "pob"),
+        ("7100002", "ter"),
+        ("7100003", "pob"),
+        ("7100003", "ter"),
+        ("7100004", "amb"),
+        ("7100005", "amb"),
+    }
+    network = wb["Síť kraje"]
+    assert network.cell(3, _column(network, "service_id")).value == "7100001"
+    result = _cli("intake", out, "--data-dir", tmp_path / "jmk")
+    assert result.exit_code == 0, result.output
+    services = read_table(tmp_path / "jmk" / "services.csv", "services")
+    assert set(services["service_id"]) == {r[0] for r in rows}
+    assert not (tmp_path / "jmk" / "network.csv").exists()  # nothing decided yet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.errors import DataValidationError
@@ -306,3 +307,30 @@ def test_a_windows_1250_file_with_one_utf8_line_names_the_line(tmp_path):
     with pytest.raises(DataValidationError, match="mixes encodings") as err:
         read_cr_municipalities(path)
     assert err.value.problems[0].row == data.count(b"\n")
+
+
+RPSS_SAMPLE = Path(__file__).parent / "data" / "rpss_sample.json"
+
+
+def test_the_hand_made_registry_sample_reads_every_form_unit_area_and_end():
+    """Five services in the published layout (tests/data/README.md): one row per service
+    and form, the area of a field service, no point for a secret address, the end of an
+    ended service, and no personal data in any cell."""
+    rows = read_rpss(RPSS_SAMPLE)
+    by = rows.set_index(["service_id", "form"])
+    assert len(rows) == 6 and rows["service_id"].nunique() == 5
+    assert by.loc[("7100003", "pob"), ["capacity", "capacity_unit"]].tolist() == [8, "luzka"]
+    assert by.loc[("7100003", "ter"), ["capacity", "capacity_unit"]].tolist() == [15, "klient"]
+    assert by.loc[("7100002", "ter"), "area_of_operation"] == "6201;581372"
+    assert by.loc[("7100003", "ter"), "area_of_operation"] == "6206"
+    assert pd.isna(by.loc[("7100003", "pob"), "area_of_operation"])  # only field forms
+    assert by.loc[("7100003", "pob"), ["lat", "lon"]].isna().all()  # secret address
+    assert by.loc[("7100001", "pob"), "lat"] == pytest.approx(49.2001)
+    assert by.loc[("7100005", "amb"), "active_to"] == "2023-06-30"
+    assert "seniori" in by.loc[("7100001", "pob"), "target_groups"]
+    cells = [str(v) for v in rows.to_numpy().ravel()]
+    for personal in ("Novák", "Dvořáková", "example.invalid", "+420"):
+        assert not any(personal in c for c in cells)
+    # every row names the line where its item starts
+    text = RPSS_SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert all(text[line - 1].strip() == "{" for line in rows["_item"])

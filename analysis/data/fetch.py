@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import importlib
+import inspect
 import os
 import tempfile
 import urllib.error
@@ -21,6 +23,29 @@ from analysis.errors import SocplanError
 
 class FetchError(SocplanError):
     """A download failed; nothing was written."""
+
+
+def check_with_reader(source_id: str, source: Source, path: Path, name: str) -> None:
+    """A file published without a fixed checksum (the registry changes every day) is
+    read with its reader before it replaces the last good one: an error page, a
+    truncated or a changed format is refused with the reader's message (naming the
+    destination's ``name``, not the temporary file)."""
+    if not source.reader:
+        return
+    module, _, function = source.reader.rpartition(".")
+    read = getattr(importlib.import_module(module), function)
+    kwargs = {}
+    if "encoding" in inspect.signature(read).parameters and source.encoding:
+        kwargs["encoding"] = source.encoding
+    try:
+        read(path, **kwargs)
+    except SocplanError as exc:
+        first = str(exc).replace(path.name, name).splitlines()[:2]  # what, and the first place
+        raise FetchError(
+            f"{source_id}: the download from {source.url} is not a readable "
+            f"{source.title} ({' '.join(line.strip() for line in first)}); the previous "
+            "file is kept"
+        ) from None
 
 
 def fetch_source(source_id: str, source: Source, to: Path, timeout: float = 60.0) -> Path:
@@ -54,6 +79,8 @@ def fetch_source(source_id: str, source: Source, to: Path, timeout: float = 60.0
                 f"{source_id}: checksum mismatch for {source.url}: expected "
                 f"{source.sha256}, got {digest.hexdigest()}"
             )
+        if not source.sha256:
+            check_with_reader(source_id, source, tmp, dest.name)
         os.replace(tmp, dest)
     except urllib.error.HTTPError as exc:
         tmp.unlink(missing_ok=True)

@@ -80,8 +80,13 @@ def read_workbooks(
         except DataValidationError as exc:
             intake.problems += exc.problems
             continue
+        origin = provenance.split(frame)[1]
+        if spec.table == "network":  # rows listed for a decision nobody took say nothing
+            decided = typed.drop(columns=["service_id", "form", "service_name"], errors="ignore")
+            keep = decided.notna().any(axis=1).to_numpy()
+            typed, origin = typed[keep].reset_index(drop=True), origin[keep].reset_index(drop=True)
         intake.tables[spec.table] = typed
-        origins[spec.table] = provenance.split(frame)[1]
+        origins[spec.table] = origin
     for child, (column, parent, _) in REFERENCES.items():
         if child not in intake.tables:
             continue
