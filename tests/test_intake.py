@@ -8,6 +8,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -403,3 +404,94 @@ def test_a_real_region_workbook_is_pre_filled_from_the_official_registry(raw_dir
     services = read_table(tmp_path / "jmk" / "services.csv", "services")
     assert set(services["service_id"]) == {r[0] for r in rows}
     assert not (tmp_path / "jmk" / "network.csv").exists()  # nothing decided yet
+
+
+def test_what_people_type_is_read_as_they_meant_it(workbook, demo_dir, tmp_path):
+    """A merged header, an amount typed as Czech text with "Kč", a date as an Excel
+    serial number and trailing empty rows read back to the same canonical files."""
+    finance = read_table(demo_dir / "finance.csv", "finance")
+    services = read_table(demo_dir / "services.csv", "services")
+
+    def typed(wb):
+        ws = wb["Služby a síť"]
+        ws.merge_cells("A1:A2")  # row 2's canonical name is gone: row 1's header is used
+        start = services["active_from"].iloc[0]
+        serial = (start - pd.Timestamp("1899-12-30")).days
+        ws.cell(3, _column(ws, "active_from"), serial)
+        ws = wb["Výkaz služby"]
+        amount = int(finance["cost_personnel"].iloc[0])
+        ws.cell(3, _column(ws, "cost_personnel"), f"{amount:,} Kč".replace(",", "\u00a0"))
+        ws.cell(4, _column(ws, "fte_direct"), str(finance["fte_direct"].iloc[1]).replace(".", ","))
+
+    damaged = _damaged(workbook, tmp_path, typed)
+    out = tmp_path / "data"
+    result = _cli("intake", damaged, "--data-dir", out)
+    assert result.exit_code == 0, result.output
+    for name in ("services.csv", "finance.csv"):
+        assert (out / name).read_bytes() == (demo_dir / name).read_bytes(), name
+
+
+def test_a_formula_whose_result_was_never_saved_is_named(workbook, tmp_path):
+    def formula(wb):
+        ws = wb["Výkaz služby"]
+        ws.cell(8, _column(ws, "revenue_region"), "=1000+2000")
+
+    intake = read_workbooks([_damaged(workbook, tmp_path, formula)])
+    problems = [p for p in intake.problems if "formula" in p.expected]
+    assert [(p.file, p.row) for p in problems] == [("kraj.xlsx, list „Výkaz služby“", 8)]
+    assert "kraj (Kč)" in problems[0].column
+
+
+def test_plausibility_warnings_name_their_cells_and_do_not_block(workbook, demo_dir, tmp_path):
+    """Hand-made cases: a cost per unit ten times its group's median, revenues a third
+    above costs, and a service whose latest report is missing."""
+    finance = read_table(demo_dir / "finance.csv", "finance")
+    latest = int(finance["year"].max())
+
+    def odd(wb):
+        ws = wb["Výkaz služby"]
+        cost, year, sid = (_column(ws, c) for c in ("cost_personnel", "year", "service_id"))
+        rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, year).value == latest]
+        ws.cell(rows[0], cost, ws.cell(rows[0], cost).value * 10)
+        revenue = _column(ws, "revenue_other")
+        costs = ws.cell(rows[1], cost).value + ws.cell(rows[1], _column(ws, "cost_operating")).value
+        ws.cell(rows[1], revenue, ws.cell(rows[1], revenue).value + costs * 0.4)
+        gone = ws.cell(rows[2], sid).value
+        ws.delete_rows(rows[2])
+        wb.gone = gone
+
+    damaged = _damaged(workbook, tmp_path, odd)
+    intake = read_workbooks([damaged])
+    assert not intake.problems
+    kinds = {(w.column.split(" (")[0], w.expected.split(" ")[0]) for w in intake.warnings}
+    texts = " | ".join(str(w) for w in intake.warnings)
+    assert "median of its service type" in texts
+    assert "revenues at most 10 % above costs" in texts
+    assert f"a report for {latest} too" in texts
+    assert all(w.file == "kraj.xlsx, list „Výkaz služby“" and w.row for w in intake.warnings)
+    assert kinds  # each warning names a column letter
+    result = _cli("intake", damaged, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 0 and "warning: kraj.xlsx" in result.output
+
+
+def test_staff_categories_must_add_up_to_direct_care(workbook, demo_dir, tmp_path):
+    """The four direct-care categories of a report, when all are given, are the FTE in
+    direct care; a row where they are not is named (hand-computed: 1 + 2 + 0.5 + 0 = 3.5)."""
+    finance = read_table(demo_dir / "finance.csv", "finance")
+    direct = float(finance["fte_direct"].iloc[0])
+
+    def staff(wb):
+        ws = wb["Výkaz služby"]
+        for column, value in (
+            ("fte_social_workers", 1),
+            ("fte_care_workers", 2),
+            ("fte_health_staff", 0.5),
+            ("fte_educators", 0),
+        ):
+            ws.cell(3, _column(ws, column), value)
+            ws.cell(4, _column(ws, column), value)
+        ws.cell(4, _column(ws, "fte_direct"), 3.5)
+
+    assert direct != 3.5
+    intake = read_workbooks([_damaged(workbook, tmp_path, staff)])
+    assert [(p.row, p.column.split(",")[0]) for p in intake.problems] == [(3, "fte_direct")]

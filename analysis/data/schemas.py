@@ -123,6 +123,18 @@ OPTIONAL_REVENUES = (
     "revenue_labour_office",
     "revenue_other_public",
 )
+# Staff by category as a provider reports it (optional): the direct-care categories add
+# up to fte_direct, management and administration is part of fte_other.
+DIRECT_STAFF = ("fte_social_workers", "fte_care_workers", "fte_health_staff", "fte_educators")
+STAFF_DETAIL = (*DIRECT_STAFF, "fte_management")
+# What a service delivered besides its units (optional): people served in the year and
+# applicants it could not take.
+DELIVERY_DETAIL = ("clients_served", "unmet_applicants")
+DIRECT_STAFF_ERROR = (
+    "fte_social_workers + fte_care_workers + fte_health_staff + fte_educators equal to "
+    "fte_direct where all four are given, and fte_management at most fte_other"
+)
+WIDE_CHECK_COLUMNS[DIRECT_STAFF_ERROR] = "fte_direct, fte_other, " + ", ".join(STAFF_DETAIL)
 # Units in which a regional network counts a service (docs/data-model.md).
 NETWORK_UNITS = {"luzka": "lůžka", "fte_direct": "úvazky v přímé péči"}
 
@@ -130,6 +142,17 @@ NETWORK_UNITS = {"luzka": "lůžka", "fte_direct": "úvazky v přímé péči"}
 def _cost_parts_within_total(df: pd.DataFrame) -> pd.Series:
     parts = df[[c for c in COST_PARTS if c in df.columns]].fillna(0).sum(axis=1)
     return parts <= df["cost_personnel"] + df["cost_operating"] + 0.5
+
+
+def _staff_categories_add_up(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    if all(c in df for c in DIRECT_STAFF):
+        parts = df[list(DIRECT_STAFF)]
+        given = parts.notna().all(axis=1)
+        ok &= ~given | ((parts.sum(axis=1) - df["fte_direct"]).abs() <= 0.01)
+    if "fte_management" in df:
+        ok &= df["fte_management"].isna() | (df["fte_management"] <= df["fte_other"] + 0.01)
+    return ok.astype(bool)
 
 
 def _entrustment_ordered(df: pd.DataFrame) -> pd.Series:
@@ -285,12 +308,19 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             # employed (empty or absent: not reported).
             **{
                 c: pa.Column(float, pa.Check.ge(0), nullable=True, required=False, coerce=True)
-                for c in (*COST_PARTS, *OPTIONAL_REVENUES, "capital_employed")
+                for c in (
+                    *COST_PARTS,
+                    *OPTIONAL_REVENUES,
+                    "capital_employed",
+                    *STAFF_DETAIL,
+                    *DELIVERY_DETAIL,
+                )
             },
         },
         checks=[
             pa.Check(_cost_parts_within_total, error=COST_PARTS_ERROR),
             pa.Check(_staff_for_personnel_cost, error=STAFF_ERROR),
+            pa.Check(_staff_categories_add_up, error=DIRECT_STAFF_ERROR),
         ],
         unique=["service_id", "year"],
         strict=True,

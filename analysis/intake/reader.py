@@ -161,14 +161,34 @@ def _columns(ws, spec: sheets.SheetSpec, where: str) -> tuple[dict[str, int], li
     return found, problems
 
 
-def read_sheet(ws, spec: sheets.SheetSpec, file: str) -> tuple[pd.DataFrame, list[CellProblem]]:
+def read_sheet(
+    ws, spec: sheets.SheetSpec, file: str, formulas: set[str] | None = None
+) -> tuple[pd.DataFrame, list[CellProblem]]:
     """One data sheet → canonical text frame with provenance columns
-    (:mod:`analysis.data.provenance`), and the problems of its cells."""
+    (:mod:`analysis.data.provenance`), and the problems of its cells. ``formulas`` holds
+    the coordinates of formula cells: one without a saved value cannot be read."""
     where = place(file, spec.title)
     found, problems = _columns(ws, spec, where)
+    formulas = formulas or set()
     records = []
     for row in ws.iter_rows(min_row=sheets.FIRST_DATA_ROW):
         cells = {c: row[j - 1] if j - 1 < len(row) else None for c, j in found.items()}
+        unsaved = [
+            (c, cell)
+            for c, cell in cells.items()
+            if cell is not None and cell.value is None and cell.coordinate in formulas
+        ]
+        for column, cell in unsaved:
+            problems.append(
+                CellProblem(
+                    where,
+                    cell.row,
+                    _column_name(cell.column_letter, column),
+                    None,
+                    "a value: the cell holds a formula whose result was never saved (open "
+                    "the workbook in Excel or LibreOffice and save it, or type the value)",
+                )
+            )
         if all(cell is None or _text(cell.value) is None for cell in cells.values()):
             continue  # an empty row (trailing rows, a blank line between records)
         record: dict[str, object] = {"_file": where, "_row": row[0].row}
@@ -236,6 +256,12 @@ def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[CellProblem
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         problem = CellProblem(file, None, None, None, f"an Excel workbook (.xlsx) ({exc})")
         return {}, [problem], False
+    # Formula cells, from the workbook as written: their saved results are read above.
+    raw = load_workbook(path, data_only=False)
+    formulas = {
+        ws.title: {c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"}
+        for ws in raw.worksheets
+    }
     problems = _hidden_with_data(wb, file)
     titles = {ws.title for ws in wb.worksheets if ws.sheet_state == "visible"}
     region = any(s.title in titles for s in sheets.SHEETS if not s.provider)
@@ -254,7 +280,7 @@ def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[CellProblem
                     )
                 )
             continue
-        frame, sheet_problems = read_sheet(wb[spec.title], spec, file)
+        frame, sheet_problems = read_sheet(wb[spec.title], spec, file, formulas[spec.title])
         frames[spec.table] = frame
         problems += sheet_problems
     return frames, problems, region

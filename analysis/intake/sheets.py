@@ -45,7 +45,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         ("service_id", "form"),
         False,
         "rozhodnutí kraje o síti: služba v síti / mimo síť s číslem rozhodnutí, jednotky a "
-        "jejich počet, pověření a jeho období (řádek = služba, nebo služba × forma)",
+        "jejich počet, pověření a jeho období (řádek = služba, nebo služba × forma); "
+        "vyplněná hodnota má přednost před sloupci sítě v listu Služby a síť",
     ),
     SheetSpec(
         "Výkaz služby",
@@ -145,6 +146,13 @@ HEADERS: dict[str, str] = {
     "revenue_labour_office": "úřad práce (Kč)",
     "revenue_other_public": "jiné veřejné zdroje (Kč)",
     "capital_employed": "vložený kapitál (Kč)",
+    "fte_social_workers": "z úvazků v přímé péči: sociální pracovníci",
+    "fte_care_workers": "z úvazků v přímé péči: pracovníci v sociálních službách",
+    "fte_health_staff": "z úvazků v přímé péči: zdravotničtí pracovníci",
+    "fte_educators": "z úvazků v přímé péči: pedagogičtí pracovníci",
+    "fte_management": "z ostatních úvazků: vedení a administrativa",
+    "clients_served": "klientů za rok",
+    "unmet_applicants": "odmítnutí žadatelé (kapacita)",
     "requested_czk": "požadovaná dotace (Kč)",
     "priority_id": "identifikátor priority",
     "name": "název",

@@ -167,7 +167,8 @@ def _data_sheet(wb, spec: sheets.SheetSpec, frame: pd.DataFrame, ranges: dict[st
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ws = wb.create_sheet(spec.title)
-    cols = [c for c in sheets.columns(spec.table) if sheets.required(spec.table, c) or c in frame]
+    # Every column of the table, the optional ones too (an empty column writes nothing).
+    cols = sheets.columns(spec.table)
     last = sheets.FIRST_DATA_ROW + len(frame) + SPARE_ROWS - 1
     grey = PatternFill("solid", fgColor="DDDDDD")
     unlocked = Protection(locked=False)
