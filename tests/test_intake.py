@@ -495,3 +495,25 @@ def test_staff_categories_must_add_up_to_direct_care(workbook, demo_dir, tmp_pat
     assert direct != 3.5
     intake = read_workbooks([_damaged(workbook, tmp_path, staff)])
     assert [(p.row, p.column.split(",")[0]) for p in intake.problems] == [(3, "fte_direct")]
+
+
+def test_a_run_on_the_taken_in_tables_gives_the_same_report_tables(
+    workbook, demo_dir, demo_report, tmp_path
+):
+    """The demo folder with its region's tables replaced by the intake's: `socplan run`
+    (no build cache) publishes the same tables, byte for byte."""
+    from analysis.publish import pipeline
+
+    data = Path(shutil.copytree(demo_dir, tmp_path / "data"))
+    for table in TABLES:
+        (data / DEFAULT_FILES[table]).unlink(missing_ok=True)
+    result = _cli("intake", workbook, "--data-dir", data)
+    assert result.exit_code == 0, result.output
+    report = pipeline.run(DEMO_RUN, data, tmp_path / "reports", progress=False, cache_dir=None)
+    ours = sorted(p.name for p in (report / "tables").glob("*.csv"))
+    theirs = sorted(p.name for p in (demo_report / "tables").glob("*.csv"))
+    assert ours == theirs and len(ours) > 50
+    for name in ours:
+        assert (report / "tables" / name).read_bytes() == (
+            demo_report / "tables" / name
+        ).read_bytes(), name
