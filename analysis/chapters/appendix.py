@@ -90,8 +90,21 @@ COLUMN_NAMES = {
 }
 
 
-def finance_parameters(methodology: Methodology) -> pd.DataFrame:
-    """The finance chapter's table-valued parameters written out in Czech, with sources."""
+NOT_GIVEN = "nezadáno"
+
+
+def _region_amounts(entries: list, region: str) -> str:
+    """The run region's amounts of a per-region parameter (allocation, budget); another
+    region's values are never printed in this region's report."""
+    own = [e for e in entries if e.region == region]
+    return (
+        "; ".join(f"{e.year}: {f.number(e.czk)} Kč ({e.source})" for e in own) if own else NOT_GIVEN
+    )
+
+
+def finance_parameters(methodology: Methodology, region: str) -> pd.DataFrame:
+    """The finance chapter's table-valued parameters written out in Czech, with sources
+    (per-region amounts only for ``region``)."""
     fin = methodology.finance
     rule = fin.outlier_rule.value
     rows = [
@@ -159,10 +172,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
         ),
         (
             "alokace státní dotace",
-            "; ".join(
-                f"{a.region} {a.year}: {f.number(a.czk)} Kč ({a.source})"
-                for a in fin.allocations.value
-            ),
+            _region_amounts(fin.allocations.value, region),
             fin.allocations.source,
         ),
         (
@@ -210,10 +220,7 @@ def finance_parameters(methodology: Methodology) -> pd.DataFrame:
     rows += [
         (
             "rozpočet rozvoje sítě",
-            "; ".join(
-                f"{b.region} {b.year}: {f.number(b.czk)} Kč ({b.source})"
-                for b in plan.development_budgets.value
-            ),
+            _region_amounts(plan.development_budgets.value, region),
             plan.development_budgets.source,
         ),
         (
@@ -318,7 +325,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> AppendixChapter
             )
         ]
     )
-    finance = finance_parameters(methodology)
+    finance = finance_parameters(methodology, ds.region_code)
     abbreviations = pd.DataFrame(
         sorted(ABBREVIATIONS.items(), key=lambda kv: kv[0].casefold()),
         columns=["abbreviation", "meaning"],

@@ -21,6 +21,7 @@ from analysis.methods.demography import (
     orp_names,
     population_years,
     pyramid,
+    region_totals,
 )
 from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
@@ -263,9 +264,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     mid = region_proj[region_proj["variant"] == "middle"].pivot(
         index="year", columns="band", values="population"
     )
-    totals = region_proj.groupby(["year", "variant"])["population"].sum().unstack()
-    table = mid.loc[shown_years].copy()
-    table["total"] = table.sum(axis=1)
+    totals = region_totals(proj)
+    table = mid.loc[shown_years].round()
+    table["total"] = totals.loc[shown_years, "middle"]
     table["total_low"] = totals.loc[shown_years, "low"]
     table["total_high"] = totals.loc[shown_years, "high"]
     names = orp_names(ds.municipalities)

@@ -23,6 +23,7 @@ from analysis.methods.demography import (
     first_year_with_ages,
     latest_year_with_ages,
     orp_names,
+    region_totals,
 )
 from analysis.methods.network import active_services, reference_date
 from analysis.methods.plan_evaluation import INTENTION_STATUS_LABELS
@@ -144,8 +145,8 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
 
 def _population(code, row, region, at_target, target, year, ages) -> ProfileTable:
     proj = at_target[at_target["orp_code"] == code]
-    totals = proj.groupby("variant")["population"].sum()
-    region_totals = at_target.groupby("variant")["population"].sum()
+    totals = region_totals(proj).loc[target]  # this ORP's bands, rounded, summed
+    region_total = region_totals(at_target).loc[target]  # as the demand chapter states
     rows = [
         ("obyvatel", row["population"] if row is not None else np.nan, region["population"]),
         (
@@ -162,10 +163,10 @@ def _population(code, row, region, at_target, target, year, ages) -> ProfileTabl
         (
             f"projekce k 1. 1. {target}, střední varianta",
             totals.get("middle"),
-            region_totals.get("middle"),
+            region_total.get("middle"),
         ),
-        (f"projekce k 1. 1. {target}, nejnižší z variant", totals.min(), region_totals.min()),
-        (f"projekce k 1. 1. {target}, nejvyšší z variant", totals.max(), region_totals.max()),
+        (f"projekce k 1. 1. {target}, nejnižší z variant", totals.min(), region_total.min()),
+        (f"projekce k 1. 1. {target}, nejvyšší z variant", totals.max(), region_total.max()),
     ]
     df = pd.DataFrame(rows, columns=["measure", "orp", "region"])
     df[["orp", "region"]] = df[["orp", "region"]].astype(float).round(1)

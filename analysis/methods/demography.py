@@ -256,3 +256,11 @@ def ageing_by_area(
 
 def population_years(population: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in population["year"].unique())
+
+
+def region_totals(proj: pd.DataFrame) -> pd.DataFrame:
+    """Projected population of the region per year (rows) and variant (columns): the sum
+    of its age bands, each rounded to whole persons as the report prints them, so that
+    every place stating the region's total states one number and the bands add up to it."""
+    bands = proj.groupby(["year", "variant", "band"])["population"].sum().round()
+    return bands.groupby(["year", "variant"]).sum().unstack()

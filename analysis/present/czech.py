@@ -8,6 +8,8 @@ gives for the number; the phrase table says the forms, never a rule of our own.
 
 from __future__ import annotations
 
+import re
+
 from babel import Locale
 
 from analysis.present.formatting import number
@@ -87,3 +89,28 @@ def count(n: float, noun: str) -> str:
     form = plural(n, NOUNS[noun])
     decimals = 0 if float(n).is_integer() else 1
     return f"{number(n, decimals)}\u00a0{form}"
+
+
+# A one-letter preposition or conjunction must not end a line (Czech typography): the
+# space after it is a non-breaking one.
+_SINGLE_LETTER = re.compile(r"(?<![\w\u00a0])([AIKOSUVZaikosuvz])[ \n\t]+(?=\S)")
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW_ELEMENTS = ("script", "style", "pre", "code", "textarea")
+
+
+def bind_single_letters(html_text: str) -> str:
+    """The HTML with a non-breaking space after every one-letter word of its text (not
+    inside tags, scripts, styles or code)."""
+    parts = _TAG.split(html_text)
+    raw = 0
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = part[1:].split(None, 1)[0].rstrip(">/").lower() if len(part) > 2 else ""
+            if name in _RAW_ELEMENTS:
+                raw += 1
+            elif name.startswith("/") and name[1:] in _RAW_ELEMENTS:
+                raw = max(0, raw - 1)
+            continue
+        if not raw and part:
+            parts[i] = _SINGLE_LETTER.sub("\\1\u00a0", part)
+    return "".join(parts)

@@ -217,9 +217,11 @@ def observed_expected(
         ax.set_yscale("symlog", linthresh=1)
         ax.set_xlabel("očekávaná hodnota modelu (logaritmická osa)")
     else:
-        czech_axis(ax.xaxis)
-        czech_axis(ax.yaxis)
         ax.set_xlabel("očekávaná hodnota modelu")
+    # Czech numbers on either scale: the log scale's own labels are TeX ("10^{2}"),
+    # which the style draws as written.
+    czech_axis(ax.xaxis)
+    czech_axis(ax.yaxis)
     ax.set_ylabel(f"skutečnost: {label}")
     return fig
 

@@ -34,7 +34,10 @@ def number(value: object, decimals: int = 0) -> str:
 
 
 def auto(value: object) -> str:
-    """A parameter value as written: whole numbers without decimals, others as needed."""
+    """A parameter value as written: whole numbers without decimals, others as needed;
+    a missing value (None, NA, NaN) is a dash, never "NaN"."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
     if isinstance(value, Number) and not isinstance(value, bool):
         if float(value).is_integer():
             return number(value, 0)

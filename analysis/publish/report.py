@@ -22,6 +22,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis import __version__
 from analysis.params import RunConfig
+from analysis.present.czech import bind_single_letters
 from analysis.publish.cache import BuildCache, pdf_key
 from analysis.publish.pdf_workers import DEFAULT_WORKERS, PdfWorkers
 from analysis.publish.timing import StageClock
@@ -114,21 +115,24 @@ def render_html(
     template, css = _template()
     env = Environment(autoescape=True, undefined=StrictUndefined)
     env.filters["code"] = inline_code
-    return env.from_string(template).render(
-        config=config,
-        css=css,
-        chapters=chapters,
-        headings=headings,
-        version=__version__,
-        commit=commit,
-        front=front
-        or {
-            "notes": [],
-            "inputs": [],
-            "network_date": "",
-            "population_date": "",
-            "catalogue": "",
-        },
+    # One-letter prepositions never end a line, in the HTML and so in the PDF.
+    return bind_single_letters(
+        env.from_string(template).render(
+            config=config,
+            css=css,
+            chapters=chapters,
+            headings=headings,
+            version=__version__,
+            commit=commit,
+            front=front
+            or {
+                "notes": [],
+                "inputs": [],
+                "network_date": "",
+                "population_date": "",
+                "catalogue": "",
+            },
+        )
     )
 
 

@@ -1,0 +1,106 @@
+"""What a reviewer circles in any rendered report (issue 24, item 5): another region's
+parameters, "NaN" or "None" for a missing value, TeX markup from a figure, captions
+without text, one total printed as two numbers, one-letter words ending a line."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.present.czech import bind_single_letters
+from analysis.present.figures import observed_expected
+
+MISSING_WORDS = re.compile(r"\b(NaN|nan|None|<NA>|NaT)\b")
+TEX = re.compile(r"\$\\|\\mathdefault|\\mathrm")
+EMPTY_CAPTION = re.compile(r"(Tabulka|Obrázek) \d+:\s*(?:<|$)", re.M)
+
+
+def _text(path: Path) -> str:
+    """The visible text of an HTML document."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _documents(report: Path) -> list[Path]:
+    return [report / "report.html", *sorted((report / "orp").glob("*.html"))]
+
+
+@pytest.fixture(params=["demo", "real"])
+def report(request) -> Path:
+    if request.param == "real":
+        return request.getfixturevalue("real_report")
+    return request.getfixturevalue("demo_report")
+
+
+def test_no_missing_value_is_printed_as_a_word_and_no_tex_is_shown(report):
+    for path in _documents(report):
+        text = _text(path)
+        found = MISSING_WORDS.findall(text) + TEX.findall(text)
+        assert not found, f"{path.name}: {found[:5]}"
+
+
+def test_every_caption_has_its_text(report):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    text = _text(report / "report.html")
+    assert not EMPTY_CAPTION.findall(page) and not EMPTY_CAPTION.findall(text)
+
+
+def test_one_letter_words_never_end_a_line(report):
+    text = _text(report / "report.html")
+    loose = re.findall(r"(?<![\w\u00a0])[AIKOSUVZaikosuvz] (?=\w)", text)
+    assert not loose, loose[:5]
+
+
+@pytest.mark.realdata
+def test_a_real_region_report_holds_no_other_region_s_parameters(real_report):
+    """The appendix prints the run region's allocation and budget, else "nezadáno"."""
+    text = _text(real_report / "report.html")
+    assert "CZX00" not in text and "Vzorov" not in text
+    assert "nezadáno" in text
+
+
+def test_the_region_s_projected_total_is_one_number_everywhere(report):
+    """The demand chapter's total and the ORP profiles' region column are the same sum
+    of rounded bands, and the bands add up to the total."""
+    region = pd.read_csv(report / "tables" / "demand_projection_region.csv")
+    bands = [c for c in region.columns if c not in ("year", "total", "total_low", "total_high")]
+    assert (region[bands].sum(axis=1) == region["total"]).all()
+    profiles = pd.read_csv(report / "tables" / "orp_population.csv")
+    middle = profiles[profiles["measure"].str.contains("střední varianta")]
+    target = int(re.search(r"(\d{4})", middle["measure"].iloc[0]).group(1))
+    assert set(middle["region"]) == {region.set_index("year").at[target, "total"]}
+
+
+def test_a_log_axis_shows_czech_numbers_not_tex():
+    """One large area makes the model figure's axes logarithmic; its tick labels are
+    Czech numbers (the style draws TeX as written)."""
+    expected = np.r_[np.linspace(1, 20, 30), 900.0]
+    pred = pd.DataFrame(
+        {
+            "expected": expected,
+            "observed": expected * 1.1,
+            "prediction_low": expected * 0.8,
+            "prediction_high": expected * 1.3,
+        }
+    )
+    fig = observed_expected(pred, "lůžka")
+    fig.canvas.draw()
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    plt.close(fig)
+    assert labels and not any("$" in t or "mathdefault" in t for t in labels)
+    assert any(t == "1\u00a0000" or t == "100" for t in labels)
+
+
+def test_one_letter_words_bind_to_the_next_word_outside_code_and_scripts():
+    page = "<p>Služby v kraji a obce s ORP</p><code>a b</code><script>var a = 1</script>"
+    assert bind_single_letters(page) == (
+        "<p>Služby v\u00a0kraji a\u00a0obce s\u00a0ORP</p><code>a b</code>"
+        "<script>var a = 1</script>"
+    )
