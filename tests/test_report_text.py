@@ -104,3 +104,8 @@ def test_one_letter_words_bind_to_the_next_word_outside_code_and_scripts():
         "<p>Služby v\u00a0kraji a\u00a0obce s\u00a0ORP</p><code>a b</code>"
         "<script>var a = 1</script>"
     )
+
+
+def test_an_age_band_is_not_repeated_in_brackets(report):
+    text = _text(report / "report.html")
+    assert not re.search(r"(\d+\+) \(\1\)", text)

@@ -69,7 +69,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         target, _ = _seniors(needs.projection_region, needs.target_year, seniors)
         out.append(
             f"Podle střední varianty projekce bude k {jan1(needs.target_year)} ve věku "
-            f"{seniors}+ ({' a '.join(bands)}) {f.number(target)} obyvatel kraje "
+            f"{seniors}+"
+            # The bands are named only when they are more than the one "65+" band itself.
+            + (f" ({' a '.join(bands)})" if bands != [f"{seniors}+"] else "")
+            + f" {f.number(target)} obyvatel kraje "
             f"(k {jan1(needs.base_year)}: {f.number(base)}; "
             f"{f.signed(100 * (target / base - 1))} %) "
             + _link("tabulka", "tab-demand_projection_region", "Projekce obyvatel kraje")
@@ -159,9 +162,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         if len(homes):
             h = homes.iloc[0]
             text += (
-                f", z toho {f.number(h['facilities'])} domovů pro seniory, tj. "
-                f"{f.number(h['rate'], 1)} na {f.number(per)} obyvatel "
-                f"{h['reference_ages']} (Česko {f.number(h['country_rate'], 1)})"
+                f", z toho {count(int(h['facilities']), 'domov pro seniory')}, tj. "
+                f"{f.number(h['rate'], 1)} zařízení na {f.number(per)} obyvatel "
+                f"{h['reference_ages']} (Česko {f.number(h['country_rate'], 1)}; počet "
+                "zařízení, ne lůžek: domovy se liší velikostí)"
             )
         out.append(
             text

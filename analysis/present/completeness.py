@@ -8,6 +8,10 @@ from analysis.catalogue import load_catalogue
 from analysis.data.dataset import ABSENT, INPUT_LABELS, SAMPLE, Dataset
 from analysis.present.czech import count
 
+HOW_TO_REGION = (
+    "Kraj je doplní sešitem dat (`socplan template`, po vyplnění `socplan intake`; "
+    "README, oddíl Doplnění dat kraje)."
+)
 HOW_TO_REGISTRY = (
     "Úplný registr poskytovatelů (RPSS) stáhne příkaz `socplan fetch rpss --to DIR`; "
     "v souboru běhu pak uveďte `data.registry: rpss`."
@@ -45,23 +49,28 @@ def plan_note(ds: Dataset) -> str:
         return ""
     return (
         "Střednědobý plán kraje nebyl dodán: indikátory a jejich plnění nelze vyhodnotit. "
-        "Dodejte tabulky plánu podle datového modelu (plan_priorities.csv, plan_measures.csv, "
-        "plan_indicators.csv, plan_indicator_values.csv; docs/data-model.md)."
+        f"{HOW_TO_REGION}"
     )
 
 
 def action_plan_note(ds: Dataset) -> str:
     if ds.is_complete("action_plan"):
         return ""
-    return "Akční plán kraje nebyl dodán (tabulka action_plan.csv podle datového modelu)."
+    return f"Akční plán kraje nebyl dodán. {HOW_TO_REGION}"
 
 
 def finance_note(ds: Dataset) -> str:
     if ds.is_complete("finance"):
         return ""
+    if ds.completeness.get("finance") == SAMPLE:
+        return (
+            "Výkazy služeb (náklady, výnosy, personál) byly dodány jen za část služeb sítě: "
+            "srovnání, kontrola vyrovnávací platby ani dotace se z nich nepočítají. "
+            f"{HOW_TO_REGION}"
+        )
     return (
         "Výkazy služeb (náklady, výnosy, personál) nebyly dodány; otevřená data je "
-        "neobsahují (tabulka finance.csv podle datového modelu)."
+        f"neobsahují. {HOW_TO_REGION}"
     )
 
 

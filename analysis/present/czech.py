@@ -56,6 +56,12 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "kontakt": ("kontakt", "kontakty", "kontaktu", "kontaktů"),
     "hovor": ("hovor", "hovory", "hovoru", "hovorů"),
     "chyba": ("chyba", "chyby", "chyby", "chyb"),
+    "domov pro seniory": (
+        "domov pro seniory",
+        "domovy pro seniory",
+        "domova pro seniory",
+        "domovů pro seniory",
+    ),
     "varování": ("varování", "varování", "varování", "varování"),
 }
 # The counted noun of each capacity unit of the registry (``count(152, ...)`` → 152 lůžek).
