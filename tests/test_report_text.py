@@ -109,3 +109,22 @@ def test_one_letter_words_bind_to_the_next_word_outside_code_and_scripts():
 def test_an_age_band_is_not_repeated_in_brackets(report):
     text = _text(report / "report.html")
     assert not re.search(r"(\d+\+) \(\1\)", text)
+
+
+def test_a_model_that_explains_nothing_is_one_sentence():
+    from analysis.chapters.demand import explains_nothing
+
+    coefficients = pd.DataFrame({"term": ["Intercept", "share65"], "p_value": [0.0001, 0.39]})
+    assert explains_nothing(coefficients, 0.95)
+    assert not explains_nothing(coefficients.assign(p_value=[0.0001, 0.01]), 0.95)
+
+
+@pytest.mark.realdata
+def test_the_national_count_model_of_a_real_region_is_one_sentence(real_report, demo_report):
+    """Its covariate is not significant: no coefficient table, diagnostics or figure,
+    one sentence saying why. The demo's regional model keeps its tables."""
+    text = _text(real_report / "report.html").replace("\xa0", " ")
+    assert "Národní model: počet zařízení" in text
+    assert "a proto se jeho koeficienty, diagnostika ani obrázek neuvádějí" in text
+    assert not (real_report / "tables" / "demand_model_coefficients.csv").exists()
+    assert (demo_report / "tables" / "demand_model_coefficients.csv").exists()

@@ -230,6 +230,9 @@ class NeedsSection:
     model_diagnostics: pd.DataFrame
     model_outliers: pd.DataFrame
     model_figure: matplotlib.figure.Figure | None
+    # False when a national model explains nothing: its text is then one sentence and its
+    # tables and figure are not shown.
+    model_shown: bool
     gap_note: str
     method_text: str
     need_text: str
@@ -362,14 +365,23 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     model_fig, desc = None, "Model nelze odhadnout: chybí data o kapacitě ani o zařízeních."
     national = False
     significance = ""
+    shown_model = True
     if model_data is not None:
         data, formula, desc = model_data
         model = fit_count_model(
             data, formula, exposure="pop65", area="area", level=d.model_level.value
         )
-        coef, diag = coefficient_table(model.coefficients), model_diagnostics(model)
         significance = significance_text(model.coefficients, d.model_level.value)
         national = "in_region" in data
+        if national and explains_nothing(model.coefficients, d.model_level.value):
+            # A national model whose covariates are all insignificant says only that.
+            shown_model = False
+            significance = significance.replace(
+                "; odchylky oblastí od něj je třeba číst jako rozdíly od průměru, ne od potřeby.",
+                ", a proto se jeho koeficienty, diagnostika ani obrázek neuvádějí.",
+            )
+    if model_data is not None and shown_model:
+        coef, diag = coefficient_table(model.coefficients), model_diagnostics(model)
         highlight = data["in_region"].to_numpy() if national else None
         if national:
             # The region's ORPs in the national model: where each stands against it.
@@ -412,6 +424,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         model_diagnostics=diag,
         model_outliers=outl,
         model_figure=model_fig,
+        model_shown=shown_model,
         gap_note=note,
         method_text=(f"Referenční projekce: {method}. Výchozí rok {base}, konec plánu {target}."),
         need_text=(
@@ -499,6 +512,12 @@ def coefficient_table(coefficients: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].map(f.significant)
     out["p_value"] = out["p_value"].map(f.p_value)
     return out
+
+
+def explains_nothing(coefficients: pd.DataFrame, level: float) -> bool:
+    """Whether no covariate of a model is significant at its level."""
+    terms = coefficients[coefficients["term"] != "Intercept"]
+    return bool(len(terms)) and bool((terms["p_value"] > 1 - level).all())
 
 
 def significance_text(coefficients: pd.DataFrame, level: float) -> str:

@@ -8,6 +8,8 @@ the methodology by :func:`column_labels`.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_GROUP_NAMES, TARGET_GROUPS
 from analysis.params import Methodology
 from analysis.present.formatting import number, percent_adjective
@@ -403,3 +405,13 @@ def column_labels(methodology: Methodology) -> dict[str, str]:
         "prediction_high": f"{model} predikční interval horní",
         "fte_per_capacity": f"úvazků na {methodology.finance.fte_per_capacity.value} lůžek",
     }
+
+
+def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with data-model codes in cells replaced by their Czech labels (for
+    display; the CSV keeps the codes)."""
+    out = df.copy()
+    for col, mapping in VALUE_LABELS.items():
+        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    return out

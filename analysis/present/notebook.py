@@ -31,7 +31,7 @@ from analysis.present import formatting
 from analysis.present.czech import count
 from analysis.present.disclosure import SUPPRESSED_SIGN, ProtectedTable
 from analysis.present.figures import png_bytes
-from analysis.present.labels import COLUMN_LABELS, VALUE_LABELS, column_labels
+from analysis.present.labels import COLUMN_LABELS, column_labels, with_value_labels
 
 
 def _plain_float(value: float) -> str:
@@ -108,16 +108,6 @@ def names_as_text(markdown: str, names: list[str]) -> str:
         if name in markdown:
             markdown = markdown.replace(name, literal_markdown(name))
     return markdown
-
-
-def with_value_labels(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with data-model codes in cells replaced by their Czech labels (for
-    display; the CSV keeps the codes)."""
-    out = df.copy()
-    for col, mapping in VALUE_LABELS.items():
-        if col in out.columns and not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
-    return out
 
 
 def _log_reads(path: Path) -> Callable[[set[str]], None]:

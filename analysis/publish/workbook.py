@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.params import Methodology
-from analysis.present.labels import COLUMN_LABELS, column_labels
+from analysis.present.labels import COLUMN_LABELS, column_labels, with_value_labels
 
 _FIXED = dt.datetime(2000, 1, 1)
 _FIGURE = re.compile(
@@ -81,11 +81,17 @@ def write_workbook(report_dir: Path, report_html: str, methodology: Methodology)
     index.append(["list", "soubor", "tabulka nebo obrázek ve zprávě", "zdroj"])
     for path in tables:
         caption, source, headers = info.get(path.stem, ("", "", []))
-        index.append([names[path.stem], f"tables/{path.name}", caption, source])
         try:
             df = pd.read_csv(path, dtype=object, keep_default_na=False)
         except pd.errors.EmptyDataError:  # a table the report says is not available
             df = pd.DataFrame()
+        if df.empty:  # no sheet of headers only: the index says the table has no data
+            index.append(["", f"tables/{path.name}", f"{caption} (bez údajů)".lstrip(), source])
+            continue
+        index.append([names[path.stem], f"tables/{path.name}", caption, source])
+        # Codes of the data model (luzka, deti_rodiny) as their Czech labels, as the
+        # report shows them; the CSV keeps the codes for scripts.
+        df = with_value_labels(df)
         ws = wb.create_sheet(names[path.stem])
         # The report's own headers where it shows the table, else the labels.
         ws.append(
