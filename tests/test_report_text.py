@@ -128,3 +128,33 @@ def test_the_national_count_model_of_a_real_region_is_one_sentence(real_report, 
     assert "a proto se jeho koeficienty, diagnostika ani obrázek neuvádějí" in text
     assert not (real_report / "tables" / "demand_model_coefficients.csv").exists()
     assert (demo_report / "tables" / "demand_model_coefficients.csv").exists()
+
+
+def test_homes_for_seniors_missing_by_orp_are_named():
+    from analysis.chapters.summary import homes_missing
+
+    by_orp = pd.DataFrame(
+        {
+            "orp_name": ["Aš", "Cheb", "Sokolov", "Cheb"],
+            "facility_type": ["Domovy pro seniory"] * 3 + ["Chráněné bydlení"],
+            "facilities": [0, 2, 0, 0],
+        }
+    )
+    assert homes_missing(by_orp) == ["Aš", "Sokolov"]
+    assert homes_missing(by_orp.iloc[1:2]) == []
+    assert homes_missing(by_orp.assign(facilities=[None, 2, 0, 0])) is None
+    assert homes_missing(None) is None
+
+
+@pytest.mark.realdata
+def test_the_summary_names_the_orps_without_a_care_home(real_report):
+    by_orp = pd.read_csv(real_report / "tables" / "network_facilities_by_orp.csv")
+    homes = by_orp[by_orp["facility_type"] == "Domovy pro seniory"]
+    missing = homes.loc[homes["facilities"] == 0, "orp_name"].tolist()
+    assert missing  # South Moravia has ORPs without one (ČSÚ 2023)
+    text = _text(real_report / "report.html").replace("\xa0", " ")
+    assert (
+        f"Domov pro seniory podle ČSÚ nemá {len(missing)} obcí s rozšířenou působností: "
+        + ", ".join(missing)
+        in text
+    )

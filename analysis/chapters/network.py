@@ -71,6 +71,7 @@ class NetworkChapter:
     facilities_map: matplotlib.figure.Figure | None = None
     facilities_map_caption: str = "Zařízení sociálních služeb na obyvatele podle ORP (ČSÚ)"
     facilities_caption: str = "Zařízení sociálních služeb podle druhu (ČSÚ)"
+    facilities_by_orp_caption: str = "Zařízení vybraných druhů podle ORP"
     facilities_year: int | None = None
     facility_labels: dict[str, str] = field(default_factory=dict)
     facility_orp_labels: dict[str, str] = field(default_factory=dict)

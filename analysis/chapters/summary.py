@@ -41,6 +41,17 @@ def _seniors(projection: pd.DataFrame, year: int, min_age: int) -> tuple[float, 
     return float(sum(row[c] for c in bands)), [str(c) for c in bands]
 
 
+def homes_missing(by_orp: pd.DataFrame | None) -> list[str] | None:
+    """Names of the region's ORPs without a care home for seniors in the ČSÚ facility
+    counts (in the table's order); None when the counts do not cover the type."""
+    if by_orp is None or by_orp.empty:
+        return None
+    homes = by_orp[by_orp["facility_type"] == "Domovy pro seniory"]
+    if homes.empty or homes["facilities"].isna().any():
+        return None
+    return homes.loc[homes["facilities"] == 0, "orp_name"].tolist()
+
+
 def jan1(year: int) -> str:
     """``1. 1. 2025`` with non-breaking spaces (a date never breaks across lines)."""
     return f.date(dt.date(year, 1, 1))
@@ -173,6 +184,19 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             + _link("tabulka", "tab-network_facilities_by_type", n.facilities_caption)
             + "."
         )
+        without = homes_missing(n.facilities_by_orp)
+        if without is not None:
+            out.append(
+                (
+                    f"Domov pro seniory podle ČSÚ "
+                    f"{plural(len(without), ('nemá', 'nemají', 'nemá', 'nemá'))} "
+                    f"{count(len(without), 'ORP')}: {', '.join(without)} "
+                    if without
+                    else "Domov pro seniory má podle ČSÚ každá ORP kraje "
+                )
+                + _link("tabulka", "tab-network_facilities_by_orp", n.facilities_by_orp_caption)
+                + "."
+            )
 
     if ds.is_complete("plan") and len(p.indicators):
         link = _link("tabulka", "tab-plan_indicators", "Indikátory střednědobého plánu")
