@@ -251,6 +251,7 @@ class ProjectionParams(_Strict):
     trend_shrink: Share
     trend_damping: Share
     backtest_window: _int(2, 50)
+    one_off_migration_years: Quantity[list[StrictInt]]
 
 
 class NeedRate(_Strict):

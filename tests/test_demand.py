@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from analysis.data.loading import load_dataset
 from analysis.methods import demand
+from analysis.methods.need_rates import need_by_degree, need_rates
 from analysis.params import ServiceMix
 
 
@@ -112,12 +114,39 @@ def test_seniors_need_split_by_degree_of_dependency(real_region):
             "high": [1300.0],
         }
     )
-    table = demand.need_by_degree(need_region, ds)
+    table = need_by_degree(need_region, ds)
     assert table["share"].sum() == pytest.approx(100.0)
     assert table["median"].sum() == pytest.approx(1000.0)
-    fictional = dataclasses.replace(ds, region_code="CZX00")
-    assert demand.need_by_degree(need_region, fictional).empty
-    assert demand.need_by_degree(need_region, dataclasses.replace(ds, care_allowance=None)).empty
+    # Shares of Czechia's recipients 65+ in December 2024 (SZB09B, summed by hand from
+    # the file's rows of the four senior bands).
+    senior = {}
+    with open(ds.files["care_allowance_ages"], encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            band, degree = row["Věkové skupiny"], row["Stupeň závislosti u příspěvku na péči"]
+            senior_band = band[:2] in ("65", "75", "85", "95")
+            if row["Pohlaví"] == "Celkem" and senior_band and degree != "Celkem":
+                senior[degree] = senior.get(degree, 0) + int(row["value"])
+    total = sum(senior.values())
+    expected = [100 * senior[f"{d}. stupeň závislosti"] / total for d in ("I", "II", "III", "IV")]
+    assert table["share"].tolist() == pytest.approx(expected)
+    without = dataclasses.replace(ds, latest=None)
+    assert not need_by_degree(need_region, without).empty  # the region's 2018 shares
+    fictional = dataclasses.replace(without, region_code="CZX00")
+    assert need_by_degree(need_region, fictional).empty
+    assert need_by_degree(need_region, dataclasses.replace(without, care_allowance=None)).empty
+
+
+@pytest.mark.realdata
+def test_care_allowance_rates_are_estimated_for_the_newest_year(real_region):
+    """South Moravia: recipients 65+ in 2018 (MPSV) 31,201 × Czechia's growth 2018–2024
+    (246,208 → 53,441 + 108,791 + 86,529 + 9,518 = 258,279) over the region's 65+ on
+    31 Dec 2024 (68,960 + 66,962 + 56,035 + 36,069 + 17,061 + 7,023 + 1,538 = 253,648);
+    adults: 8,589 × 82,071 / 81,274 over the 15–64 of 31 Dec 2024 (780,610)."""
+    config, ds = real_region
+    rates = need_rates(ds, config.methodology).set_index("group")
+    assert rates.at["seniori", "rate"] == pytest.approx(31_201 * 258_279 / 246_208 / 253_648)
+    assert rates.at["ozp", "rate"] == pytest.approx(8_589 * 82_071 / 81_274 / 780_610)
+    assert "2024" in rates.at["seniori", "source"]
 
 
 def test_need_does_not_depend_on_how_the_methodology_was_read(demo):
@@ -134,7 +163,23 @@ def test_need_does_not_depend_on_how_the_methodology_was_read(demo):
     d = config.methodology.demand
     results = []
     for m in (config.methodology, via_json.methodology):
-        rates = demand.need_rates(ds, m)
+        rates = need_rates(ds, m)
         need, _ = demand.need(proj, rates, [base + 3], 2_000, d.seed.value, 0.9)
         results.append(need.sort_values(["group", "orp_code", "variant"]).reset_index(drop=True))
     pd.testing.assert_frame_equal(results[0], results[1])
+
+
+@pytest.mark.realdata
+def test_projection_base_is_the_newest_population_in_the_folder(real_region):
+    """South Moravia: the region's bands of 31 Dec 2024 (OBY02DT01, the newest population
+    in the folder; = 1 Jan 2025) are the base, and the ORPs add up to them exactly."""
+    config, ds = real_region
+    newest = max([int(ds.latest.ages["year"].max()), *map(int, ds.population["year"].unique())])
+    proj, method, base = demand.project_orps(ds, config.methodology, 2025)
+    assert base == newest == 2025
+    first = proj[(proj["year"] == base) & (proj["variant"] == "middle")]
+    assert first["population"].sum() == pytest.approx(1_229_343)
+    assert first.loc[first["band"] == "80+", "population"].sum() == pytest.approx(
+        36_069 + 17_061 + 7_023 + 1_538
+    )
+    assert "31. 12. 2024" in method and "sčítání 2021" in method

@@ -193,7 +193,10 @@ def test_every_code_in_published_tables_has_a_czech_label(first_run):
     assert raw == []
     # Years are written without a thousands separator, minus signs are true minus signs.
     assert ">2040<" in html and ">2\u00a0040<" not in html  # demand.long_horizon_to
-    assert ">20250101<" in html  # demand.seed, an identifier
+    # demand.seed, an identifier: raw in the attached list of parameters, which the data
+    # chapter names instead of printing the parameters' keys.
+    assert "tables/data_methodology.csv" in html
+    assert ",20250101," in (first_run / "tables" / "data_methodology.csv").read_text("utf-8")
     assert not re.search(r">-[0-9]", html)
 
 

@@ -64,18 +64,27 @@ def test_national_projection_from_real_inputs(raw_dir):
 
     m = load_methodology(REPO_ROOT / "params" / "methodology.yaml")
     inputs = read_national_inputs(SourceFiles(raw_dir), m.projection.migration_profile_period.value)
-    assert inputs is not None and inputs.base_year == 2023
+    # The newest national table in the folder: ČSÚ single ages on 31 Dec 2024 (= 1 Jan 2025).
+    assert inputs is not None and inputs.base_year == 2025
+    assert inputs.sources[0] == "national_age_latest"
     long, comps = national_projection(inputs, m, 2051)
-    assert long.loc[long["year"] == 2023, "population"].sum() == 10_827_529
+    assert long.loc[long["year"] == 2025, "population"].sum() == 10_909_500
     assert set(long["age"]) == set(range(101)) and set(long["sex"]) == {"M", "F"}
-    # 2023: about 91 thousand births at TFR 1.45 and 113 thousand deaths were observed.
+    # The life tables are scaled to the 112,211 deaths ČSÚ counted in 2024 (by hand:
+    # WPP 2023 qx × population 31 Dec 2024 gives 113,658 deaths; 112,211 / 113,658).
+    assert inputs.mortality_scale == pytest.approx(112_211 / 113_658.3, rel=1e-5)
     first = comps.iloc[0]
-    assert 85_000 < first["births"] < 100_000
-    assert 95_000 < first["deaths"] < 120_000
+    assert 80_000 < first["births"] < 100_000
+    assert 105_000 < first["deaths"] < 118_000
     # ČSÚ middle variant: persons 65+ rise from 2.21 million to about 3.1 million by 2051.
     o65 = age_group_totals(long, 65)
     assert 2.8e6 < o65[2051] < 3.3e6
     assert o65.is_monotonic_increasing
+    # 80+ (the large 1946–1955 cohorts reach 80 from 2026): up by half by 2040, a quarter to
+    # two fifths of 65+ by 2051.
+    o80 = age_group_totals(long, 80)
+    assert o80[2040] > 1.5 * o80[2025]
+    assert 0.25 < o80[2051] / o65[2051] < 0.4
     low, _ = national_projection(inputs, m, 2051, "low")
     high, _ = national_projection(inputs, m, 2051, "high")
     total = {

@@ -122,7 +122,7 @@ def test_methodology_report_lists_every_parameter_source_and_method(tmp_path, m)
     # Uses are found in the source: a chapter parameter, a method parameter, an alias.
     uses = parameter_uses()
     assert "analysis.chapters.network" in uses["network.map_types"]
-    assert "analysis.methods.demand" in uses["demand.need_rates"]
+    assert "analysis.methods.need_rates" in uses["demand.need_rates"]
     assert any(u.startswith("analysis.") for u in uses["finance.criteria"])
     unused = sorted(set(m.values()) - set(uses))
     assert unused == [], unused

@@ -11,8 +11,8 @@ from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES, TARGET_GROU
 from analysis.data.dataset import Dataset
 from analysis.methods import network_units as nu
 from analysis.methods.deinstitutionalisation import band_labels
-from analysis.methods.demand import need_rates
 from analysis.methods.demography import age_range_label
+from analysis.methods.need_rates import need_rates
 from analysis.methods.network_scoring import BAND_LABELS, CRITERION_LABELS
 from analysis.params import Methodology
 from analysis.present import formatting as f

@@ -9,11 +9,17 @@ import matplotlib.figure
 import numpy as np
 import pandas as pd
 
+from analysis.chapters._demand_model import (
+    coefficient_table,
+    explains_nothing,
+    model_diagnostics,
+    region_fit,
+    significance_text,
+)
 from analysis.codelists import CAPACITY_UNITS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
-from analysis.data.open_data import NATIONAL_SOURCES
 from analysis.methods import demand
-from analysis.methods.count_model import CountModel, fit_count_model, outliers
+from analysis.methods.count_model import fit_count_model, outliers
 from analysis.methods.demography import (
     ageing_by_area,
     first_year_with_ages,
@@ -23,11 +29,13 @@ from analysis.methods.demography import (
     pyramid,
     region_totals,
 )
+from analysis.methods.latest_bands import region_band
+from analysis.methods.need_rates import need_by_degree, need_rates, senior_degree_shares
 from analysis.methods.network import active_services, reference_date
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import services_note
-from analysis.present.disclosure import DisclosureRule, ProtectedTable, protect_counts
+from analysis.present.disclosure import DisclosureRule
 from analysis.present.figures import (
     interval_bars,
     observed_expected,
@@ -35,7 +43,6 @@ from analysis.present.figures import (
     population_pyramid,
     projection_lines,
 )
-from analysis.present.labels import MODEL_TERMS
 from analysis.present.maps import choropleth
 from analysis.shared_results import once_per_dataset
 
@@ -147,7 +154,7 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
         ageing_caption=f"Věková struktura a stárnutí podle ORP k 1. 1. {last}",
         ageing_map=fig_map,
         map_caption=f"Podíl obyvatel ve věku {seniors_min}+ podle ORP k 1. 1. {last}",
-        summary=summary_text(region.iloc[0], by_orp, names, last, first, a),
+        summary=summary_text(region.iloc[0], by_orp, names, last, first, a) + latest_text(ds, a),
         ageing_text=(
             f"Index stáří udává počet osob ve věku {seniors_min}+ na 100 dětí ve věku "
             f"0–{children_max} let. "
@@ -182,11 +189,6 @@ def summary_text(
         text += f" ({f.signed(r['seniors_share_change'])} p. b. proti roku {first})"
     if known(r["oldest_share"]):
         text += f" a osoby {a.oldest_old_min_age.value}+ {f.percent(r['oldest_share'])}"
-    else:
-        text += (
-            f"; podíl osob {a.oldest_old_min_age.value}+ data obcí neumožňují určit "
-            "(jen věkové skupiny 0–14, 15–64 a 65+)"
-        )
     if len(by_orp) < 2:
         return text + "."
     oldest, youngest = by_orp["seniors_share"].idxmax(), by_orp["seniors_share"].idxmin()
@@ -194,6 +196,36 @@ def summary_text(
         f". Nejstarší je ORP {names[oldest]} "
         f"({f.percent(by_orp.at[oldest, 'seniors_share'])} seniorů), nejmladší ORP "
         f"{names[youngest]} ({f.percent(by_orp.at[youngest, 'seniors_share'])})."
+    )
+
+
+def latest_text(ds: Dataset, a) -> str:
+    """The region's newest published age structure in one sentence (empty without it)."""
+    latest = ds.latest
+    if latest is None:
+        return ""
+    bands = {
+        "total": (0, None),
+        "seniors": (a.seniors_min_age.value, None),
+        "oldest": (a.oldest_old_min_age.value, None),
+    }
+    n = {k: region_band(latest.ages, ds.region_code, b) for k, b in bands.items()}
+    if not n["total"]:
+        return ""
+    text = (
+        f" Podle nejnovějších údajů ČSÚ žilo v kraji k 31. 12. {latest.reference_year} "
+        f"{f.number(n['total'])} obyvatel"
+    )
+    shares = [
+        f"osoby {bands[k][0]}+ {f.percent(100 * n[k] / n['total'])}"
+        for k in ("seniors", "oldest")
+        if n[k] is not None
+    ]
+    if shares:
+        text += "; " + " a ".join(shares)
+    return (
+        text + ". Údaje podle ORP vycházejí z věkových skupin obcí k 1. 1. "
+        f"{int(ds.population['year'].max())}, jediného data, za které je vstupní data obsahují."
     )
 
 
@@ -216,11 +248,11 @@ class NeedsSection:
     projection_orp: pd.DataFrame
     projection_figure: matplotlib.figure.Figure
     rates: pd.DataFrame
-    # Counts of people, published after disclosure control (params: disclosure).
-    need_region: ProtectedTable
+    # Estimates of persons in need (whole persons; model estimates, not counts of people).
+    need_region: pd.DataFrame
     need_figure: matplotlib.figure.Figure
-    need_orp: ProtectedTable
-    need_degree: ProtectedTable
+    need_orp: pd.DataFrame
+    need_degree: pd.DataFrame
     gaps: pd.DataFrame
     gaps_shown: pd.DataFrame
     gap_heatmap: matplotlib.figure.Figure | None
@@ -280,7 +312,7 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     )
     orp_table.insert(1, "orp_name", orp_table["orp_code"].map(names))
 
-    rates = demand.need_rates(ds, methodology)
+    rates = need_rates(ds, methodology)
     need, kept = demand.need(
         proj, rates, [target], d.draws.value, d.seed.value, d.interval_level.value
     )
@@ -298,13 +330,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
     need_region["group_name"] = need_region["group"].map(GROUP_NAMES)
     persons = ["reference_population", "low", "median", "high"]
     need_region[persons] = need_region[persons].round().astype(int)  # persons are whole
-    rule = disclosure_rule(methodology)
-    # Each group and variant is its own population: no published sum of these rows.
-    need_region_pub = protect_counts(
-        need_region, ["low", "median", "high"], rule, column_totals=False
-    )
-    published = need_region_pub.table
-    mid_need = published[published["variant"] == "middle"]
+    # Persons in need are model estimates (population × rate), not counts of people in
+    # the data: disclosure control, which protects counts of people, does not apply.
+    mid_need = need_region[need_region["variant"] == "middle"]
     need_fig = interval_bars(mid_need, "group_name", f.percent_adjective(d.interval_level.value))
     need_orp = (
         need[need["variant"] == "middle"]
@@ -406,15 +434,10 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         projection_orp=orp_table.round({c: 0 for c in orp_table.columns[2:]}),
         projection_figure=projection_lines(region_proj),
         rates=rates,
-        need_region=need_region_pub,
+        need_region=need_region,
         need_figure=need_fig,
-        # The regional totals of the groups are published (figure): columns are lines.
-        need_orp=protect_counts(need_orp, groups, rule),
-        need_degree=protect_counts(
-            whole_persons(demand.need_by_degree(need_region, ds), ["low", "median", "high"]),
-            ["low", "median", "high"],
-            rule,
-        ),
+        need_orp=need_orp,
+        need_degree=whole_persons(need_by_degree(need_region, ds), ["low", "median", "high"]),
         gaps=gap_all,
         gaps_shown=shown,
         gap_heatmap=heat,
@@ -426,7 +449,9 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         model_figure=model_fig,
         model_shown=shown_model,
         gap_note=note,
-        method_text=(f"Referenční projekce: {method}. Výchozí rok {base}, konec plánu {target}."),
+        method_text=(
+            f"Referenční projekce: {method}. Výchozí stav k 1. 1. {base}, konec plánu {target}."
+        ),
         need_text=(
             "Počet osob v potřebě je součin referenční populace skupiny a míry potřeby. "
             "Míry jsou parametry s nejistotou; u skutečných krajů se míra u seniorů a osob se "
@@ -436,10 +461,10 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
         ),
         model_text=f"{desc[:1].upper()}{desc[1:]}. {significance}".strip(),
         need_degree_caption=(
-            f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} (podíly příjemců "
-            "příspěvku na péči v kraji)"
+            f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} "
+            f"({(senior_degree_shares(ds) or (None, ''))[1]})"
         ),
-        projection_sources=("population", "municipalities", *NATIONAL_SOURCES)
+        projection_sources=("population", "municipalities", *ds.national.sources)
         if ds.national is not None
         else ("population", "municipalities"),
         need_sources=("population", "care_allowance_regions")
@@ -500,72 +525,6 @@ def area_names(ds: Dataset) -> dict[str, str]:
         **{code: f"okres {name}" for code, name in districts.items()},
         ds.region_code: ds.region_name,
     }
-
-
-def coefficient_table(coefficients: pd.DataFrame) -> pd.DataFrame:
-    """Coefficients with three significant digits and p-values as reported in papers
-    (``< 0,001`` below a thousandth), as text so that small values never print as 0."""
-    out = coefficients.copy()
-    # The intercept's exponent is a base rate, not a ratio of rates.
-    out["rate_ratio"] = out["rate_ratio"].where(out["term"] != "Intercept")
-    for col in ("estimate", "std_error", "ci_low", "ci_high", "rate_ratio"):
-        out[col] = out[col].map(f.significant)
-    out["p_value"] = out["p_value"].map(f.p_value)
-    return out
-
-
-def explains_nothing(coefficients: pd.DataFrame, level: float) -> bool:
-    """Whether no covariate of a model is significant at its level."""
-    terms = coefficients[coefficients["term"] != "Intercept"]
-    return bool(len(terms)) and bool((terms["p_value"] > 1 - level).all())
-
-
-def significance_text(coefficients: pd.DataFrame, level: float) -> str:
-    """Whether the covariates explain anything: a sentence naming the covariates that are
-    not significant at the model's level (their intervals contain zero)."""
-    terms = coefficients[coefficients["term"] != "Intercept"]
-    weak = terms[terms["p_value"] > 1 - level]
-    if weak.empty:
-        return ""
-    names = ", ".join(MODEL_TERMS.get(t, t).split(" (")[0] for t in weak["term"])
-    p_values = ", ".join(f.p_value(v) for v in weak["p_value"])
-    return (
-        f"Vysvětlující proměnná ({names}) není statisticky významná (p = {p_values}): model "
-        "rozdíly mezi oblastmi nevysvětluje a jeho očekávání je blízké průměru; odchylky "
-        "oblastí od něj je třeba číst jako rozdíly od průměru, ne od potřeby."
-    )
-
-
-def region_fit(model: CountModel, data: pd.DataFrame, names: pd.Series, n: int) -> pd.DataFrame:
-    """The region's ORPs in a national model: observed, expected and the prediction
-    interval, those outside it first (by Pearson residual)."""
-    p = model.predictions.copy()
-    p["pearson_residual"] = model.result.resid_pearson
-    p = p[data["in_region"].to_numpy()]
-    p["outside"] = (p["observed"] < p["prediction_low"]) | (p["observed"] > p["prediction_high"])
-    p = p.reindex(p["pearson_residual"].abs().sort_values(ascending=False).index)
-    p = p.sort_values("outside", ascending=False, kind="stable").head(n)
-    p.insert(1, "orp_name", p["area"].map(names))
-    p["outside"] = p["outside"].map({True: "mimo interval", False: "v intervalu"})
-    return p.drop(columns=["mean_low", "mean_high"]).reset_index(drop=True)
-
-
-def model_diagnostics(model: CountModel) -> pd.DataFrame:
-    """The count model's fit statistics as a Czech table (formatted values)."""
-    s = model.fit_stats
-    family = {"poisson": "Poissonův", "negative binomial": "negativně binomický"}[model.family]
-    return pd.DataFrame(
-        [
-            ("model (rozdělení)", family),
-            ("počet pozorování", f.number(s["observations"])),
-            ("nadměrný rozptyl alfa (Cameron–Trivedi)", f.number(s["alpha"], 4)),
-            ("p-hodnota testu nadměrného rozptylu", f.p_value(s["dispersion_pvalue"])),
-            ("Pearsonovo chí² / stupně volnosti", f.number(s["pearson_chi2_per_df"], 3)),
-            ("deviance / stupně volnosti", f.number(s["deviance_per_df"], 3)),
-            ("AIC", f.number(s["aic"], 1)),
-        ],
-        columns=["diagnostic", "value"],
-    )
 
 
 @dataclass

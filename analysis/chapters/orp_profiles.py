@@ -106,12 +106,18 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         gap_all, _ = dm.plan_target_gaps(ds, methodology, year, services)
         gaps = gap_all[(gap_all["variant"] == "middle") & (gap_all["planning_level"] == "local")]
     ap = ds.action_plan[ds.action_plan["year"] == year] if ds.is_complete("action_plan") else None
+    facilities = None
+    if ds.facility_counts is not None:
+        fc = ds.facility_counts
+        facilities = fc[fc["orp_code"].isin(orps)]
     per = f.number(net.per_population.value)
     profiles = []
     for code in orps:
         p = OrpProfile(code, names[code], "")
         row = by_orp.loc[code] if code in by_orp.index else None
         p.tables.append(_population(code, row, region, at_target, target, args["year"], a))
+        if facilities is not None:
+            p.tables.append(_facilities(code, facilities))
         if len(cov):
             p.tables.append(_coverage(code, cov, per))
         if len(acc_orp):
@@ -120,7 +126,9 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
             p.tables.append(_gaps(code, gaps, target, d.interval_level.value))
         if ap is not None:
             p.tables.append(_intentions(code, ap, year))
-        p.text = _text(p, row, region, spots, gaps, a.seniors_min_age.value)
+        p.text = _text(p, row, region, spots, gaps, a.seniors_min_age.value) + _facility_text(
+            code, facilities
+        )
         profiles.append(p)
     missing = (
         ""
@@ -169,6 +177,8 @@ def _population(code, row, region, at_target, target, year, ages) -> ProfileTabl
         (f"projekce k 1. 1. {target}, nejvyšší z variant", totals.max(), region_total.max()),
     ]
     df = pd.DataFrame(rows, columns=["measure", "orp", "region"])
+    # A measure the data cannot give for the ORP nor the region is not a row of dashes.
+    df = df.dropna(subset=["orp", "region"], how="all").reset_index(drop=True)
     df[["orp", "region"]] = df[["orp", "region"]].astype(float).round(1)
     # Persons are whole: the population and the projected totals.
     persons = ~df["measure"].str.startswith(("podíl", "index"))
@@ -178,6 +188,40 @@ def _population(code, row, region, at_target, target, year, ages) -> ProfileTabl
         f"Obyvatelstvo k 1. 1. {year} a projekce",
         df.assign(orp_code=code),
         ("population", "municipalities"),
+    )
+
+
+def _facility_table(code: str, facilities: pd.DataFrame) -> pd.DataFrame:
+    """Facilities of the ORP and of the region by type (types the region has)."""
+    region = facilities.groupby("facility_type")["facilities"].sum()
+    orp = facilities[facilities["orp_code"] == code].set_index("facility_type")["facilities"]
+    table = pd.DataFrame({"orp": orp.reindex(region.index), "region": region})
+    table = table[table["region"] > 0].sort_values("region", ascending=False)
+    return table.rename_axis("facility_type").reset_index()
+
+
+def _facilities(code: str, facilities: pd.DataFrame) -> ProfileTable:
+    year = int(facilities["year"].max())
+    return ProfileTable(
+        "orp_facilities",
+        f"Zařízení sociálních služeb podle druhu k 31. 12. {year} (ORP a kraj; počty zařízení, "
+        "ne kapacita)",
+        _facility_table(code, facilities).assign(orp_code=code),
+        ("facility_counts_orp",),
+    )
+
+
+def _facility_text(code: str, facilities: pd.DataFrame | None) -> str:
+    """Which facility types of the region the ORP has none of (ČSÚ counts)."""
+    if facilities is None:
+        return ""
+    t = _facility_table(code, facilities)
+    absent = t.loc[t["orp"] == 0, "facility_type"].str.lower().tolist()
+    if not absent:
+        return " Podle ČSÚ má ORP zařízení všech druhů, které v kraji jsou."
+    return (
+        f" Podle ČSÚ v ORP chybí {count(len(absent), 'druh')} zařízení, které v kraji jsou: "
+        f"{', '.join(absent)}."
     )
 
 

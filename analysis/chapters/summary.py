@@ -90,7 +90,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
             + "."
         )
 
-    need_region = needs.need_region.table
+    need_region = needs.need_region
     seniors_need = need_region[
         (need_region["group"] == "seniori") & (need_region["variant"] == "middle")
     ]

@@ -123,6 +123,41 @@ class NationalInputs:
     life_tables: dict[str, pd.DataFrame]
     fertility: dict[tuple[int, int | None], float]
     migration: dict[str, dict[tuple[int, int | None], float]]
+    # The catalogue sources the inputs came from (cited by the chapters).
+    sources: tuple[str, ...] = ()
+    # Factor on the life tables' death probabilities so that they give the deaths ČSÚ
+    # counted in the base population's year (1.0 when the deaths are not in the folder).
+    mortality_scale: float = 1.0
+
+
+@dataclass
+class LatestPopulation:
+    """The newest public population and care-allowance data of a real region.
+
+    ``ages``: persons by 5-year band on 31 Dec of ``reference_year`` for the region and
+    Czechia (``region_code`` ∈ {region, ``CZ``}, ``age_from``, ``age_to``, ``value``);
+    ``deaths``: deaths of that year in the same layout, or None; ``care_ages``: national
+    recipients of the care allowance by age band and degree (December); ``care_series``:
+    national recipients by year and degree; ``census_factor``: the region's population on
+    the census basis over the published one at the 2021 re-basing (None without the
+    movement statistics); ``sources``: the catalogue sources read.
+    """
+
+    reference_year: int
+    ages: pd.DataFrame
+    deaths: pd.DataFrame | None
+    care_ages: pd.DataFrame | None
+    care_series: pd.DataFrame | None
+    census_factor: float | None
+    census_year: int | None
+    sources: tuple[str, ...]
+    # The region's rows of the movement statistics (year, population_end, net_migration).
+    movement: pd.DataFrame | None = None
+
+    @property
+    def year(self) -> int:
+        """The population's year in socplan's convention (the 1 Jan after 31 Dec)."""
+        return self.reference_year + 1
 
 
 @dataclass
@@ -174,6 +209,11 @@ class Dataset:
     # Every ORP of the country: orp_code, region_code, population, pop_0_14, pop_65_plus,
     # year (ČSÚ municipality table).
     national_orps: pd.DataFrame | None = None
+    # The newest regional population data (analysis.data.latest_population): the region's
+    # and Czechia's 5-year bands on 31 Dec (region_code, year = following 1 Jan, age_from,
+    # age_to, value), national care-allowance recipients by age and degree and their
+    # yearly series, and the region's census 2021 re-basing factor.
+    latest: LatestPopulation | None = None
     # The region's planning-quality checklist from the run file (area, criterion,
     # assessment, evidence); empty when the run file has none.
     planning_quality: pd.DataFrame = field(

@@ -29,6 +29,7 @@ from analysis.data.dataset import (
     check_references,
     place_at_municipality,
 )
+from analysis.data.latest_population import read_latest
 from analysis.data.network_register import apply_network
 from analysis.data.plausibility import (
     OUTSIDE_RULES,
@@ -50,9 +51,11 @@ from analysis.errors import CellProblem, DataValidationError
 from analysis.params import RunConfig
 from analysis.readers.common import raise_if
 from analysis.readers.datastat import read_orp_facility_counts, read_region_facility_counts
+from analysis.readers.datastat_population import read_national_single_age, read_region_age_bands
 from analysis.readers.demography_sources import (
     read_care_allowance_regions,
     read_national_age,
+    read_population_movement,
     read_uzis_age_structure,
 )
 from analysis.readers.geo import read_orp_census
@@ -306,29 +309,65 @@ def facility_counts(
     return merged[cols].sort_values(["orp_code", "facility_type"]).reset_index(drop=True)
 
 
+def national_age_source(files: SourceFiles) -> str:
+    """The newest national single-age table in the folder (31 Dec 2024 before 1 Jan 2023)."""
+    return "national_age_latest" if files.exists("national_age_latest") else "national_age"
+
+
+def read_national_age_table(files: SourceFiles) -> pd.DataFrame | None:
+    """Czechia's single-age population of the newest national table, None if absent."""
+    source = national_age_source(files)
+    reader = read_national_single_age if source == "national_age_latest" else read_national_age
+    return files.read_if_present(source, reader)
+
+
+def mortality_scale(population: pd.DataFrame, life_tables: dict, deaths: pd.DataFrame) -> float:
+    """Observed deaths of Czechia in the year before the base over the deaths the life
+    tables give for the base population (by sex and single age); approximate, as the
+    population is the end-of-year state, not the mid-year one."""
+    expected = float(
+        (life_tables["M"]["qx"].to_numpy() * population["male"].to_numpy()).sum()
+        + (life_tables["F"]["qx"].to_numpy() * population["female"].to_numpy()).sum()
+    )
+    observed = float(deaths.loc[deaths["region_code"] == "CZ", "value"].sum())
+    return observed / expected if expected > 0 and observed > 0 else 1.0
+
+
 def read_national_inputs(
     files: SourceFiles, migration_period: str, national_age: pd.DataFrame | None = None
 ) -> NationalInputs | None:
     """Inputs of the national projection, or None when one of them is not in the folder.
 
-    The base year is the year of the single-age population table (``national_age``, read
-    here unless given); life tables and the fertility pattern are taken for that year.
+    The base year is the year of the newest single-age population table (``national_age``,
+    read here unless given); the fertility pattern is taken for that year. When ČSÚ's
+    deaths of the year before the base are in the folder, the life tables' death
+    probabilities are scaled to give them (:func:`mortality_scale`).
     """
-    if not all(files.exists(s) for s in NATIONAL_SOURCES):
+    age_source = national_age_source(files)
+    needed = (age_source, *NATIONAL_SOURCES[1:])
+    if not all(files.exists(s) for s in needed):
         return None
     if national_age is None:
-        national_age = files.read("national_age", read_national_age)
-    population = national_age.sort_values("age_start")
+        national_age = read_national_age_table(files)
+    population = national_age.sort_values("age_start").reset_index(drop=True)
     base_year = int(population["year"].iloc[0])
+    life_tables = {
+        "M": files.read("life_table_male", read_life_table),
+        "F": files.read("life_table_female", read_life_table),
+    }
+    scale, sources = 1.0, needed
+    deaths = files.read_if_present("region_deaths", read_region_age_bands)
+    if deaths is not None and int(deaths["year"].max()) == base_year - 1:
+        scale = mortality_scale(population, life_tables, deaths)
+        sources = (*needed, "region_deaths")
     return NationalInputs(
         base_year=base_year,
-        population=population.reset_index(drop=True),
-        life_tables={
-            "M": files.read("life_table_male", read_life_table),
-            "F": files.read("life_table_female", read_life_table),
-        },
+        population=population,
+        life_tables=life_tables,
         fertility=files.read("fertility_pattern", read_asfr, base_year),
         migration=files.read("migration_profile", read_migration_profile, migration_period),
+        sources=sources,
+        mortality_scale=scale,
     )
 
 
@@ -425,7 +464,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             cr,
             files.path("facility_counts_orp").name,
         )
-    national_age = files.read_if_present("national_age", read_national_age)
+    national_age = read_national_age_table(files)
     quality = quality_checks(files, cr, mos, coords, series, orp_census, national_age)
     national = read_national_inputs(
         files, config.methodology.projection.migration_profile_period.value, national_age
@@ -453,6 +492,12 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         care_allowance=files.read_if_present("care_allowance_regions", read_care_allowance_regions),
         national=national,
         facility_counts=facilities,
+        latest=read_latest(
+            files,
+            region,
+            quality.get("rebasing"),
+            files.read_if_present("population_movement", read_population_movement),
+        ),
         national_orps=cr.groupby(["orp_code", "region_code"])[
             ["population", "pop_0_14", "pop_65_plus"]
         ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
 from analysis.codelists import SERVICE_TYPES
 from analysis.data.dataset import Dataset
@@ -31,13 +32,24 @@ from analysis.methods.demography import (
     population_years,
     totals_or_nan,
 )
+from analysis.methods.latest_bands import carry_to_latest, level_shifts, rebase_series
 from analysis.methods.national_projection import national_projection
+from analysis.methods.need_rates import need_rates
 from analysis.methods.trend import damped_pooled
 from analysis.methods.uncertainty import need_draws, rate_draws, summarise
 from analysis.params import AgeParams, Methodology
 from analysis.shared_results import computed_once
 
 VARIANTS = ("low", "middle", "high")
+
+
+def f_signed_percent(factor: float) -> str:
+    """A factor as a signed Czech percentage: 0.98819 → '−1,18 %'."""
+    pct = 100 * (factor - 1)
+    sign = "−" if pct < 0 else "+"
+    return f"{sign}{format_decimal(abs(pct), format='0.00', locale='cs_CZ')}\u00a0%"
+
+
 Band = tuple[int, int | None]
 
 
@@ -190,8 +202,30 @@ def project_orps(ds: Dataset, methodology: Methodology, year: int) -> tuple[pd.D
             "kohortově-komponentní projekce každé ORP (jednoleté věky, migrace z dat)",
             base,
         )
-    ref, method = reference_projection(ds, methodology, base, to_year, bands)
     wide = orp_totals(ds)
+    latest = ds.latest
+    notes = ""
+    if latest is not None and latest.year > base:
+        fine, coarse = planning_bands(methodology.ages)
+        carried = carry_to_latest(base_bands, coarse, fine, latest.ages, ds.region_code)
+        if carried is not None:
+            notes = (
+                f"; výchozí stav ORP k 31. 12. {latest.reference_year}: věkové skupiny obcí "
+                f"k 1. 1. {base} přepočtené na věkové skupiny kraje k 31. 12. "
+                f"{latest.reference_year} (ČSÚ), osoby {age_range_label(fine[-1])} v ORP "
+                "podle jejich podílu mezi seniory kraje (odhad)"
+            )
+            wide[latest.year] = carried.sum(axis=1)
+            base_bands, bands, base = carried, fine, latest.year
+        shifts = level_shifts(latest, methodology.projection.one_off_migration_years.value)
+        if shifts:
+            wide = rebase_series(wide, shifts)
+            notes += "; posuny úrovně řady obcí: " + ", ".join(
+                f"{s.reason} ({f_signed_percent(s.factor)} u stavů do 1. 1. {s.last_old_year})"
+                for s in shifts
+            )
+    ref, method = reference_projection(ds, methodology, base, to_year, bands)
+    method += notes
     trend = damped_pooled(
         wide,
         base,
@@ -258,49 +292,10 @@ def orp_single_years(ds: Dataset, base: int, years: int = 6) -> dict[str, list[n
     return out
 
 
-# Care-allowance recipients are published in the bands 18–64 and 65+; the municipal
-# population gives 15–64 and 65+, the nearest denominators (stated in the rate's source).
-CARE_SENIORS = ("vek_65_plus", "65+", (65, None))
-CARE_ADULTS = ("vek_18_64", "18–64", (15, 64))
-
-
 def need_year(report_year: int, base_year: int, methodology: Methodology) -> int:
     """The year for which need and gaps are estimated: the plan horizon after the later
     of the report year and the projection's base year."""
     return max(report_year, base_year) + methodology.demand.plan_horizon.value
-
-
-def need_rates(ds: Dataset, methodology: Methodology) -> pd.DataFrame:
-    """Central rate, uncertainty and source per target group; for real regions the
-    seniors' and disabled adults' rates come from care-allowance recipients."""
-    rates = methodology.demand.need_rates.value
-    rows = {
-        g: {
-            "ages": r.ages,
-            "rate": r.rate,
-            "uncertainty": r.uncertainty,
-            "source": "parametr metodiky",
-        }
-        for g, r in rates.items()
-    }
-    care = ds.care_allowance
-    if care is not None and ds.region_code in set(care["region_code"]):
-        c = care.set_index("region_code").loc[ds.region_code]
-        last = population_years(ds.population)[-1]
-        for group, (column, recipients, ages) in (
-            ("seniori", CARE_SENIORS),
-            ("ozp", CARE_ADULTS),
-        ):
-            pop = totals_or_nan(ds.population, ds.municipalities, "kraj", last, *ages).sum()
-            if pop > 0:
-                rows[group].update(
-                    rate=c[column] / pop,
-                    source=f"příjemci PnP {recipients} (MPSV 2018) / obyvatelé "
-                    f"{age_range_label(ages)}",
-                )
-    out = pd.DataFrame(rows).T.rename_axis("group").reset_index()
-    out["reference_ages"] = out["ages"].map(age_range_label)
-    return out.drop(columns="ages")
 
 
 def _group_population(proj: pd.DataFrame, ages: tuple[int, int | None]) -> pd.DataFrame:
@@ -572,27 +567,3 @@ def national_facility_model_data(
         f"ORP kraje jsou vyznačeny"
     )
     return data.reset_index(drop=True), "beds ~ share65", description
-
-
-def need_by_degree(need_region: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
-    """Seniors in need split by degree of dependency (I–IV) with the region's shares of
-    care-allowance recipients (MPSV 2018); empty when the table or region is absent."""
-    care = ds.care_allowance
-    if care is None or ds.region_code not in set(care["region_code"]):
-        return pd.DataFrame()
-    care = care.set_index("region_code")
-    region = ds.region_code
-    degrees = ["stupen_I", "stupen_II", "stupen_III", "stupen_IV"]
-    shares = care.loc[region, degrees] / care.loc[region, degrees].sum()
-    seniors = need_region[
-        (need_region["group"] == "seniori") & (need_region["variant"] == "middle")
-    ].iloc[0]
-    return pd.DataFrame(
-        {
-            "degree": ["I (lehká)", "II (středně těžká)", "III (těžká)", "IV (úplná)"],
-            "share": 100 * shares.to_numpy(float),
-            "low": seniors["low"] * shares.to_numpy(float),
-            "median": seniors["median"] * shares.to_numpy(float),
-            "high": seniors["high"] * shares.to_numpy(float),
-        }
-    )

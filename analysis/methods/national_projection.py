@@ -31,14 +31,14 @@ def base_population(inputs: NationalInputs) -> np.ndarray:
 
 def base_mortality(inputs: NationalInputs) -> np.ndarray:
     """[2, 101] annual death probabilities of the base year (open group from its life
-    expectancy)."""
+    expectancy), scaled to the deaths ČSÚ counted where the inputs have them."""
     rows = []
     for sex in ("M", "F"):
         lt = inputs.life_tables[sex]
         q = lt["qx"].to_numpy(float).copy()
         q[MAX_AGE] = open_group_death_probability(float(lt["ex"].iloc[MAX_AGE]))
         rows.append(q)
-    return np.vstack(rows)
+    return np.minimum(np.vstack(rows) * inputs.mortality_scale, 1.0)
 
 
 def fertility_pattern(inputs: NationalInputs) -> np.ndarray:

@@ -19,6 +19,22 @@ import pandas as pd
 Frames = Mapping[str, pd.DataFrame]
 
 
+SENIORS_FROM = 65  # the overview's seniors: the projection's bands from this age on
+
+
+def _seniors(row: pd.Series) -> float:
+    """Persons in the bands that start at ``SENIORS_FROM`` or later (``65+``, or ``65–79``
+    and ``80+`` where the projection has the oldest old as a band of their own)."""
+    bands = [
+        c
+        for c in row.index
+        if isinstance(c, str)
+        and c[:1].isdigit()
+        and int(c.split("–")[0].rstrip("+")) >= SENIORS_FROM
+    ]
+    return float(row[bands].sum()) if bands else float("nan")
+
+
 def population_overview(projections: Frames, names: Mapping[str, str]) -> pd.DataFrame:
     """Population and people aged 65+ in the base year and the last projected year
     (middle variant; the total also in the low and high variants), from
@@ -30,18 +46,19 @@ def population_overview(projections: Frames, names: Mapping[str, str]) -> pd.Dat
         if p is not None and not p.empty:
             p = p.sort_values("year")
             first, last = p.iloc[0], p.iloc[-1]
+            s0, s1 = _seniors(first), _seniors(last)
             row |= {
                 "base_year": int(first["year"]),
                 "population": first["total"],
-                "seniors": first["65+"],
-                "seniors_share": 100 * first["65+"] / first["total"],
+                "seniors": s0,
+                "seniors_share": 100 * s0 / first["total"],
                 "horizon_year": int(last["year"]),
                 "population_horizon": last["total"],
                 "population_horizon_low": last["total_low"],
                 "population_horizon_high": last["total_high"],
-                "seniors_horizon": last["65+"],
-                "seniors_share_horizon": 100 * last["65+"] / last["total"],
-                "seniors_change": 100 * (last["65+"] / first["65+"] - 1),
+                "seniors_horizon": s1,
+                "seniors_share_horizon": 100 * s1 / last["total"],
+                "seniors_change": 100 * (s1 / s0 - 1),
             }
         rows.append(row)
     return pd.DataFrame(rows)

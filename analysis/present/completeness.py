@@ -8,13 +8,11 @@ from analysis.catalogue import load_catalogue
 from analysis.data.dataset import ABSENT, INPUT_LABELS, SAMPLE, Dataset
 from analysis.present.czech import count
 
-HOW_TO_REGION = (
-    "Kraj je doplní sešitem dat (`socplan template`, po vyplnění `socplan intake`; "
-    "README, oddíl Doplnění dat kraje)."
-)
+# The commands themselves stand once, in the appendix "Doplnění dat kraje"; the notes
+# in the chapters and at the front only point there.
+HOW_TO_REGION = "Doplnění: sešit dat kraje, postup v příloze (oddíl Doplnění dat kraje)."
 HOW_TO_REGISTRY = (
-    "Úplný registr poskytovatelů (RPSS) stáhne příkaz `socplan fetch rpss --to DIR`; "
-    "v souboru běhu pak uveďte `data.registry: rpss`."
+    "Doplnění: úplný registr poskytovatelů (RPSS), postup v příloze (oddíl Doplnění dat kraje)."
 )
 
 

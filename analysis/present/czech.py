@@ -43,6 +43,8 @@ NOUNS: dict[str, tuple[str, str, str, str]] = {
     "záměr": ("záměr", "záměry", "záměru", "záměrů"),
     "druh": ("druh", "druhy", "druhu", "druhů"),
     "řádek": ("řádek", "řádky", "řádku", "řádků"),
+    "tabulka": ("tabulka", "tabulky", "tabulky", "tabulek"),
+    "obrázek": ("obrázek", "obrázky", "obrázku", "obrázků"),
     "rok": ("rok", "roky", "roku", "let"),
     "místo": ("místo", "místa", "místa", "míst"),
     "simulace": ("simulace", "simulace", "simulace", "simulací"),

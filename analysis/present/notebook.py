@@ -186,8 +186,8 @@ class Chapter:
     ) -> None:
         """Publish a table: CSV ``tables/<name>.csv`` (all rows, raw values) and HTML.
 
-        An empty table is still written (header only) and shown as a note that the data
-        are not available, so that a partial report says what is missing. ``cite_as``
+        An empty table writes no CSV and is marked as missing; the report leaves it out
+        and lists it at the front (:func:`analysis.publish.report.drop_missing`). ``cite_as``
         replaces the source line computed from ``sources`` (e.g. a parameter's source).
         ``None`` (nothing to list, as the text says) shows and writes nothing. A
         :class:`ProtectedTable` (counts of people after disclosure control) leaves its
@@ -198,8 +198,8 @@ class Chapter:
         protected = df if isinstance(df, ProtectedTable) else None
         if protected is not None:
             df = protected.table
-        self._write("tables", f"{name}.csv", self._csv(df))
         if df.empty:
+            # No header-only CSV: the report lists the table as omitted for want of data.
             display(
                 HTML(
                     f'<figure class="table missing" id="tab-{name}"><figcaption>'
@@ -208,6 +208,7 @@ class Chapter:
                 )
             )
             return
+        self._write("tables", f"{name}.csv", self._csv(df))
         # Cited only when shown: an absent optional input has no citation to give.
         cite = f"Zdroj: {cite_as}" if cite_as else self.cite(*sources)
         limit = max_rows or self.methodology.report.table_max_rows.value

@@ -112,6 +112,40 @@ def execute_chapter(name: str, build: Path, kernel: ChapterKernel) -> Path:
     return out
 
 
+def population_vintage(dataset: Dataset, years: list[int]) -> str:
+    """The dates of the population data: the region's newest bands and the municipal ones."""
+    if not years:
+        return "chybí"
+    municipal = f"k 1. 1. {years[-1]}"
+    latest = dataset.latest
+    if latest is None:
+        return f"poslední údaje {municipal}"
+    return (
+        f"kraj k 31. 12. {latest.reference_year} (ČSÚ, pětileté věkové skupiny); "
+        f"obce a ORP {municipal} (ČSÚ, skupiny 0–14, 15–64, 65+)"
+    )
+
+
+def data_vintages(dataset: Dataset) -> list[tuple[str, str]]:
+    """Further main inputs of a real region and the dates their data describe."""
+    out = []
+    latest = dataset.latest
+    if latest is not None and latest.care_ages is not None:
+        year = int(latest.care_ages["year"].max())
+        out.append(
+            (
+                "Příjemci příspěvku na péči",
+                f"Česko prosinec {year} (ČSÚ); kraje 2018 (MPSV)",
+            )
+        )
+    elif dataset.care_allowance is not None:
+        out.append(("Příjemci příspěvku na péči", "kraje 2018 (MPSV)"))
+    if dataset.facility_counts is not None:
+        year = int(dataset.facility_counts["year"].max())
+        out.append(("Zařízení sociálních služeb", f"ČSÚ k 31. 12. {year} (počty podle druhu)"))
+    return out
+
+
 def front_matter(config: RunConfig, dataset: Dataset) -> dict:
     """What the title page states about the data: gaps, inputs and their dates."""
     years = sorted(int(y) for y in dataset.population["year"].unique())
@@ -121,8 +155,9 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         # The network is described as registered on 1 January of the report year.
         "network_date": formatting.date(dt.date(config.year, 1, 1))
         if dataset.is_complete("services")
-        else "úplný registr nebyl dodán (viz výše)",
-        "population_date": f"poslední údaje k 1. 1. {years[-1]}" if years else "chybí",
+        else "úplný registr nebyl dodán (viz přehled připravenosti dat)",
+        "population_date": population_vintage(dataset, years),
+        "vintages": data_vintages(dataset),
         "catalogue": f"{CATALOGUE_FOLDER}/index.html ve složce zprávy (vyhledávání služeb)"
         if dataset.is_complete("services")
         else "nevytváří se: registr nebyl dodán úplný",

@@ -22,7 +22,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis import __version__
 from analysis.params import RunConfig
-from analysis.present.czech import bind_single_letters
+from analysis.present.czech import bind_single_letters, count
 from analysis.publish.cache import BuildCache, pdf_key
 from analysis.publish.pdf_workers import DEFAULT_WORKERS, PdfWorkers
 from analysis.publish.timing import StageClock
@@ -64,9 +64,85 @@ def cell_html(cell: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def chapter_html(nb: nbformat.NotebookNode, number: int, headings: list[Heading]) -> str:
-    """Body of one chapter with numbered anchors; appends its headings to ``headings``."""
+_MISSING = re.compile(
+    r'<figure class="(table|chart) missing"[^>]*><figcaption>(.*?)</figcaption>.*?</figure>',
+    re.S,
+)
+_SECTION_START = re.compile(r"<h2[ >]")
+_CONTENT = re.compile(r'<figure class="(?:table|chart)"|<section class="orp-profile"|attachment')
+_NOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S)
+
+
+@dataclass
+class Omitted:
+    """A table or figure left out of the report for want of data (listed at the front)."""
+
+    chapter: str
+    section: str
+    kind: str  # "table", "chart" or "text" (a chapter of method text only)
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def drop_missing(body: str, chapter: str, omitted: list[Omitted]) -> str:
+    """The chapter without tables and figures that have no data, and without a section
+    (from one ``h2`` to the next) that is left with no table or figure at all: the front
+    of the report lists them once (:class:`Omitted`), so that the contents name only
+    sections with content and no numbered table stands empty."""
+    starts = [m.start() for m in _SECTION_START.finditer(body)]
+    bounds = list(zip([0, *starts], [*starts, len(body)], strict=True))
+    kept = []
+    for i, (a, b) in enumerate(bounds):
+        part = body[a:b]
+        heading = re.search(r"<h2[^>]*>(.*?)</h2>", part, re.S)
+        section = _plain(heading.group(1)).replace("¶", "").strip() if heading else ""
+        missing = [m.group(1) for m in _MISSING.finditer(part)]
+        part = _MISSING.sub("", part)
+        omitted += [Omitted(chapter, section or chapter, kind) for kind in missing]
+        if missing and i > 0 and not _CONTENT.search(part):
+            continue  # nothing of the section has data: its heading would be empty
+        kept.append(part)
+    return "".join(kept)
+
+
+def drop_repeated_notes(chapters: list[str]) -> list[str]:
+    """Each warning (blockquote) once in the whole report: a later identical one goes."""
+    seen: set[str] = set()
+
+    def once(m: re.Match[str]) -> str:
+        key = _plain(m.group(0))
+        if key in seen:
+            return ""
+        seen.add(key)
+        return m.group(0)
+
+    return [_NOTE.sub(once, c) for c in chapters]
+
+
+def chapter_html(
+    nb: nbformat.NotebookNode,
+    number: int,
+    headings: list[Heading],
+    omitted: list[Omitted] | None = None,
+) -> str:
+    """Body of one chapter with numbered anchors; appends its headings to ``headings``
+    and the tables and figures without data to ``omitted`` (see :func:`drop_missing`).
+    A chapter none of whose tables and figures has data is empty (left out)."""
     body = "\n".join(cell_html(c) for c in nb.cells)
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
+    omitted = omitted if omitted is not None else []
+    before = len(omitted)
+    chapter = _plain(title.group(1)).replace("¶", "").strip() if title else ""
+    body = drop_missing(body, chapter, omitted)
+    if not _CONTENT.search(body):
+        if len(omitted) > before:
+            return ""  # no table or figure of the chapter has data: listed at the front only
+        if _SECTION_START.search(body) and _NOTE.search(body):
+            # Sections of method text only, with a warning that the data are missing.
+            omitted.append(Omitted(chapter, "celá kapitola (chybí data)", "text"))
+            return ""
     counter = {"sub": 0}
 
     def repl(m: re.Match[str]) -> str:
@@ -111,7 +187,13 @@ def render_html(
     page's statements about the data (``notes`` on incomplete inputs, ``inputs`` read
     with their dates, ``network_date``, ``population_date``)."""
     headings: list[Heading] = []
-    chapters = [chapter_html(nb, i, headings) for i, nb in enumerate(notebooks, start=1)]
+    omitted: list[Omitted] = []
+    bodies: list[str] = []
+    for nb in notebooks:
+        body = chapter_html(nb, len(bodies) + 1, headings, omitted)
+        if body:
+            bodies.append(body)
+    chapters = drop_repeated_notes(bodies)
     template, css = _template()
     env = Environment(autoescape=True, undefined=StrictUndefined)
     env.filters["code"] = inline_code
@@ -124,16 +206,40 @@ def render_html(
             headings=headings,
             version=__version__,
             commit=commit,
+            omitted=omitted_by_chapter(omitted),
             front=front
             or {
                 "notes": [],
                 "inputs": [],
                 "network_date": "",
                 "population_date": "",
+                "vintages": [],
                 "catalogue": "",
             },
         )
     )
+
+
+def omitted_by_chapter(omitted: list[Omitted]) -> list[tuple[str, list[str]]]:
+    """One line per section with omitted items: "section: 3 tabulky, 1 obrázek"."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for o in omitted:
+        kinds = counts.setdefault(o.chapter, {}).setdefault(
+            o.section, {"table": 0, "chart": 0, "text": 0}
+        )
+        kinds[o.kind] += 1
+    out = []
+    for chapter, sections in counts.items():
+        lines = []
+        for section, kinds in sections.items():
+            parts = [
+                count(n, noun)
+                for n, noun in ((kinds["table"], "tabulka"), (kinds["chart"], "obrázek"))
+                if n
+            ]
+            lines.append(f"{section}: {', '.join(parts)}" if parts else section)
+        out.append((chapter, lines))
+    return out
 
 
 _PROFILE = re.compile(r'<section class="orp-profile" id="orp-(\d{4})">(.*?)</section>', re.S)
