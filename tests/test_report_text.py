@@ -154,7 +154,11 @@ def test_the_summary_names_the_orps_without_a_care_home(real_report):
     assert missing  # South Moravia has ORPs without one (ČSÚ 2023)
     text = _text(real_report / "report.html").replace("\xa0", " ")
     assert (
-        f"Domov pro seniory podle ČSÚ nemá {len(missing)} obcí s rozšířenou působností: "
+        f"Podle ČSÚ není žádný domov pro seniory v těchto ORP ({len(missing)}): "
         + ", ".join(missing)
         in text
     )
+    # The ORPs lacking most facility types of the region, from every type's counts.
+    every = pd.read_csv(real_report / "tables" / "network_facilities_by_type.csv")
+    assert "Z druhů zařízení, které metodika plánuje v každé ORP (" in text
+    assert len(every) == 20

@@ -52,6 +52,15 @@ ABBREVIATIONS = {
     "SO ORP": "správní obvod obce s rozšířenou působností",
     "SPRSS": "střednědobý plán rozvoje sociálních služeb",
     "SZB07A1, SZB07C": "výběry z veřejné databáze ČSÚ DataStat (zařízení sociálních služeb)",
+    "SZB09, SZB09B": "výběry DataStat (příjemci příspěvku na péči)",
+    "OBY02BT01, OBY02DT01, OBY04ET01": "výběry DataStat (obyvatelstvo podle věku, zemřelí)",
+    "b. b.": "bazický bod (setina procentního bodu)",
+    "DPH": "daň z přidané hodnoty",
+    "EU": "Evropská unie",
+    "IROP": "Integrovaný regionální operační program",
+    "NV": "nařízení vlády",
+    "SHA-256": "kryptografický otisk souboru (ověří, že soubor je beze změny)",
+    "WGS84": "souřadnicový systém GPS (World Geodetic System 1984)",
     "ÚZIS": "Ústav zdravotnických informací a statistiky ČR",
     "WPP": "World Population Prospects (OSN)",
 }
@@ -136,7 +145,7 @@ def finance_parameters(methodology: Methodology, region: str) -> pd.DataFrame:
         (
             "náklady vynechané z kontroly vyrovnávací platby (s výnosem, který je hradí)",
             "; ".join(
-                f"{COLUMN_NAMES[e.cost]} s výnosem {COLUMN_NAMES[e.revenue]}"
+                f"{COLUMN_NAMES[e.cost]} (hradí je: {COLUMN_NAMES[e.revenue]})"
                 for e in fin.compensation_excluded_costs.value
             ),
             fin.compensation_excluded_costs.source,

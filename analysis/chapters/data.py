@@ -125,7 +125,7 @@ PLAUSIBILITY_TEXT = (
     "Kromě kontrol jednotlivých buněk platí pro data pravidla věrohodnosti (meze jsou "
     "parametry metodiky). Pravidla, podle kterých se soubor odmítne, mají ve zveřejněné "
     "zprávě vždy 0 záznamů: ze závadného souboru se zpráva nesestaví. Pomlčka znamená, že "
-    "se pravidlo v tomto běhu neuplatňuje (registr nebyl dodán úplný)."
+    "se pravidlo při tomto sestavení zprávy neuplatnilo (registr neobsahuje žádnou službu kraje)."
 )
 
 
@@ -149,9 +149,8 @@ def rebasing_text(rebasing: pd.DataFrame) -> str:
     """What the cross-checks compare, and the largest break of the national series (from
     the table)."""
     text = (
-        "U skutečných otevřených dat se zdroje navzájem porovnávají: obce, které jeden zdroj "
-        "má a jiný ne, kódy, které se nespojí, souřadnice mimo území Česka a zlomy časových "
-        "řad. U smyšlených dat se tyto kontroly neprovádějí."
+        "Zdroje otevřených dat se navzájem porovnávají: obce, které jeden zdroj má a jiný "
+        "ne, kódy, které se nespojí, souřadnice mimo území Česka a zlomy časových řad."
     )
     national = rebasing[rebasing["region_code"] == "Česko"] if len(rebasing) else rebasing
     if len(national):

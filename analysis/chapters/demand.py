@@ -21,6 +21,8 @@ from analysis.data.dataset import Dataset
 from analysis.methods import demand
 from analysis.methods.count_model import fit_count_model, outliers
 from analysis.methods.demography import (
+    PYRAMID_TOP,
+    age_band_labels,
     ageing_by_area,
     first_year_with_ages,
     latest_year_with_ages,
@@ -37,6 +39,7 @@ from analysis.present import formatting as f
 from analysis.present.completeness import services_note
 from analysis.present.disclosure import DisclosureRule
 from analysis.present.figures import (
+    age_structure_bars,
     interval_bars,
     observed_expected,
     percent_heatmap,
@@ -55,6 +58,7 @@ class AgeingSection:
     pyramid_figure: matplotlib.figure.Figure | None
     pyramid_caption: str
     pyramid_text: str
+    pyramid_sources: tuple[str, ...]
     ageing: pd.DataFrame
     ageing_caption: str
     ageing_map: matplotlib.figure.Figure
@@ -84,6 +88,41 @@ def _pyramids(ds: Dataset, year: int, width: int) -> tuple[pd.DataFrame | None, 
     return None, None, "Věková pyramida kraje", None
 
 
+def latest_structure(
+    ds: Dataset, width: int, older: pd.DataFrame | None, top: int = PYRAMID_TOP
+) -> tuple[pd.DataFrame, matplotlib.figure.Figure, str, str] | None:
+    """The region's age structure on the date of its newest 5-year bands (both sexes;
+    ČSÚ does not split them in this selection), with the older published structure by
+    sex (``older``, summed) as an outline where its bands are the same; None without."""
+    latest = ds.latest
+    if latest is None:
+        return None
+    ages = latest.ages[latest.ages["region_code"] == ds.region_code]
+    closed = ages[ages["age_to"].notna() & (ages["age_from"] < top)]
+    if (closed["age_from"] // width != closed["age_to"].astype(int) // width).any():
+        return None  # the data's bands do not nest in the chart's
+    band = (ages["age_from"] // width * width).clip(upper=top)
+    labels = dict(zip([*range(0, top, width), top], age_band_labels(width, top), strict=True))
+    counts = ages.groupby(band)["value"].sum().reindex(list(labels)).fillna(0).astype(int)
+    table = pd.DataFrame({"age_band": [labels[b] for b in counts.index], "persons": counts.values})
+    when = f"31. 12. {latest.reference_year}"
+    caption = f"Věková struktura kraje k {when}"
+    text = (
+        f"Obrázek ukazuje počet obyvatel kraje podle pětiletých věkových skupin k {when} "
+        "(ČSÚ uvádí kraje podle věku bez rozlišení pohlaví)."
+    )
+    compare = None
+    kraj = ds.population[ds.population["area_level"] == "kraj"]
+    if older is not None and len(kraj) and list(older["age_band"]) == list(table["age_band"]):
+        then = f"polovině roku {int(kraj['year'].max())}"
+        table["persons_older"] = (older["men"] + older["women"]).to_numpy()
+        compare = "persons_older"
+        caption += f" (čára: stav k {then})"
+        text += f" Čára ukazuje pro srovnání stav k {then} (ÚZIS z dat ČSÚ)."
+    fig = age_structure_bars(table, compare, f"stav k {then}" if compare else "")
+    return table, fig, caption, text
+
+
 @once_per_dataset
 def prepare(ds: Dataset, methodology: Methodology, year: int) -> DemandChapter:
     """Everything the demand chapter shows."""
@@ -104,7 +143,14 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
     width = a.pyramid_band_width.value
     pyr, base, pyramid_caption, first_pyr = _pyramids(ds, year, width)
     fig = None
-    if pyr is not None:
+    pyramid_sources: tuple[str, ...] = ("population",)
+    latest_pyr = latest_structure(ds, width, pyr)
+    if latest_pyr is not None:
+        pyr, fig, pyramid_caption, text = latest_pyr
+        pyramid_sources = (
+            ("region_ages", "regional_age_2017") if "persons_older" in pyr else ("region_ages",)
+        )
+    elif pyr is not None:
         fig = population_pyramid(
             pyr, compare=base, compare_label=f"{first_pyr}" if base is not None else ""
         )
@@ -128,6 +174,9 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
     table = pd.concat([table, pd.DataFrame([total], index=pd.Index([""], name="orp_code"))])
     table = table.reset_index()
     table["population"] = table["population"].astype(int)
+    # A measure the data give for no area is a sentence below the table, not a column of
+    # dashes (the text says why).
+    table = table.dropna(axis=1, how="all")
 
     fig_map = choropleth(
         ds.orp_polygons,
@@ -144,12 +193,15 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
         pyramid=pyr if pyr is not None else pd.DataFrame(),
         pyramid_figure=fig,
         pyramid_caption=pyramid_caption,
-        pyramid_text=(
+        pyramid_text=text
+        if latest_pyr is not None
+        else (
             f"Pyramida porovnává věkové složení k {pyramid_caption.split(' k ', 1)[1]}."
             if base is not None
             else "Pyramida ukazuje věkové složení kraje v posledním roce, za který data "
             "uvádějí věk; starší rok pro srovnání data neobsahují."
         ),
+        pyramid_sources=pyramid_sources,
         ageing=table,
         ageing_caption=f"Věková struktura a stárnutí podle ORP k 1. 1. {last}",
         ageing_map=fig_map,
@@ -162,9 +214,12 @@ def prepare_ageing(ds: Dataset, methodology: Methodology, year: int) -> AgeingSe
                 "Změna podílu seniorů je uvedena v procentních bodech proti prvnímu roku "
                 f"časové řady ({first})."
                 if pd.notna(region.iloc[0]["seniors_share_change"])
-                else "Změnu podílu seniorů, změnu počtu obyvatel ani podíl nejstarších data "
-                "obcí neumožňují určit (věkové skupiny obcí jsou jen za jeden rok); "
-                "příslušné sloupce jsou prázdné."
+                else "Změnu podílu seniorů a podíl nejstarších podle ORP tabulka neuvádí: věkové "
+                "skupiny obcí jsou ve vstupních datech jen k jednomu datu a jen 0–14, 15–64 a "
+                "65+. Změnu počtu obyvatel neuvádí proto, že mezi řadou obcí (do roku "
+                f"{max([y for y in population_years(ds.population) if y < last], default=last)}) a "
+                "tímto datem leží revize počtu obyvatel při sčítání 2021; příslušné sloupce "
+                "jsou prázdné."
             )
         ),
     )

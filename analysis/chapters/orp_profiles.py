@@ -25,6 +25,7 @@ from analysis.methods.demography import (
     orp_names,
     region_totals,
 )
+from analysis.methods.facility_gaps import local_facility_types, missing_local_types
 from analysis.methods.network import active_services, reference_date
 from analysis.methods.plan_evaluation import INTENTION_STATUS_LABELS
 from analysis.params import Methodology
@@ -106,10 +107,13 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         gap_all, _ = dm.plan_target_gaps(ds, methodology, year, services)
         gaps = gap_all[(gap_all["variant"] == "middle") & (gap_all["planning_level"] == "local")]
     ap = ds.action_plan[ds.action_plan["year"] == year] if ds.is_complete("action_plan") else None
-    facilities = None
+    facilities = missing_types = None
+    local_types: list[str] = []
     if ds.facility_counts is not None:
         fc = ds.facility_counts
         facilities = fc[fc["orp_code"].isin(orps)]
+        local_types = local_facility_types(facilities, rules)
+        missing_types = missing_local_types(facilities, rules)
     per = f.number(net.per_population.value)
     profiles = []
     for code in orps:
@@ -127,26 +131,42 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         if ap is not None:
             p.tables.append(_intentions(code, ap, year))
         p.text = _text(p, row, region, spots, gaps, a.seniors_min_age.value) + _facility_text(
-            code, facilities
+            code, missing_types, local_types
         )
         profiles.append(p)
+    parts = [
+        "obyvatelstvo a stárnutí",
+        f"projekci do {f.date(reference_date(target))} s rozpětím variant",
+    ]
+    if facilities is not None:
+        parts.append("zařízení sociálních služeb podle statistiky ČSÚ")
+    if complete:
+        parts += [
+            "kapacitu a pokrytí druhů služeb ve srovnání s krajem",
+            "dosah druhů plánovaných v ORP",
+            "mezery kapacity s intervaly",
+        ]
+    if ap is not None:
+        parts.append("záměry akčního plánu v ORP")
     missing = (
         ""
         if complete
-        else "Úplný registr nebyl dodán: profily neobsahují kapacitu, pokrytí, dostupnost "
-        "ani mezery, jen obyvatelstvo a jeho projekci."
+        else "Úplný registr nebyl dodán, a proto profily neuvádějí kapacitu, pokrytí, "
+        "dostupnost ani mezery v kapacitě."
     )
     intro = (
         f"Profily {count(len(orps), 'ORP')} kraje shrnují pro obce a jejich komunitní plánování "
-        "údaje, které zpráva uvádí za celý kraj: obyvatelstvo a stárnutí, projekci do "
-        f"{f.date(reference_date(target))} s rozpětím variant, kapacitu a pokrytí druhů "
-        "služeb ve srovnání s krajem, dosah druhů plánovaných v ORP, mezery kapacity "
-        "s intervaly a záměry akčního plánu v ORP. *V dosahu* je podíl referenční populace, "
-        "která má službu do dosahové vzdálenosti druhu; index E2SFCA počítá s delší spádovou "
-        "vzdáleností, proto může být kladný i tam, kde nikdo není v dosahu. Projekce uvádí "
-        "střední variantu a nejnižší a nejvyšší hodnotu ze tří variant (u ORP se varianty "
-        "liší málo a nemusí být seřazeny jako za kraj). Každý profil vychází také jako "
-        "samostatný soubor PDF, který kraj může poslat obcím."
+        f"údaje, které zpráva uvádí za celý kraj: {', '.join(parts[:-1])} a {parts[-1]}. "
+        + (
+            "*V dosahu* je podíl referenční populace, která má službu do dosahové vzdálenosti "
+            "druhu; index E2SFCA počítá s delší spádovou vzdáleností, proto může být kladný i "
+            "tam, kde nikdo není v dosahu. "
+            if complete
+            else ""
+        )
+        + "Projekce uvádí střední variantu a nejnižší a nejvyšší hodnotu ze tří variant (u ORP "
+        "se varianty liší málo a nemusí být seřazeny jako za kraj). Každý profil vychází také "
+        "jako samostatný soubor PDF, který kraj může poslat obcím."
     )
     return OrpProfilesChapter(intro=intro, missing=missing, profiles=profiles, formats=FORMATS)
 
@@ -211,17 +231,26 @@ def _facilities(code: str, facilities: pd.DataFrame) -> ProfileTable:
     )
 
 
-def _facility_text(code: str, facilities: pd.DataFrame | None) -> str:
-    """Which facility types of the region the ORP has none of (ČSÚ counts)."""
-    if facilities is None:
+def _facility_text(code: str, missing: pd.DataFrame | None, local: list[str]) -> str:
+    """Which locally planned facility types the ORP has none of (ČSÚ counts)."""
+    if missing is None or missing.empty or not local:
         return ""
-    t = _facility_table(code, facilities)
-    absent = t.loc[t["orp"] == 0, "facility_type"].str.lower().tolist()
+    absent = (
+        missing.set_index("orp_code").at[code, "missing"]
+        if code in set(missing["orp_code"])
+        else []
+    )
     if not absent:
-        return " Podle ČSÚ má ORP zařízení všech druhů, které v kraji jsou."
+        return (
+            " Podle ČSÚ má ORP zařízení všech druhů plánovaných v každé ORP "
+            f"({', '.join(t.lower() for t in local)})."
+        )
     return (
-        f" Podle ČSÚ v ORP chybí {count(len(absent), 'druh')} zařízení, které v kraji jsou: "
-        f"{', '.join(absent)}."
+        " Z druhů zařízení plánovaných v každé ORP v ní podle ČSÚ "
+        + plural(
+            len(absent), ("chybí {n} druh", "chybí {n} druhy", "chybí {n} druhu", "chybí {n} druhů")
+        )
+        + f": {', '.join(t.lower() for t in absent)}."
     )
 
 

@@ -214,8 +214,8 @@ def rules_text(tolerance: float, min_points: int) -> str:
         f"{f.number(100 * tolerance)} procentních bodů; jinak *plní se*. Plnění počítá se "
         "směrem indikátoru (u klesajícího cíle je pokles plněním); indikátor, který má "
         "výchozí hodnotu udržet, je splněn, když se nezhoršil. Trend je přímka proložená "
-        "metodou nejmenších čtverců výchozí a dosavadními hodnotami (nejméně "
-        f"{f.number(min_points)} body); rok dosažení cíle je první rok, ve kterém trend cíl "
+        "metodou nejmenších čtverců výchozí hodnotou a dosavadními hodnotami (nejméně "
+        f"{f.number(min_points)} body); rok dosažení cíle je první rok, ve kterém trend cíle "
         "dosáhne; pomlčka znamená, že trend cíle v dohledné době nedosáhne nebo že hodnot je "
         "málo."
     )

@@ -12,6 +12,8 @@ import pandas as pd
 from analysis.chapters import demand, finance, network, plan
 from analysis.codelists import CAPACITY_UNITS
 from analysis.data.dataset import Dataset
+from analysis.methods.demography import orp_names
+from analysis.methods.facility_gaps import local_facility_types, missing_local_types
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.completeness import data_notes
@@ -52,6 +54,15 @@ def homes_missing(by_orp: pd.DataFrame | None) -> list[str] | None:
     return homes.loc[homes["facilities"] == 0, "orp_name"].tolist()
 
 
+def all_facilities_by_orp(ds: Dataset) -> pd.DataFrame | None:
+    """ČSÚ facility counts of every type in the region's ORPs, with the ORP names."""
+    if ds.facility_counts is None:
+        return None
+    names = orp_names(ds.municipalities)
+    fc = ds.facility_counts[ds.facility_counts["orp_code"].isin(names.index)]
+    return fc.assign(orp_name=fc["orp_code"].map(names))
+
+
 def jan1(year: int) -> str:
     """``1. 1. 2025`` with non-breaking spaces (a date never breaks across lines)."""
     return f.date(dt.date(year, 1, 1))
@@ -66,14 +77,28 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
     out = []
 
     region = d.ageing.ageing[d.ageing.ageing["orp_name"] == "kraj celkem"].iloc[0]
-    out.append(
-        f"K {jan1(d.ageing.year)} žilo v kraji {f.number(region['population'])} obyvatel; "
-        f"lidé ve věku {seniors}+ tvořili {f.percent(region['seniors_share'])} "
-        + _link("tabulka", "tab-demand_ageing_by_orp", d.ageing.ageing_caption)
-        + "."
-    )
-
     needs = d.needs
+    proj = needs.projection_region.set_index("year")
+    if ds.latest is not None and needs.base_year > d.ageing.year and needs.base_year in proj.index:
+        # The newest population (the projection's base) first; the ORP table's date after.
+        total = proj.at[needs.base_year, "total"]
+        older, _ = _seniors(needs.projection_region, needs.base_year, seniors)
+        out.append(
+            f"K 31. 12. {ds.latest.reference_year} žilo v kraji {f.number(total)} obyvatel; "
+            f"lidé ve věku {seniors}+ tvořili {f.percent(100 * older / total)} "
+            + _link("tabulka", "tab-demand_projection_region", "Projekce obyvatel kraje")
+            + f"; údaje podle ORP jsou k {jan1(d.ageing.year)} "
+            + _link("tabulka", "tab-demand_ageing_by_orp", d.ageing.ageing_caption)
+            + "."
+        )
+    else:
+        out.append(
+            f"K {jan1(d.ageing.year)} žilo v kraji {f.number(region['population'])} obyvatel; "
+            f"lidé ve věku {seniors}+ tvořili {f.percent(region['seniors_share'])} "
+            + _link("tabulka", "tab-demand_ageing_by_orp", d.ageing.ageing_caption)
+            + "."
+        )
+
     years = set(needs.projection_region["year"])
     if {needs.base_year, needs.target_year} <= years:
         base, bands = _seniors(needs.projection_region, needs.base_year, seniors)
@@ -188,15 +213,29 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         if without is not None:
             out.append(
                 (
-                    f"Domov pro seniory podle ČSÚ "
-                    f"{plural(len(without), ('nemá', 'nemají', 'nemá', 'nemá'))} "
-                    f"{count(len(without), 'ORP')}: {', '.join(without)} "
+                    f"Podle ČSÚ není žádný domov pro seniory v těchto ORP ({len(without)}): "
+                    f"{', '.join(without)} "
                     if without
                     else "Domov pro seniory má podle ČSÚ každá ORP kraje "
                 )
                 + _link("tabulka", "tab-network_facilities_by_orp", n.facilities_by_orp_caption)
                 + "."
             )
+        every_type = all_facilities_by_orp(ds)
+        rules = methodology.network.service_types.value
+        if every_type is not None:
+            gaps = missing_local_types(every_type, rules)
+            gaps = gaps[gaps["count"] > 0].sort_values("count", ascending=False, kind="stable")
+            local = local_facility_types(every_type, rules)
+            if len(gaps) and local:
+                names = orp_names(ds.municipalities)
+                out.append(
+                    "Z druhů zařízení, které metodika plánuje v každé ORP "
+                    f"({', '.join(t.lower() for t in local)}), chybí podle ČSÚ alespoň jeden "
+                    f"v těchto ORP ({len(gaps)}): "
+                    + ", ".join(f"{names[r.orp_code]} ({r.count})" for r in gaps.itertuples())
+                    + "; profily ORP v příloze uvádějí chybějící druhy jmenovitě."
+                )
 
     if ds.is_complete("plan") and len(p.indicators):
         link = _link("tabulka", "tab-plan_indicators", "Indikátory střednědobého plánu")
@@ -217,11 +256,12 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> SummaryChapter:
         caption = "Kontrola vyrovnávací platby podle druhu služby"
         out.append(f"{money} " + _link("tabulka", "tab-finance_compensation_types", caption) + ".")
 
-    notes = data_notes(ds)
-    missing = ""
-    if notes:
-        missing = "Zpráva neobsahuje, co z dodaných dat nelze spolehlivě spočítat: " + " ".join(
-            notes
-        )
+    # The notes themselves stand once, in the readiness overview at the front.
+    missing = (
+        "Co zpráva z dodaných dat nespočítala a jak data doplnit, uvádí přehled připravenosti "
+        "dat na začátku zprávy."
+        if data_notes(ds)
+        else ""
+    )
     plt.close("all")  # the chapters' figures are shown in their own chapters
     return SummaryChapter(findings="\n".join(f"- {s}" for s in out), missing=missing)

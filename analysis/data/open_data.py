@@ -521,7 +521,10 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         ds, uzis is not None, registry_note, supplied_notes(supplied, services)
     )
     ds.quality = quality | {
-        "plausibility": plausibility_counts(moved, services_checked=services_state != ABSENT),
+        # A registry without a service of the region checks nothing: its rules count "–".
+        "plausibility": plausibility_counts(
+            moved, services_checked=services_state != ABSENT and len(services) > 0
+        ),
         "plausibility_points": points,
         "network_register": register_issues,
     }
@@ -549,7 +552,10 @@ def availability(
             f"roky {', '.join(map(str, years))}; obce: {CR_YEAR} ve skupinách 0–14, 15–64, 65+; "
             "2010–2018 jen úhrny podle pohlaví; "
             + (
-                "kraj: pětileté skupiny k 1. 7. 2017"
+                f"kraj: pětileté skupiny k 31. 12. {ds.latest.reference_year} (ČSÚ)"
+                + ("; pětileté skupiny podle pohlaví k 1. 7. 2017 (ÚZIS)" if regional_ages else "")
+                if ds.latest is not None
+                else "kraj: pětileté skupiny k 1. 7. 2017"
                 if regional_ages
                 else "jednoleté ani pětileté věkové skupiny kraje nejsou k dispozici"
             ),

@@ -36,11 +36,13 @@ SPECS: dict[int, TypeSpec] = {
         "towns",
     ),
     3: TypeSpec(12, ((_T, "klient", 1.0),), {_T: (5, 45)}, 380e3, "towns"),
+    # Home care: registered capacity is the clients served at one time (tens to a few
+    # hundred); about 50,000 CZK a year per client served (MPSV benchmarks are of that order).
     4: TypeSpec(
         36,
         ((_T, "klient", 1.0), (_A, "klient", 0.2)),
-        {_T: (3, 40), _A: (1, 6)},
-        330e3,
+        {_T: (30, 200), _A: (5, 20)},
+        120e3,
         "any",
     ),
     5: TypeSpec(3, ((_T, "klient", 1.0),), {_T: (30, 300)}, 25e3, "towns"),
@@ -108,11 +110,12 @@ SPECS: dict[int, TypeSpec] = {
         260e3,
         "towns",
     ),
+    # Activation services for families: about 55,000 CZK a year per family served.
     28: TypeSpec(
         18,
         ((_T, "klient", 1.0), (_A, "klient", 0.4)),
-        {_T: (3, 20), _A: (2, 10)},
-        420e3,
+        {_T: (8, 50), _A: (4, 15)},
+        130e3,
         "any",
     ),
     29: TypeSpec(

@@ -98,9 +98,13 @@ def data_checks(ds: Dataset, year: int) -> pd.DataFrame:
 
     services = state("services")
     rows = [
-        ("typy sloupců, povinné hodnoty, číselníky a rozsahy (pandera)", "v pořádku"),
+        ("typy sloupců, povinné hodnoty, číselníky a rozsahy", "v pořádku"),
         ("vazby mezi tabulkami (obce, ORP, služby, indikátory)", "v pořádku"),
-        ("roky údajů o obyvatelstvu", ", ".join(str(y) for y in years)),
+        (
+            "roky údajů o obyvatelstvu (stav k 1. 1.)",
+            ", ".join(str(y) for y in years)
+            + (f"; kraj k 31. 12. {ds.latest.reference_year}" if ds.latest is not None else ""),
+        ),
         (
             "obce bez údajů o obyvatelstvu",
             str(len(set(ds.municipalities["municipality_code"]) - set(ds.population["area_code"]))),

@@ -156,6 +156,11 @@ def first_year_with_ages(
     return None
 
 
+# The open top band of the pyramids (ČSÚ publishes 5-year bands to 95+; 90+ keeps the
+# top bars readable).
+PYRAMID_TOP = 90
+
+
 def age_band_labels(width: int, top: int) -> list[str]:
     return [f"{a}–{a + width - 1}" for a in range(0, top, width)] + [f"{top}+"]
 
@@ -165,7 +170,7 @@ def pyramid(
     municipalities: pd.DataFrame,
     year: int,
     width: int = 5,
-    top: int = 90,
+    top: int = PYRAMID_TOP,
     level: str = "obec",
 ) -> pd.DataFrame:
     """Men and women by age band (``width`` years, open band from ``top``) for one year.

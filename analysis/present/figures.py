@@ -81,6 +81,25 @@ def population_pyramid(
     return fig
 
 
+def age_structure_bars(
+    table: pd.DataFrame, compare: str | None = None, compare_label: str = ""
+) -> matplotlib.figure.Figure:
+    """Persons by age band (``age_band``, ``persons``; youngest first) as horizontal bars,
+    where the data do not split the sexes; ``compare`` names a column drawn as an outline."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    y = np.arange(len(table))
+    ax.barh(y, table["persons"], color=PALETTE["F"], height=0.9, label="obyvatelé")
+    if compare is not None:
+        ax.step(table[compare].to_numpy(), y, where="mid", color="black", lw=1, label=compare_label)
+    ax.set_yticks(y, table["age_band"])
+    czech_axis(ax.xaxis)
+    ax.set_xlabel("počet obyvatel")
+    ax.set_ylabel("věk (let)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+    return fig
+
+
 def percent_heatmap(
     table: pd.DataFrame, label: str, diverging: bool = False
 ) -> matplotlib.figure.Figure:

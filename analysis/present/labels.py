@@ -31,6 +31,8 @@ COLUMN_LABELS: dict[str, str] = {
     "age_band": "věková skupina",
     "men": "muži",
     "women": "ženy",
+    "persons": "obyvatelé",
+    "persons_older": "obyvatelé (starší stav)",
     # input overview
     "table": "tabulka",
     "file": "soubor",

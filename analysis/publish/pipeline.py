@@ -160,7 +160,7 @@ def front_matter(config: RunConfig, dataset: Dataset) -> dict:
         "vintages": data_vintages(dataset),
         "catalogue": f"{CATALOGUE_FOLDER}/index.html ve složce zprávy (vyhledávání služeb)"
         if dataset.is_complete("services")
-        else "nevytváří se: registr nebyl dodán úplný",
+        else "nevytváří se: úplný registr nebyl dodán",
     }
 
 

@@ -244,7 +244,8 @@ def build_methodology_report(methodology_file: Path, out: Path) -> tuple[Path, P
         f"Dokument je generován příkazem socplan methodology ze souboru metodiky "
         f"({count(n_params, 'parametr')}), z katalogu zdrojů dat params/sources.yaml a "
         "z dokumentace funkcí balíčku analysis.methods. Sloupec „kde se používá“ nástroj "
-        "zjistil čtením zdrojového kódu. Značky ve zdrojích: [V] ověřeno v pramenu, [I] "
+        "zjistil čtením zdrojového kódu. Značky ve zdrojích: [V] ověřeno v pramenu, [R] výklad "
+        "odborného posudku k ověření v pramenu, [I] "
         "odvozeno, [GAP] pramen nenalezen (hodnota je výchozí volbou socplan)."
     )
     for section, model in m:

@@ -434,7 +434,8 @@ def _write_pack(work: Path, data: PackData) -> None:
         "vypisují (vstupní data, příloha), se neuvádějí. Kapitoly: "
         + "; ".join(f"{n.split('_')[0]} {chapter(n).title}" for n in runs.RERUN_CHAPTERS)
         + ". Jednotky, význam a zdroje parametrů jsou v souboru assumptions.csv a v metodické "
-        "zprávě (socplan methodology). Značky ve zdrojích: [V] ověřeno v pramenu, [I] "
+        "zprávě (socplan methodology). Značky ve zdrojích: [V] ověřeno v pramenu, [R] výklad "
+        "odborného posudku k ověření v pramenu, [I] "
         "odvozeno, [GAP] pramen nenalezen (výchozí volba socplan)."
     )
     doc.table(
