@@ -222,12 +222,16 @@ def _facility_table(code: str, facilities: pd.DataFrame) -> pd.DataFrame:
 
 def _facilities(code: str, facilities: pd.DataFrame) -> ProfileTable:
     year = int(facilities["year"].max())
+    table = _facility_table(code, facilities)
+    # Only the types the ORP has: rows of zeros would fill the page, and the profile's text
+    # names the locally planned types it lacks.
     return ProfileTable(
         "orp_facilities",
-        f"Zařízení sociálních služeb podle druhu k 31. 12. {year} (ORP a kraj; počty zařízení, "
-        "ne kapacita)",
-        _facility_table(code, facilities).assign(orp_code=code),
+        f"Zařízení sociálních služeb v ORP podle druhu k 31. 12. {year} (druhy, které v ORP "
+        "jsou, a kraj pro srovnání; počty zařízení, ne kapacita)",
+        table[table["orp"] > 0].reset_index(drop=True).assign(orp_code=code),
         ("facility_counts_orp",),
+        empty_text="Podle ČSÚ v ORP není žádné zařízení sociálních služeb.",
     )
 
 
