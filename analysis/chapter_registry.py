@@ -56,7 +56,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "04_finance",
         "analysis.chapters.finance",
-        ("ages", "network", "projection", "demand", "finance", "report"),
+        ("ages", "network", "projection", "demand", "finance", "plan_finance", "report"),
         "Financování a hodnocení služeb",
     ),
     ChapterSpec(

@@ -539,6 +539,54 @@ class ReportParams(_Strict):
     municipality_table_rows: Count
 
 
+class FrameworkScenario(_Strict):
+    """One scenario of the plan's financial framework: the state allocation's yearly
+    growth and, where set, a wage growth instead of the default."""
+
+    name: Annotated[str, Field(min_length=1)]
+    allocation_growth: Annotated[float, Field(ge=-0.5, le=1)]
+    wage_growth: Annotated[float, Field(ge=-0.5, le=1)] | None = None
+
+
+class ModelService(_Strict):
+    """A model service of the compensation calculator: its type and number of network
+    units (beds, or FTE in direct care)."""
+
+    service_type: Annotated[int, Field(ge=1)]
+    units: Annotated[float, Field(gt=0)]
+
+
+Degrees = dict[Literal["I", "II", "III", "IV"], Annotated[float, Field(ge=0)]]
+
+
+class PlanFinanceParams(_Strict):
+    """The plan's money over the years: indexation, scenarios and the normatives of the
+    ex-ante compensation calculator (``plan_finance`` in the methodology)."""
+
+    wage_growth: _num(ge=-0.5, le=1)
+    price_growth: _num(ge=-0.5, le=1)
+    own_revenue_growth: _num(ge=-0.5, le=1)
+    scenarios: Quantity[Annotated[list[FrameworkScenario], Field(min_length=1)]]
+    accommodation_max_per_day: Positive
+    food_max_per_day: Positive
+    care_hour_max: Positive
+    chargeable_hours_per_fte: Positive
+    care_allowance_monthly: Quantity[Degrees]
+    residential_degree_mix: Quantity[Degrees]
+    health_insurance_per_bed_day: _num(ge=0)
+    occupancy: Share
+    entrustment_years: Years
+    model_care_home: Quantity[ModelService]
+    model_home_care: Quantity[ModelService]
+
+    @model_validator(mode="after")
+    def _mix_is_a_distribution(self) -> PlanFinanceParams:
+        total = sum(self.residential_degree_mix.value.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"residential_degree_mix: shares must add up to 1 (found {total})")
+        return self
+
+
 class Methodology(_Strict):
     """All methodological numbers (``params/methodology.yaml``)."""
 
@@ -547,6 +595,7 @@ class Methodology(_Strict):
     projection: ProjectionParams
     demand: DemandParams
     finance: FinanceParams
+    plan_finance: PlanFinanceParams
     plan: PlanParams
     disclosure: DisclosureParams
     plausibility: PlausibilityParams

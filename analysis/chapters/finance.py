@@ -25,6 +25,7 @@ from analysis.chapters._finance_common import (
     _flag,
     _signed_share,
 )
+from analysis.chapters._finance_framework import prepare_framework  # noqa: F401 (notebook)
 from analysis.data.dataset import Dataset
 from analysis.methods import compensation as comp
 from analysis.methods import finance_benchmark as fb

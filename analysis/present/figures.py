@@ -415,3 +415,36 @@ def tornado(table: pd.DataFrame, unit: str) -> matplotlib.figure.Figure:
     ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def framework_chart(table: pd.DataFrame) -> matplotlib.figure.Figure:
+    """The plan's financial framework by year: the expected sources stacked (own revenue,
+    state allocation, region, municipalities, other public; in millions of CZK) and the
+    total cost as a line; the gap is the distance between the line and the bars."""
+    apply_style()
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    years = table["year"].astype(str).to_numpy()
+    parts = [
+        ("own_revenue", "vlastní výnosy služeb", "#8a8a8a"),
+        ("state_allocation", "státní dotace (alokace)", "#3b6ea8"),
+        ("region_money", "kraj", "#2a7f62"),
+        ("municipal_money", "obce", "#e0a030"),
+        ("other_public_money", "jiné veřejné zdroje", "#9c6fb0"),
+    ]
+    bottom = np.zeros(len(table))
+    for column, label, colour in parts:
+        values = table[column].to_numpy(float) / 1e6
+        ax.bar(years, values, bottom=bottom, color=colour, label=label, width=0.6)
+        bottom += values
+    ax.plot(
+        years,
+        table["total_cost"].to_numpy(float) / 1e6,
+        color="black",
+        marker="o",
+        lw=1.5,
+        label="náklady sítě a záměrů",
+    )
+    czech_axis(ax.yaxis)
+    ax.set_ylabel("mil. Kč")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    return fig

@@ -187,6 +187,11 @@ def millions(value: object, decimals: int = 1) -> str:
     return text if text == "–" else f"{text}{NBSP}mil.{NBSP}Kč"
 
 
+def fmt_millions(decimals: int = 1) -> Formatter:
+    """Table cells of amounts in CZK shown in millions (the caption says "mil. Kč")."""
+    return lambda v: number(v / 1e6 if isinstance(v, Number) else v, decimals)
+
+
 def crowns(value: object) -> str:
     """An amount in whole CZK for text: ``1234567`` → ``1 234 567 Kč``."""
     text = number(value, 0)

@@ -1,0 +1,126 @@
+"""The plan's money over the years: the ex-ante calculator and the financial framework,
+each against a case computed by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.methods.plan_finance import (
+    BaseYear,
+    FieldCase,
+    ResidentialCase,
+    field_compensation,
+    framework,
+    over_entrustment,
+    residential_compensation,
+    scenario_gaps,
+)
+from analysis.params import FrameworkScenario, load_methodology
+from tests.conftest import REPO_ROOT
+
+PF = load_methodology(REPO_ROOT / "params" / "methodology.yaml").plan_finance
+
+
+def test_a_care_home_of_60_beds():
+    """By hand: bed-days 60 × 0.95 × 365 = 20,805; users 20,805 × (250 + 205) = 9,466,275;
+    care allowance per resident 0.05 × 880 + 0.15 × 4,400 + 0.35 × 12,800 + 0.45 × 19,200
+    = 13,824 a month, × 12 × 57 occupied beds = 9,455,616; health 20,805 × 60 = 1,248,300;
+    cost 60 × 600,000 = 36,000,000; compensation 36,000,000 − 20,170,191 = 15,829,809."""
+    case = ResidentialCase(
+        beds=60,
+        cost_per_bed=600_000,
+        occupancy=PF.occupancy.value,
+        accommodation_per_day=PF.accommodation_max_per_day.value,
+        food_per_day=PF.food_max_per_day.value,
+        care_allowance_monthly=PF.care_allowance_monthly.value,
+        degree_mix=PF.residential_degree_mix.value,
+        health_per_bed_day=PF.health_insurance_per_bed_day.value,
+    )
+    r = residential_compensation(case)
+    assert r["users"] == pytest.approx(9_466_275)
+    assert r["care_allowance"] == pytest.approx(9_455_616)
+    assert r["health_insurance"] == pytest.approx(1_248_300)
+    assert r["cost"] == 36_000_000
+    assert r["compensation"] == pytest.approx(15_829_809)
+
+
+def test_a_home_care_service_of_8_fte():
+    """By hand: cost 8 × 850,000 = 6,800,000; users 8 × 1,000 h × 155 = 1,240,000;
+    compensation 5,560,000; over a three-year entrustment with cost +5 % and revenue
+    +2.5 % a year the third year is 7,497,000 − 1,302,775 = 6,194,225."""
+    case = FieldCase(
+        fte=8,
+        cost_per_fte=850_000,
+        chargeable_hours_per_fte=PF.chargeable_hours_per_fte.value,
+        care_hour_max=PF.care_hour_max.value,
+    )
+    r = field_compensation(case)
+    assert r["cost"] == 6_800_000 and r["users"] == 1_240_000
+    assert r["compensation"] == 5_560_000
+    period = over_entrustment(r, 3, 0.05, 0.025)
+    assert period["period_year"].tolist() == [1, 2, 3]
+    assert period["compensation"].iloc[2] == pytest.approx(
+        6_800_000 * 1.05**2 - 1_240_000 * 1.025**2
+    )
+    assert period["compensation"].iloc[2] == pytest.approx(6_194_225)
+
+
+BASE = BaseYear(
+    personnel=70e6,
+    other_costs=30e6,
+    own_revenue=40e6,
+    state=35e6,
+    region=15e6,
+    municipalities=5e6,
+    other_public=5e6,
+)
+INTENTION = pd.DataFrame({"start_year": [2026], "cost": [10e6], "personnel_share": [0.8]})
+
+
+def test_a_three_year_framework_with_an_intention_from_year_two():
+    """By hand (millions): 2025 cost 100, own 40, need 60 = state 35 + others 25: gap 0.
+    2026: network 70 × 1.05 + 30 × 1.02 = 104.1, intention 8 × 1.05 + 2 × 1.02 = 10.44,
+    own (40 + 0.4 × 10) × 1.02 = 44.88, need 69.66, gap 9.66. 2027: network 108.387,
+    intention 10.9008, own 44 × 1.0404 = 45.7776, need 73.5102, gap 13.5102."""
+    f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, 0.05, 0.02, 0.02, 35e6, 0.0)
+    f = f.set_index("year")
+    assert f.at[2025, "intentions_cost"] == 0  # the intention starts in year two
+    assert f.at[2025, "gap"] == pytest.approx(0)
+    assert f.at[2026, "intentions_cost"] == pytest.approx(10.44e6)
+    assert f.at[2026, "own_revenue"] == pytest.approx(44.88e6)
+    assert f.at[2026, "gap"] == pytest.approx(9.66e6)
+    assert f.at[2027, "network_cost"] == pytest.approx(108.387e6)
+    assert f.at[2027, "intentions_cost"] == pytest.approx(10.9008e6)  # recurring, indexed
+    assert f.at[2027, "gap"] == pytest.approx(13.5102e6)
+    assert (f["total_cost"] == f["network_cost"] + f["intentions_cost"]).all()
+
+
+def test_scenarios_change_the_gap_as_computed_by_hand():
+    """Allocation +5 % a year: state 36.75 (2026) and 38.5875 (2027) million, gaps 7.91
+    and 9.9227 million; a wage shock raises every later year's gap above the flat one."""
+    scenarios = [
+        FrameworkScenario(name="flat", allocation_growth=0.0),
+        FrameworkScenario(name="+5 %", allocation_growth=0.05),
+        FrameworkScenario(name="wages 7 %", allocation_growth=0.0, wage_growth=0.07),
+    ]
+    gaps = scenario_gaps(
+        BASE, 2025, [2025, 2026, 2027], INTENTION, scenarios, 0.05, 0.02, 0.02, 35e6
+    )
+    assert gaps.at["flat", 2026] == pytest.approx(9.66e6)
+    assert gaps.at["+5 %", 2026] == pytest.approx(7.91e6)
+    assert gaps.at["+5 %", 2027] == pytest.approx(9.9227e6)
+    assert (gaps.loc["wages 7 %", [2026, 2027]] > gaps.loc["flat", [2026, 2027]]).all()
+
+
+def test_the_degree_mix_must_add_up_to_one(tmp_path):
+    import yaml
+
+    from analysis.errors import SocplanError
+
+    doc = yaml.safe_load((REPO_ROOT / "params" / "methodology.yaml").read_text("utf-8"))
+    doc["plan_finance"]["residential_degree_mix"]["value"]["IV"] = 0.5
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SocplanError, match="residential_degree_mix"):
+        load_methodology(path)
