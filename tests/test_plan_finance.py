@@ -124,3 +124,27 @@ def test_the_degree_mix_must_add_up_to_one(tmp_path):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SocplanError, match="residential_degree_mix"):
         load_methodology(path)
+
+
+def test_municipal_cofinancing_per_orp_beside_the_rule():
+    """By hand: ORP A has two intentions, 10 M with a pledged share of 15 % and 4 M with
+    20 %, the rule asks 10 % and 20 %: pledged 1.5 + 0.8 = 2.3 M, required 1.0 + 0.8 = 1.8 M,
+    difference +0.5 M, share 2.3 / 14 = 16.43 %. ORP B states no share: its pledge is
+    missing, not zero."""
+    from analysis.methods.plan_finance import municipal_cofinancing
+
+    ap = pd.DataFrame(
+        {
+            "orp_code": ["A", "A", "B"],
+            "cost_czk": [10e6, 4e6, 6e6],
+            "municipal_share": [0.15, 0.20, None],
+            "required_share": [0.10, 0.20, 0.15],
+        }
+    )
+    out = municipal_cofinancing(ap).set_index("orp_code")
+    assert out.at["A", "intentions"] == 2
+    assert out.at["A", "pledged"] == pytest.approx(2.3e6)
+    assert out.at["A", "required"] == pytest.approx(1.8e6)
+    assert out.at["A", "difference"] == pytest.approx(0.5e6)
+    assert out.at["A", "pledged_share"] == pytest.approx(2.3 / 14)
+    assert pd.isna(out.at["B", "pledged"]) and out.at["B", "required"] == pytest.approx(0.9e6)

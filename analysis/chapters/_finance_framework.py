@@ -11,6 +11,8 @@ import pandas as pd
 
 from analysis.data.dataset import Dataset
 from analysis.methods import plan_finance as pf
+from analysis.methods.demography import orp_names
+from analysis.methods.subsidy import cofinancing_share
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.czech import count
@@ -38,6 +40,12 @@ LABELS = {
     "revenue": "výnosy celkem",
     "compensation": "nejvyšší vyrovnávací platba za rok",
     "compensation_period": "za období pověření",
+    "orp_name": "ORP",
+    "intentions": "záměrů",
+    "pledged": "přislíbily obce",
+    "required": "žádá pravidlo",
+    "difference": "přislíbeno − žádáno",
+    "pledged_share": "přislíbeno z nákladů (%)",
 }
 
 
@@ -53,8 +61,12 @@ class FrameworkSection:
     calculator: pd.DataFrame
     calculator_caption: str
     calculator_text: str
+    municipal: pd.DataFrame
+    municipal_caption: str
+    municipal_text: str
     labels: dict[str, str]
     formats: dict[str, f.Formatter]
+    calculator_formats: dict[str, f.Formatter]
     sources: tuple[str, ...]
 
 
@@ -169,6 +181,23 @@ def calculator(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame
     return pd.DataFrame(rows, columns=cols)
 
 
+def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame:
+    """Municipal co-financing of the report year's intentions per ORP beside what the
+    co-financing rule asks (``finance.cofinancing``); empty without the action plan."""
+    if not ds.is_complete("action_plan"):
+        return pd.DataFrame()
+    ap = ds.action_plan[(ds.action_plan["year"] == year) & ds.action_plan["cost_czk"].notna()]
+    ap = ap[ap["orp_code"].notna() & ap["form"].notna() & ap["service_type_code"].notna()]
+    if ap.empty:
+        return pd.DataFrame()
+    ap = ap.assign(
+        required_share=cofinancing_share(ap, methodology.finance.cofinancing.value).to_numpy()
+    )
+    out = pf.municipal_cofinancing(ap)
+    out.insert(1, "orp_name", out["orp_code"].map(orp_names(ds.municipalities)))
+    return out
+
+
 def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> FrameworkSection | None:
     """The section, or None without the services' complete accounts (the section is then
     a line of the readiness overview)."""
@@ -219,6 +248,7 @@ def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> Frame
     scen.columns = [str(c) for c in scen.columns]
     scen = scen.reset_index()
     calc = calculator(ds, methodology, year)
+    municipal = municipal_table(ds, methodology, year)
     money = [c for c in table.columns if c != "year"]
     public_today = base.state + base.region + base.municipalities + base.other_public
     gap_last = table["gap"].iloc[-1]
@@ -266,9 +296,24 @@ def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> Frame
             "a výnosy s úhradami. Částky vyhlášky a příspěvku jsou parametry k ověření v aktuálním "
             "znění předpisů (značka [I] v příloze)."
         ),
+        municipal=municipal,
+        municipal_caption=(
+            f"Spolufinancování záměrů akčního plánu na rok {year} obcemi podle ORP (mil. Kč)"
+        ),
+        municipal_text=(
+            "Obce spolufinancují náklady nových služeb (rozvojových záměrů), ne dotaci "
+            "stávajících služeb. Tabulka staví vedle sebe, co obce u záměrů ve svém ORP "
+            "přislíbily (podíl uvedený u záměru), a co žádá pravidlo spolufinancování podle "
+            "formy služby (parametr finance.cofinancing v příloze); pomlčka znamená, že záměry "
+            "ORP podíl obcí neuvádějí."
+            if len(municipal)
+            else ""
+        ),
         labels=LABELS,
         formats={c: _mil for c in money}
-        | {c: f.fmt(0) for c in calc.columns if c != "case"}
+        | {c: _mil for c in ("cost", "pledged", "required", "difference")}
+        | {"pledged_share": f.fmt_percent_share(1)}
         | {c: _mil for c in scen.columns if c != "scenario"},
+        calculator_formats={c: f.fmt(0) for c in calc.columns if c != "case"},
         sources=("finance", "action_plan", "services"),
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.chapters._finance_framework import municipal_table
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods import demand as dm
@@ -107,6 +108,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         gap_all, _ = dm.plan_target_gaps(ds, methodology, year, services)
         gaps = gap_all[(gap_all["variant"] == "middle") & (gap_all["planning_level"] == "local")]
     ap = ds.action_plan[ds.action_plan["year"] == year] if ds.is_complete("action_plan") else None
+    cofinancing = municipal_table(ds, methodology, year)
     facilities = missing_types = None
     local_types: list[str] = []
     if ds.facility_counts is not None:
@@ -130,8 +132,10 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
             p.tables.append(_gaps(code, gaps, target, d.interval_level.value))
         if ap is not None:
             p.tables.append(_intentions(code, ap, year))
-        p.text = _text(p, row, region, spots, gaps, a.seniors_min_age.value) + _facility_text(
-            code, missing_types, local_types
+        p.text = (
+            _text(p, row, region, spots, gaps, a.seniors_min_age.value)
+            + _facility_text(code, missing_types, local_types)
+            + _cofinancing_text(code, cofinancing)
         )
         profiles.append(p)
     parts = [
@@ -349,6 +353,23 @@ def _intentions(code, ap, year) -> ProfileTable:
         ("action_plan",),
         "Akční plán v ORP žádný záměr nemá.",
     )
+
+
+def _cofinancing_text(code: str, cofinancing: pd.DataFrame) -> str:
+    """The ORP's municipal co-financing of the action plan's intentions beside the rule
+    (the finance chapter's table, one number everywhere)."""
+    if cofinancing.empty or code not in set(cofinancing["orp_code"]):
+        return ""
+    r = cofinancing.set_index("orp_code").loc[code]
+    if pd.isna(r["pledged"]):
+        return " Záměry akčního plánu v ORP podíl obcí na nákladech neuvádějí."
+    text = (
+        f" Obce ORP přislíbily k záměrům akčního plánu {f.millions(r['pledged'])} "
+        f"({f.percent(100 * r['pledged_share'])} jejich ročních nákladů)"
+    )
+    if pd.notna(r["required"]):
+        text += f"; pravidlo spolufinancování žádá {f.millions(r['required'])}"
+    return text + "."
 
 
 def _text(p, row, region, spots, gaps, seniors) -> str:

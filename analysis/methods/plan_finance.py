@@ -225,3 +225,30 @@ def scenario_gaps(
     table = pd.DataFrame(out).T
     table.index.name = "scenario"
     return table
+
+
+def municipal_cofinancing(intentions: pd.DataFrame) -> pd.DataFrame:
+    """Municipal co-financing of the development intentions per ORP: the intentions'
+    yearly cost, what the municipalities pledged (cost × ``municipal_share``; missing
+    where no intention of the ORP states a share, never 0) and what the rule asks (cost ×
+    ``required_share``), and the pledge minus the requirement.
+
+    ``intentions``: ``orp_code``, ``cost_czk``, ``municipal_share`` (may be missing),
+    ``required_share`` (missing where no rule applies)."""
+    a = intentions.assign(
+        pledged=intentions["cost_czk"] * intentions["municipal_share"],
+        required=intentions["cost_czk"] * intentions["required_share"],
+    )
+    g = a.groupby("orp_code")
+    out = pd.DataFrame(
+        {
+            "intentions": g.size(),
+            "cost": g["cost_czk"].sum(),
+            # min_count=1: an ORP whose intentions state no share has no pledge, not 0.
+            "pledged": g["pledged"].sum(min_count=1),
+            "required": g["required"].sum(min_count=1),
+        }
+    )
+    out["difference"] = out["pledged"] - out["required"]
+    out["pledged_share"] = out["pledged"] / out["cost"]
+    return out.reset_index()
