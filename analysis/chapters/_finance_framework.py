@@ -258,9 +258,13 @@ def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> Frame
         f"rozvojové záměry akčního plánu, každý od roku svého zahájení a každý další rok. "
         f"Osobní náklady rostou o {f.percent(100 * p.wage_growth.value)} ročně, ostatní "
         f"o {f.percent(100 * p.price_growth.value)}, vlastní výnosy služeb "
-        f"o {f.percent(100 * p.own_revenue_growth.value)} (parametry metodiky se zdroji "
-        "v příloze). Státní dotace je alokace kraje"
-        + (f" na rok {year}" if allocation is not None else " podle výkazů (alokace nezadána)")
+        f"o {f.percent(100 * p.own_revenue_growth.value)} (parametry metodiky; zdroje "
+        "uvádí soubor tables/data_methodology.csv). Státní dotace je "
+        + (
+            f"alokace kraje na rok {year}"
+            if allocation is not None
+            else "v dnešní výši podle výkazů (alokace kraje nezadána)"
+        )
         + f" ({_mil(state)} mil. Kč; ve výkazech za rok {accounts_year} dostaly služby státní "
         f"dotaci {_mil(base.state)} mil. Kč a veřejné zdroje celkem pokryly "
         f"{f.percent(100 * public_today / max(total - base.own_revenue, 1))} "
@@ -294,7 +298,7 @@ def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> Frame
             "podle skladby stupňů závislosti a platby zdravotních pojišťoven. Za období "
             f"pověření ({count(p.entrustment_years.value, 'rok')}) rostou náklady s mzdami "
             "a výnosy s úhradami. Částky vyhlášky a příspěvku jsou parametry k ověření v aktuálním "
-            "znění předpisů (značka [I] v příloze)."
+            "znění předpisů (značka [I] u zdroje parametru, seznam tables/data_methodology.csv)."
         ),
         municipal=municipal,
         municipal_caption=(
