@@ -10,6 +10,7 @@ import matplotlib.figure
 import pandas as pd
 
 from analysis.data.dataset import Dataset
+from analysis.methods import finance_benchmark as fb
 from analysis.methods import plan_finance as pf
 from analysis.methods.demography import orp_names
 from analysis.methods.subsidy import cofinancing_share
@@ -109,30 +110,26 @@ def intentions(ds: Dataset, year: int, personnel_share: float) -> pd.DataFrame:
     )
 
 
-def unit_cost(ds: Dataset, year: int, service_type: int, per: str) -> float | None:
-    """The region's median yearly cost per bed (``per="beds"``) or per FTE in direct care
-    (``per="fte"``) of a service type in the latest accounts up to ``year``."""
-    fin = ds.finance[ds.finance["year"] <= year]
-    if fin.empty:
+def unit_cost(benchmark: pd.DataFrame, service_type: int, unit: str) -> float | None:
+    """The median yearly cost per network unit (``luzka``: bed, ``fte_direct``: FTE in
+    direct care) of a service type, from the finance chapter's benchmark (its group with
+    the most services where the type comes in several forms)."""
+    rows = benchmark[
+        (benchmark["service_type_code"] == service_type) & (benchmark["network_unit"] == unit)
+    ]
+    rows = rows[rows["cost_median"].notna()]
+    if rows.empty:
         return None
-    fin = fin[fin["year"] == fin["year"].max()]
-    svc = ds.services[ds.services["service_type_code"] == service_type]
-    if per == "beds":
-        units = svc[svc["capacity_unit"] == "luzka"].groupby("service_id")["capacity"].sum()
-    else:
-        units = fin.set_index("service_id")["fte_direct"]
-    rows = fin[fin["service_id"].isin(svc["service_id"])].set_index("service_id")
-    cost = (rows["cost_personnel"] + rows["cost_operating"]) / units.reindex(rows.index)
-    cost = cost[cost.notna() & (cost > 0)]
-    return float(cost.median()) if len(cost) else None
+    return float(rows.sort_values("services", ascending=False)["cost_median"].iloc[0])
 
 
-def calculator(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame:
+def calculator(methodology: Methodology, benchmark: pd.DataFrame) -> pd.DataFrame:
     """The calculator on the methodology's model care home (beds) and home-care service
-    (FTE in direct care) at the region's median unit costs; empty without those costs."""
+    (FTE in direct care) at the region's median costs per network unit (``benchmark``:
+    :func:`analysis.methods.finance_benchmark.type_benchmark`); empty without them."""
     p = methodology.plan_finance
     rows = []
-    per_bed = unit_cost(ds, year, p.model_care_home.value.service_type, "beds")
+    per_bed = unit_cost(benchmark, p.model_care_home.value.service_type, "luzka")
     if per_bed is not None:
         r = pf.residential_compensation(
             pf.ResidentialCase(
@@ -148,7 +145,7 @@ def calculator(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame
         )
         beds = count(p.model_care_home.value.units, "lůžko")
         rows.append({"case": f"domov pro seniory, {beds}"} | r)
-    per_fte = unit_cost(ds, year, p.model_home_care.value.service_type, "fte")
+    per_fte = unit_cost(benchmark, p.model_home_care.value.service_type, "fte_direct")
     if per_fte is not None:
         r = pf.field_compensation(
             pf.FieldCase(
@@ -198,9 +195,12 @@ def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.Data
     return out
 
 
-def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> FrameworkSection | None:
+def prepare_framework(
+    ds: Dataset, methodology: Methodology, year: int, indicators: pd.DataFrame
+) -> FrameworkSection | None:
     """The section, or None without the services' complete accounts (the section is then
-    a line of the readiness overview)."""
+    a line of the readiness overview); ``indicators`` are the finance chapter's service
+    indicators, whose medians are the calculator's normative costs."""
     if not ds.is_complete("finance") or ds.finance.empty:
         return None
     p = methodology.plan_finance
@@ -247,7 +247,8 @@ def prepare_framework(ds: Dataset, methodology: Methodology, year: int) -> Frame
     )
     scen.columns = [str(c) for c in scen.columns]
     scen = scen.reset_index()
-    calc = calculator(ds, methodology, year)
+    rule = methodology.finance.outlier_rule.value
+    calc = calculator(methodology, fb.type_benchmark(indicators, accounts_year, rule))
     municipal = municipal_table(ds, methodology, year)
     money = [c for c in table.columns if c != "year"]
     public_today = base.state + base.region + base.municipalities + base.other_public

@@ -19,13 +19,13 @@ import pandas as pd
 
 from analysis.chapters import _finance_compensation as compensation
 from analysis.chapters import _finance_costs as costs
+from analysis.chapters import _finance_framework as framework
 from analysis.chapters import _finance_scoring as scoring
 from analysis.chapters import _finance_subsidy as subsidy
 from analysis.chapters._finance_common import (
     _flag,
     _signed_share,
 )
-from analysis.chapters._finance_framework import prepare_framework  # noqa: F401 (notebook)
 from analysis.data.dataset import Dataset
 from analysis.methods import compensation as comp
 from analysis.methods import finance_benchmark as fb
@@ -105,6 +105,14 @@ def finance_years(ds: Dataset, year: int) -> list[int]:
     if not ds.is_complete("finance") or not ds.is_complete("services"):
         return []
     return sorted(int(y) for y in ds.finance["year"].unique() if y <= year)
+
+
+def prepare_framework(
+    ds: Dataset, methodology: Methodology, year: int
+) -> framework.FrameworkSection | None:
+    """Section "Finanční rámec plánu" (:mod:`analysis.chapters._finance_framework`), with
+    the normative costs of its calculator from this chapter's service indicators."""
+    return framework.prepare_framework(ds, methodology, year, service_indicators(ds, methodology))
 
 
 def service_indicators(ds: Dataset, methodology: Methodology) -> pd.DataFrame:

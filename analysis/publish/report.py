@@ -86,6 +86,13 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
+def _heading_text(fragment: str, level: int) -> str:
+    """The text of the first ``h<level>`` heading of a fragment (without the anchor
+    link's pilcrow), or an empty string."""
+    m = re.search(rf"<h{level}[^>]*>(.*?)</h{level}>", fragment, re.S)
+    return _plain(m.group(1)).replace("¶", "").strip() if m else ""
+
+
 def drop_missing(body: str, chapter: str, omitted: list[Omitted]) -> str:
     """The chapter without tables and figures that have no data, and without a section
     (from one ``h2`` to the next) that is left with no table or figure at all: the front
@@ -96,8 +103,7 @@ def drop_missing(body: str, chapter: str, omitted: list[Omitted]) -> str:
     kept = []
     for i, (a, b) in enumerate(bounds):
         part = body[a:b]
-        heading = re.search(r"<h2[^>]*>(.*?)</h2>", part, re.S)
-        section = _plain(heading.group(1)).replace("¶", "").strip() if heading else ""
+        section = _heading_text(part, 2)
         missing = [m.group(1) for m in _MISSING.finditer(part)]
         part = _MISSING.sub("", part)
         omitted += [Omitted(chapter, section or chapter, kind) for kind in missing]
@@ -131,10 +137,9 @@ def chapter_html(
     and the tables and figures without data to ``omitted`` (see :func:`drop_missing`).
     A chapter none of whose tables and figures has data is empty (left out)."""
     body = "\n".join(cell_html(c) for c in nb.cells)
-    title = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S)
     omitted = omitted if omitted is not None else []
     before = len(omitted)
-    chapter = _plain(title.group(1)).replace("¶", "").strip() if title else ""
+    chapter = _heading_text(body, 1)
     body = drop_missing(body, chapter, omitted)
     if not _CONTENT.search(body):
         if len(omitted) > before:
