@@ -284,6 +284,19 @@ def latest_text(ds: Dataset, a) -> str:
     )
 
 
+def latest_sources(ds: Dataset, use: str) -> tuple[str, ...]:
+    """The newest data's catalogue sources behind the projection (the region's bands
+    and, for the level shifts, the movement statistics) or the need (the region's bands
+    and Czechia's recipients by age), so that each citation names what was used."""
+    latest = ds.latest
+    if latest is None:
+        return ()
+    if use == "projection":
+        shifts = latest.census_factor is not None or latest.movement is not None
+        return ("region_ages", *(("population_movement",) if shifts else ()))
+    return ("region_ages", "care_allowance_ages") if latest.care_ages is not None else ()
+
+
 RATE_DECIMALS = 2  # need rates are small shares: 0,12 %, not 0,1 %
 
 GROUP_NAMES = {
@@ -519,12 +532,17 @@ def prepare_needs(ds: Dataset, methodology: Methodology, year: int) -> NeedsSect
             f"Senioři v potřebě podle stupně závislosti k 1. 1. {target} "
             f"({(senior_degree_shares(ds) or (None, ''))[1]})"
         ),
-        projection_sources=("population", "municipalities", *ds.national.sources)
-        if ds.national is not None
-        else ("population", "municipalities"),
-        need_sources=("population", "care_allowance_regions")
-        if ds.care_allowance is not None
-        else ("population",),
+        projection_sources=(
+            "population",
+            "municipalities",
+            *(ds.national.sources if ds.national is not None else ()),
+            *latest_sources(ds, "projection"),
+        ),
+        need_sources=(
+            "population",
+            *(("care_allowance_regions",) if ds.care_allowance is not None else ()),
+            *latest_sources(ds, "need"),
+        ),
         gap_rows=methodology.report.gap_table_rows.value,
         gaps_caption=(
             f"Území a druhy služeb podle mezery v kapacitě k 1. 1. {target} (střední varianta, "

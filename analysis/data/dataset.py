@@ -136,22 +136,18 @@ class LatestPopulation:
 
     ``ages``: persons by 5-year band on 31 Dec of ``reference_year`` for the region and
     Czechia (``region_code`` ∈ {region, ``CZ``}, ``age_from``, ``age_to``, ``value``);
-    ``deaths``: deaths of that year in the same layout, or None; ``care_ages``: national
-    recipients of the care allowance by age band and degree (December); ``care_series``:
-    national recipients by year and degree; ``census_factor``: the region's population on
-    the census basis over the published one at the 2021 re-basing (None without the
-    movement statistics); ``sources``: the catalogue sources read.
+    ``care_ages``: national recipients of the care allowance by age band and degree
+    (December), or None; ``census_factor``: the region's population on the census basis
+    over the published one at the 2021 re-basing, and ``census_year`` the last 1 Jan on
+    the old basis (None without the movement statistics); ``movement``: the region's
+    rows of the movement statistics (year, population_end, net_migration).
     """
 
     reference_year: int
     ages: pd.DataFrame
-    deaths: pd.DataFrame | None
     care_ages: pd.DataFrame | None
-    care_series: pd.DataFrame | None
     census_factor: float | None
     census_year: int | None
-    sources: tuple[str, ...]
-    # The region's rows of the movement statistics (year, population_end, net_migration).
     movement: pd.DataFrame | None = None
 
     @property
@@ -211,8 +207,8 @@ class Dataset:
     national_orps: pd.DataFrame | None = None
     # The newest regional population data (analysis.data.latest_population): the region's
     # and Czechia's 5-year bands on 31 Dec (region_code, year = following 1 Jan, age_from,
-    # age_to, value), national care-allowance recipients by age and degree and their
-    # yearly series, and the region's census 2021 re-basing factor.
+    # age_to, value), national care-allowance recipients by age and degree, and the
+    # region's census 2021 re-basing factor and movement statistics.
     latest: LatestPopulation | None = None
     # The region's planning-quality checklist from the run file (area, criterion,
     # assessment, evidence); empty when the run file has none.

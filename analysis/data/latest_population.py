@@ -14,7 +14,6 @@ from analysis.data.dataset import LatestPopulation
 from analysis.data.source_files import SourceFiles
 from analysis.readers.datastat_population import (
     read_care_allowance_ages,
-    read_care_allowance_series,
     read_region_age_bands,
 )
 
@@ -45,31 +44,15 @@ def read_latest(
     ages = ages[ages["region_code"].isin([region, "CZ"])]
     if region not in set(ages["region_code"]):
         return None
-    sources = ["region_ages"]
-    deaths = files.read_if_present("region_deaths", read_region_age_bands)
-    if deaths is not None:
-        deaths = deaths[deaths["region_code"].isin([region, "CZ"])]
-        sources.append("region_deaths")
     care_ages = files.read_if_present("care_allowance_ages", read_care_allowance_ages)
-    care_series = files.read_if_present("care_allowance_series", read_care_allowance_series)
-    sources += [
-        s
-        for s, t in (("care_allowance_ages", care_ages), ("care_allowance_series", care_series))
-        if t is not None
-    ]
     factor, year = census_shift(rebasing, region)
-    if factor is not None:
-        sources.append("population_movement")
     cols = ["region_code", "year", "age_from", "age_to", "value"]
     return LatestPopulation(
         reference_year=int(ages["reference_year"].max()),
         ages=ages[cols].reset_index(drop=True),
-        deaths=None if deaths is None else deaths[cols].reset_index(drop=True),
         care_ages=care_ages,
-        care_series=care_series,
         census_factor=factor,
         census_year=year,
-        sources=tuple(sources),
         movement=None
         if movement is None
         else movement.loc[

@@ -465,7 +465,9 @@ def build_region_dataset(config: RunConfig) -> Dataset:
             files.path("facility_counts_orp").name,
         )
     national_age = read_national_age_table(files)
-    quality = quality_checks(files, cr, mos, coords, series, orp_census, national_age)
+    # Read once: the cross-checks and the level shifts of the ORP trend both use it.
+    movement = files.read_if_present("population_movement", read_population_movement)
+    quality = quality_checks(files, cr, mos, coords, series, orp_census, national_age, movement)
     national = read_national_inputs(
         files, config.methodology.projection.migration_profile_period.value, national_age
     )
@@ -492,12 +494,7 @@ def build_region_dataset(config: RunConfig) -> Dataset:
         care_allowance=files.read_if_present("care_allowance_regions", read_care_allowance_regions),
         national=national,
         facility_counts=facilities,
-        latest=read_latest(
-            files,
-            region,
-            quality.get("rebasing"),
-            files.read_if_present("population_movement", read_population_movement),
-        ),
+        latest=read_latest(files, region, quality.get("rebasing"), movement),
         national_orps=cr.groupby(["orp_code", "region_code"])[
             ["population", "pop_0_14", "pop_65_plus"]
         ]

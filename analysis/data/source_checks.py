@@ -13,7 +13,6 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.data.schemas import LAT_RANGE, LON_RANGE
 from analysis.data.source_files import SourceFiles
-from analysis.readers.demography_sources import read_population_movement
 from analysis.readers.territory import current_municipalities
 
 # The ČSÚ municipality table holds the population on one date (its catalogue entry says which).
@@ -28,8 +27,10 @@ def quality_checks(
     series: pd.DataFrame,
     orp_census: pd.DataFrame,
     nat: pd.DataFrame | None,
+    movement: pd.DataFrame | None,
 ) -> dict[str, pd.DataFrame]:
-    """Cross-checks between the national sources (whole country) as report tables."""
+    """Cross-checks between the national sources (whole country) as report tables;
+    ``movement``: the regional movement statistics when the folder has them."""
     cr_codes = set(cr["municipality_code"])
     mos_codes = set(current_municipalities(mos)["municipality_code"])
     coord_codes = set(coords["municipality_code"])
@@ -62,7 +63,6 @@ def quality_checks(
         columns=["check", "count", "examples"],
     )
     out = {"sources": checks}
-    movement = files.read_if_present("population_movement", read_population_movement)
     if movement is not None:
         out["rebasing"] = census_rebasing(movement)
     if nat is not None:
