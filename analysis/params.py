@@ -57,6 +57,7 @@ DEFAULT_FILES: dict[str, str] = {
     "services_previous": "services_previous.csv",
     "service_details": "service_details.csv",
     "network": "network.csv",
+    "municipal_pledges": "municipal_pledges.csv",
 }
 # Tables a data folder may leave out: the content is then absent (chapters say so), and
 # their citation is needed only when the file is there.
@@ -68,6 +69,7 @@ OPTIONAL_TABLES: frozenset[str] = frozenset(
         "services_previous",
         "service_details",
         "network",
+        "municipal_pledges",
     }
 )
 
@@ -541,11 +543,13 @@ class ReportParams(_Strict):
 
 class FrameworkScenario(_Strict):
     """One scenario of the plan's financial framework: the state allocation's yearly
-    growth and, where set, a wage growth instead of the default."""
+    growth and, where set, a wage growth instead of the default and the number of plan
+    years with EU money (none after)."""
 
     name: Annotated[str, Field(min_length=1)]
     allocation_growth: Annotated[float, Field(ge=-0.5, le=1)]
     wage_growth: Annotated[float, Field(ge=-0.5, le=1)] | None = None
+    eu_years: Annotated[int, Field(ge=0, le=30)] | None = None
 
 
 class ModelService(_Strict):
@@ -578,6 +582,7 @@ class PlanFinanceParams(_Strict):
     entrustment_years: Years
     model_care_home: Quantity[ModelService]
     model_home_care: Quantity[ModelService]
+    municipal_split: Quantity[Literal["population", "none"]]
 
     @model_validator(mode="after")
     def _mix_is_a_distribution(self) -> PlanFinanceParams:

@@ -9,6 +9,7 @@ import pytest
 from analysis.methods.plan_finance import (
     BaseYear,
     FieldCase,
+    Growth,
     ResidentialCase,
     field_compensation,
     framework,
@@ -69,12 +70,16 @@ def test_a_home_care_service_of_8_fte():
 BASE = BaseYear(
     personnel=70e6,
     other_costs=30e6,
-    own_revenue=40e6,
+    users=30e6,
+    health_insurance=6e6,
+    other_own=4e6,
     state=35e6,
     region=15e6,
     municipalities=5e6,
-    other_public=5e6,
+    eu=3e6,
+    other_public=2e6,
 )
+GROWTH = Growth(wages=0.05, prices=0.02, own_revenue=0.02, allocation=0.0)
 INTENTION = pd.DataFrame({"start_year": [2026], "cost": [10e6], "personnel_share": [0.8]})
 
 
@@ -83,7 +88,7 @@ def test_a_three_year_framework_with_an_intention_from_year_two():
     2026: network 70 × 1.05 + 30 × 1.02 = 104.1, intention 8 × 1.05 + 2 × 1.02 = 10.44,
     own (40 + 0.4 × 10) × 1.02 = 44.88, need 69.66, gap 9.66. 2027: network 108.387,
     intention 10.9008, own 44 × 1.0404 = 45.7776, need 73.5102, gap 13.5102."""
-    f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, 0.05, 0.02, 0.02, 35e6, 0.0)
+    f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, GROWTH, 35e6)
     f = f.set_index("year")
     assert f.at[2025, "intentions_cost"] == 0  # the intention starts in year two
     assert f.at[2025, "gap"] == pytest.approx(0)
@@ -94,6 +99,29 @@ def test_a_three_year_framework_with_an_intention_from_year_two():
     assert f.at[2027, "intentions_cost"] == pytest.approx(10.9008e6)  # recurring, indexed
     assert f.at[2027, "gap"] == pytest.approx(13.5102e6)
     assert (f["total_cost"] == f["network_cost"] + f["intentions_cost"]).all()
+    # Each kind of own revenue in today's proportion: users 30 × 1.1 × 1.02 = 33.66 M.
+    assert f.at[2026, "users"] == pytest.approx(33.66e6)
+    assert f.at[2026, "health_insurance"] + f.at[2026, "other_own"] == pytest.approx(11.22e6)
+    assert "pledges" not in f  # no pledges known: no column, not zeros
+
+
+def test_eu_money_ending_and_municipal_pledges_change_the_gap_by_hand():
+    """EU money only in the first plan year: the 3 M of EU money is missing from 2026 on,
+    gaps 9.66 + 3 = 12.66 and 13.5102 + 3 = 16.5102 million. The municipalities' pledge
+    of 1 M for 2026 lowers that year's gap to 8.66 M; a year without a pledge in the
+    (complete) table has 0."""
+    eu_ends = Growth(wages=0.05, prices=0.02, own_revenue=0.02, allocation=0.0, eu_years=1)
+    f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, eu_ends, 35e6).set_index("year")
+    assert f["eu"].tolist() == [3e6, 0.0, 0.0]
+    assert f.at[2025, "gap"] == pytest.approx(0)
+    assert f.at[2026, "gap"] == pytest.approx(12.66e6)
+    assert f.at[2027, "gap"] == pytest.approx(16.5102e6)
+    pledged = framework(
+        BASE, 2025, [2025, 2026, 2027], INTENTION, GROWTH, 35e6, pledges={2026: 1e6}
+    ).set_index("year")
+    assert pledged["pledges"].tolist() == [0.0, 1e6, 0.0]
+    assert pledged.at[2026, "gap"] == pytest.approx(8.66e6)
+    assert pledged.at[2027, "gap"] == pytest.approx(13.5102e6)
 
 
 def test_scenarios_change_the_gap_as_computed_by_hand():
@@ -103,14 +131,14 @@ def test_scenarios_change_the_gap_as_computed_by_hand():
         FrameworkScenario(name="flat", allocation_growth=0.0),
         FrameworkScenario(name="+5 %", allocation_growth=0.05),
         FrameworkScenario(name="wages 7 %", allocation_growth=0.0, wage_growth=0.07),
+        FrameworkScenario(name="EU 1 year", allocation_growth=0.0, eu_years=1),
     ]
-    gaps = scenario_gaps(
-        BASE, 2025, [2025, 2026, 2027], INTENTION, scenarios, 0.05, 0.02, 0.02, 35e6
-    )
+    gaps = scenario_gaps(BASE, 2025, [2025, 2026, 2027], INTENTION, scenarios, GROWTH, 35e6)
     assert gaps.at["flat", 2026] == pytest.approx(9.66e6)
     assert gaps.at["+5 %", 2026] == pytest.approx(7.91e6)
     assert gaps.at["+5 %", 2027] == pytest.approx(9.9227e6)
     assert (gaps.loc["wages 7 %", [2026, 2027]] > gaps.loc["flat", [2026, 2027]]).all()
+    assert gaps.at["EU 1 year", 2027] == pytest.approx(16.5102e6)
 
 
 def test_the_degree_mix_must_add_up_to_one(tmp_path):
@@ -127,24 +155,61 @@ def test_the_degree_mix_must_add_up_to_one(tmp_path):
 
 
 def test_municipal_cofinancing_per_orp_beside_the_rule():
-    """By hand: ORP A has two intentions, 10 M with a pledged share of 15 % and 4 M with
-    20 %, the rule asks 10 % and 20 %: pledged 1.5 + 0.8 = 2.3 M, required 1.0 + 0.8 = 1.8 M,
-    difference +0.5 M, share 2.3 / 14 = 16.43 %. ORP B states no share: its pledge is
-    missing, not zero."""
+    """By hand: ORP A has two intentions, 10 M with an expected municipal share of 15 %
+    and 4 M with 20 %, the rule asks 10 % and 20 %: expected 1.5 + 0.8 = 2.3 M, required
+    1.0 + 0.8 = 1.8 M, difference +0.5 M, share 2.3 / 14 = 16.43 %. ORP B states no share:
+    its expectation is missing, not zero. Without pledges there is no pledge column."""
     from analysis.methods.plan_finance import municipal_cofinancing
 
-    ap = pd.DataFrame(
+    out = municipal_cofinancing(AP).set_index("orp_code")
+    assert out.at["A", "intentions"] == 2
+    assert out.at["A", "expected"] == pytest.approx(2.3e6)
+    assert out.at["A", "required"] == pytest.approx(1.8e6)
+    assert out.at["A", "expected_minus_required"] == pytest.approx(0.5e6)
+    assert out.at["A", "expected_share"] == pytest.approx(2.3 / 14)
+    assert pd.isna(out.at["B", "expected"]) and out.at["B", "required"] == pytest.approx(0.9e6)
+    assert "pledged" not in out
+
+
+AP = pd.DataFrame(
+    {
+        "orp_code": ["A", "A", "B"],
+        "cost_czk": [10e6, 4e6, 6e6],
+        "municipal_share": [0.15, 0.20, None],
+        "required_share": [0.10, 0.20, 0.15],
+    }
+)
+
+
+def test_municipal_pledges_per_orp_and_municipality_by_hand():
+    """The municipalities of A pledged 2.0 M (0.2 M above the rule's 1.8 M); B's
+    municipalities pledged nothing in a complete table: 0, 0.9 M short; C has a pledge and
+    no intention. The rule's 1.8 M of A split by population 3 000 : 1 000 is 1.35 M and
+    0.45 M; a1 pledged 1.5 M (+0.15 M, 500 CZK an inhabitant), a2 nothing (−0.45 M); B's
+    0.9 M falls on its only municipality b1; c1 pledged 0.1 M where the rule asks nothing
+    (missing, not 0); d1 neither pledged nor is asked, and is not listed."""
+    from analysis.methods.plan_finance import municipal_cofinancing, municipal_split
+
+    by_orp = municipal_cofinancing(AP, pd.Series({"A": 2.0e6, "C": 0.1e6})).set_index("orp_code")
+    assert by_orp.at["A", "pledged_minus_required"] == pytest.approx(0.2e6)
+    assert by_orp.at["B", "pledged"] == 0 and by_orp.at["B", "pledged_minus_required"] == -0.9e6
+    assert by_orp.at["C", "intentions"] == 0 and by_orp.at["C", "pledged"] == 0.1e6
+    assert pd.isna(by_orp.at["C", "pledged_minus_required"])
+    population = pd.DataFrame(
         {
-            "orp_code": ["A", "A", "B"],
-            "cost_czk": [10e6, 4e6, 6e6],
-            "municipal_share": [0.15, 0.20, None],
-            "required_share": [0.10, 0.20, 0.15],
+            "municipality_code": ["a1", "a2", "b1", "c1", "d1"],
+            "orp_code": ["A", "A", "B", "C", "D"],
+            "population": [3000, 1000, 500, 200, 800],
         }
     )
-    out = municipal_cofinancing(ap).set_index("orp_code")
-    assert out.at["A", "intentions"] == 2
-    assert out.at["A", "pledged"] == pytest.approx(2.3e6)
-    assert out.at["A", "required"] == pytest.approx(1.8e6)
-    assert out.at["A", "difference"] == pytest.approx(0.5e6)
-    assert out.at["A", "pledged_share"] == pytest.approx(2.3 / 14)
-    assert pd.isna(out.at["B", "pledged"]) and out.at["B", "required"] == pytest.approx(0.9e6)
+    split = municipal_split(
+        by_orp["required"], population, pd.Series({"a1": 1.5e6, "c1": 0.1e6})
+    ).set_index("municipality_code")
+    assert sorted(split.index) == ["a1", "a2", "b1", "c1"]  # d1: no requirement, no pledge
+    assert split.at["a1", "required_share"] == pytest.approx(1.35e6)
+    assert split.at["a2", "required_share"] == pytest.approx(0.45e6)
+    assert split.at["a1", "pledged_minus_required"] == pytest.approx(0.15e6)
+    assert split.at["a1", "pledged_per_inhabitant"] == pytest.approx(500)
+    assert split.at["a2", "pledged_minus_required"] == pytest.approx(-0.45e6)
+    assert split.at["b1", "required_share"] == pytest.approx(0.9e6)
+    assert pd.isna(split.at["c1", "required_share"]) and split.at["c1", "pledged"] == 0.1e6

@@ -245,3 +245,29 @@ def test_an_empty_table_nothing_refers_to_is_content_not_supplied(demo_copy):
     ds = load_dataset(load_run_config(DEMO, demo_copy))
     assert ds.completeness["finance"] == "absent"
     assert ds.finance.empty
+
+
+def test_bad_municipal_pledges_name_file_row_and_column(demo_copy):
+    """A pledge of a municipality outside the region, to an unknown intention, or to an
+    intention before its start year is an error naming the row and the column."""
+    path = demo_copy / "municipal_pledges.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    later = df.index[df["intention_id"] == "Z19"][0]  # an intention starting in 2027
+    outside = _edit_cell(path, 0, "municipality_code", "123456")
+    unknown = _edit_cell(path, 1, "intention_id", "Z99")
+    early = _edit_cell(path, later, "year", "2025")
+    config = load_run_config(DEMO, data_dir=demo_copy)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset(config)
+    found = {(p.file, p.row, p.column, p.value) for p in err.value.problems}
+    assert ("municipal_pledges.csv", outside, "municipality_code", "123456") in found
+    assert ("municipal_pledges.csv", unknown, "intention_id", "Z99") in found
+    assert ("municipal_pledges.csv", early, "year", "2025") in found
+    assert "from the intention's start (2027)" in str(err.value)
+
+
+def test_a_negative_pledge_is_an_error(demo_copy):
+    line = _edit_cell(demo_copy / "municipal_pledges.csv", 3, "pledged_czk", "-1000")
+    with pytest.raises(DataValidationError) as err:
+        read_table(demo_copy / "municipal_pledges.csv", "municipal_pledges")
+    assert (err.value.problems[0].row, err.value.problems[0].column) == (line, "pledged_czk")

@@ -12,26 +12,15 @@ import pandas as pd
 from analysis.data.dataset import Dataset
 from analysis.methods import finance_benchmark as fb
 from analysis.methods import plan_finance as pf
-from analysis.methods.demography import orp_names
+from analysis.methods.demography import orp_names, population_years, totals_by_area
 from analysis.methods.subsidy import cofinancing_share
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.czech import count
 from analysis.present.figures import framework_chart
 
-OWN = ["revenue_users", "revenue_health_insurance", "revenue_other"]
 LABELS = {
-    "year": "rok",
-    "network_cost": "náklady dnešní sítě",
-    "intentions_cost": "náklady rozvojových záměrů",
-    "total_cost": "náklady celkem",
-    "own_revenue": "vlastní výnosy služeb",
-    "public_need": "potřeba veřejných zdrojů",
-    "state_allocation": "státní dotace (alokace)",
-    "region_money": "kraj (dnešní výše)",
-    "municipal_money": "obce (dnešní výše)",
-    "other_public_money": "jiné veřejné (dnešní výše)",
-    "gap": "chybí nad dnešní výši",
+    "framework_item": "položka",
     "scenario": "scénář",
     "case": "modelová služba",
     "cost": "náklady za rok",
@@ -43,10 +32,16 @@ LABELS = {
     "compensation_period": "za období pověření",
     "orp_name": "ORP",
     "intentions": "záměrů",
+    "expected": "očekává akční plán",
+    "expected_share": "očekáváno z nákladů (%)",
     "pledged": "přislíbily obce",
     "required": "žádá pravidlo",
-    "difference": "přislíbeno − žádáno",
-    "pledged_share": "přislíbeno z nákladů (%)",
+    "expected_minus_required": "očekáváno − žádáno",
+    "pledged_minus_required": "přislíbeno − žádáno",
+    "municipality_name": "obec",
+    "population": "obyvatel",
+    "required_share": "podíl na požadavku ORP",
+    "pledged_per_inhabitant": "přislíbeno na obyvatele (Kč)",
 }
 
 
@@ -65,13 +60,20 @@ class FrameworkSection:
     municipal: pd.DataFrame
     municipal_caption: str
     municipal_text: str
+    split: pd.DataFrame
+    pledging: pd.DataFrame
+    split_caption: str
+    split_attachment: str
+    split_formats: dict[str, f.Formatter]
     labels: dict[str, str]
     formats: dict[str, f.Formatter]
     calculator_formats: dict[str, f.Formatter]
     sources: tuple[str, ...]
+    municipal_sources: tuple[str, ...]
 
 
 _mil = f.fmt_millions(1)
+NAMES = ("municipality_code", "municipality_name", "orp_name")
 
 
 def base_year(ds: Dataset, methodology: Methodology, year: int) -> tuple[pf.BaseYear, int]:
@@ -81,20 +83,37 @@ def base_year(ds: Dataset, methodology: Methodology, year: int) -> tuple[pf.Base
     latest = int(fin["year"].max())
     fin = fin[fin["year"] == latest].fillna(0)
     public = list(methodology.finance.public_revenues.value)
-    named = ["revenue_state_subsidy", "revenue_region", "revenue_municipalities"]
+    named = ["revenue_state_subsidy", "revenue_region", "revenue_municipalities", "revenue_eu"]
     other_public = [c for c in public if c not in named and c in fin]
+
+    def total(column: str) -> float:
+        return float(fin[column].sum()) if column in fin else 0.0
+
     return (
         pf.BaseYear(
-            personnel=float(fin["cost_personnel"].sum()),
-            other_costs=float(fin["cost_operating"].sum()),
-            own_revenue=float(fin[[c for c in OWN if c in fin]].sum().sum()),
-            state=float(fin["revenue_state_subsidy"].sum()),
-            region=float(fin["revenue_region"].sum()),
-            municipalities=float(fin["revenue_municipalities"].sum()),
+            personnel=total("cost_personnel"),
+            other_costs=total("cost_operating"),
+            users=total("revenue_users"),
+            health_insurance=total("revenue_health_insurance"),
+            other_own=total("revenue_other"),
+            state=total("revenue_state_subsidy"),
+            region=total("revenue_region"),
+            municipalities=total("revenue_municipalities"),
+            eu=total("revenue_eu"),
             other_public=float(fin[other_public].sum().sum()),
         ),
         latest,
     )
+
+
+def pledges_by_year(ds: Dataset) -> dict[int, float] | None:
+    """The municipalities' pledges to the intentions per year, or None without them."""
+    if not ds.is_complete("municipal_pledges"):
+        return None
+    return {
+        int(y): float(v)
+        for y, v in ds.municipal_pledges.groupby("year")["pledged_czk"].sum().items()
+    }
 
 
 def intentions(ds: Dataset, year: int, personnel_share: float) -> pd.DataFrame:
@@ -178,8 +197,18 @@ def calculator(methodology: Methodology, benchmark: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
+def _pledged(ds: Dataset, year: int) -> pd.Series | None:
+    """The municipalities' pledges of ``year`` per municipality code (None without the
+    table)."""
+    if not ds.is_complete("municipal_pledges"):
+        return None
+    p = ds.municipal_pledges[ds.municipal_pledges["year"] == year]
+    return p.groupby("municipality_code")["pledged_czk"].sum()
+
+
 def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame:
-    """Municipal co-financing of the report year's intentions per ORP beside what the
+    """Municipal co-financing of the report year's intentions per ORP: what the action
+    plan expects, what the municipalities pledged (with their pledges) and what the
     co-financing rule asks (``finance.cofinancing``); empty without the action plan."""
     if not ds.is_complete("action_plan"):
         return pd.DataFrame()
@@ -190,9 +219,105 @@ def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.Data
     ap = ap.assign(
         required_share=cofinancing_share(ap, methodology.finance.cofinancing.value).to_numpy()
     )
-    out = pf.municipal_cofinancing(ap)
+    by_muni = _pledged(ds, year)
+    by_orp = None
+    if by_muni is not None:
+        orp_of = ds.municipalities.set_index("municipality_code")["orp_code"]
+        by_orp = by_muni.groupby(orp_of.reindex(by_muni.index)).sum()
+    out = pf.municipal_cofinancing(ap, by_orp)
     out.insert(1, "orp_name", out["orp_code"].map(orp_names(ds.municipalities)))
     return out
+
+
+def municipal_split_table(
+    ds: Dataset, methodology: Methodology, year: int, by_orp: pd.DataFrame
+) -> pd.DataFrame:
+    """Per municipality: its pledge of ``year`` beside its share of its ORP's requirement
+    (``by_orp``: :func:`municipal_table`) split by population; empty without the
+    municipalities' pledges or where the methodology splits nothing."""
+    pledged = _pledged(ds, year)
+    if pledged is None or by_orp.empty or methodology.plan_finance.municipal_split.value == "none":
+        return pd.DataFrame()
+    years = population_years(ds.population)
+    pop_year = max([y for y in years if y <= year] or years)
+    pop = totals_by_area(ds.population, ds.municipalities, "obec", pop_year)
+    munis = ds.municipalities[["municipality_code", "orp_code", "municipality_name"]].assign(
+        population=lambda d: d["municipality_code"].map(pop)
+    )
+    required = by_orp.set_index("orp_code")["required"]
+    out = pf.municipal_split(required, munis.drop(columns="municipality_name"), pledged)
+    names = munis.set_index("municipality_code")["municipality_name"]
+    out.insert(1, "municipality_name", out["municipality_code"].map(names))
+    out.insert(3, "orp_name", out["orp_code"].map(orp_names(ds.municipalities)))
+    return out.sort_values(["orp_name", "population"], ascending=[True, False]).drop(
+        columns=["orp_code"]
+    )
+
+
+RENAMED = {
+    "users": "users_revenue",
+    "health_insurance": "health_revenue",
+    "other_own": "other_own_revenue",
+    "state": "state_allocation",
+    "region": "region_money",
+    "municipalities": "municipal_money",
+    "eu": "eu_money",
+    "other_public": "other_public_money",
+    "pledges": "municipal_pledges",
+}
+
+
+def by_item(wide: pd.DataFrame) -> pd.DataFrame:
+    """The framework with one row per item and one column per year (the layout of a
+    plan's financial table, and one that fits a page however many sources there are)."""
+    out = wide.set_index("year").T
+    out.columns = [str(c) for c in out.columns]
+    out.index.name = "framework_item"
+    return out.reset_index()
+
+
+def _framework_text(
+    base: pf.BaseYear,
+    accounts_year: int,
+    year: int,
+    table: pd.DataFrame,
+    p,
+    state: float,
+    from_allocation: bool,
+    scenario: str,
+) -> str:
+    total = base.cost
+    public_today = base.state + base.region + base.municipalities + base.eu + base.other_public
+    years = list(table["year"])
+    text = (
+        f"Finanční rámec navazuje na výkazy služeb za rok {accounts_year} (náklady "
+        f"{_mil(total)} mil. Kč, z toho osobní {f.percent(100 * base.personnel / total)}) a na "
+        "rozvojové záměry akčního plánu, každý od roku svého zahájení a každý další rok. "
+        f"Osobní náklady rostou o {f.percent(100 * p.wage_growth.value)} ročně, ostatní "
+        f"o {f.percent(100 * p.price_growth.value)}, vlastní výnosy služeb (úhrady uživatelů, "
+        "zdravotní pojišťovny a ostatní) s kapacitou v dnešním poměru k nákladům a o "
+        f"{f.percent(100 * p.own_revenue_growth.value)} ročně (parametry metodiky; zdroje "
+        "uvádí soubor tables/data_methodology.csv). Státní dotace je "
+        + (
+            f"alokace kraje na rok {year}"
+            if from_allocation
+            else "v dnešní výši podle výkazů (alokace kraje nezadána)"
+        )
+        + f" ({_mil(state)} mil. Kč; ve výkazech za rok {accounts_year} dostaly služby státní "
+        f"dotaci {_mil(base.state)} mil. Kč a veřejné zdroje celkem pokryly "
+        f"{f.percent(100 * public_today / max(total - base.own_revenue, 1))} "
+        "nákladů, které nepokryly vlastní výnosy); kraj, obce, fondy EU a jiné veřejné zdroje "
+        "jsou v dnešní výši."
+    )
+    if "pledges" in table:
+        text += (
+            " Nad dnešní výši přidávají obce, co k rozvojovým záměrům přislíbily "
+            f"(v roce {years[-1]} {_mil(table['pledges'].iloc[-1])} mil. Kč)."
+        )
+    return text + (
+        f" Ve scénáři „{scenario}“ chybí v roce {years[-1]} nad dnešní výši zdrojů "
+        f"{_mil(table['gap'].iloc[-1])} mil. Kč; ostatní scénáře uvádí druhá tabulka."
+    )
 
 
 def prepare_framework(
@@ -205,82 +330,51 @@ def prepare_framework(
         return None
     p = methodology.plan_finance
     base, accounts_year = base_year(ds, methodology, year)
-    total = base.personnel + base.other_costs
-    if total <= 0:
+    if base.cost <= 0:
         return None
     allocation = methodology.finance.allocation(ds.region_code, year)
     state = allocation.czk if allocation is not None else base.state
     years = list(range(year, year + methodology.demand.plan_horizon.value))
-    new = intentions(ds, year, base.personnel / total)
-    first = p.scenarios.value[0]
-    # Costs are indexed from the year of the accounts, the allocation from the report year.
-    table = pf.framework(
-        base,
-        accounts_year,
-        years,
-        new,
-        first.wage_growth if first.wage_growth is not None else p.wage_growth.value,
-        p.price_growth.value,
-        p.own_revenue_growth.value,
-        state,
-        first.allocation_growth,
-        year,
-    ).rename(
-        columns={
-            "state": "state_allocation",
-            "region": "region_money",
-            "municipalities": "municipal_money",
-            "other_public": "other_public_money",
-        }
+    new = intentions(ds, year, base.personnel / base.cost)
+    pledges = pledges_by_year(ds)
+    default = pf.Growth(
+        wages=p.wage_growth.value,
+        prices=p.price_growth.value,
+        own_revenue=p.own_revenue_growth.value,
+        allocation=0.0,
     )
+    first = p.scenarios.value[0]
+    growth = pf.Growth(
+        wages=first.wage_growth if first.wage_growth is not None else default.wages,
+        prices=default.prices,
+        own_revenue=default.own_revenue,
+        allocation=first.allocation_growth,
+        eu_years=first.eu_years,
+    )
+    # Costs are indexed from the year of the accounts, the allocation from the report year.
+    raw = pf.framework(base, accounts_year, years, new, growth, state, year, pledges)
+    wide = raw.rename(columns=RENAMED)
+    table = by_item(wide)
     scen = pf.scenario_gaps(
-        base,
-        accounts_year,
-        years,
-        new,
-        p.scenarios.value,
-        p.wage_growth.value,
-        p.price_growth.value,
-        p.own_revenue_growth.value,
-        state,
-        year,
+        base, accounts_year, years, new, p.scenarios.value, default, state, year, pledges
     )
     scen.columns = [str(c) for c in scen.columns]
     scen = scen.reset_index()
     rule = methodology.finance.outlier_rule.value
     calc = calculator(methodology, fb.type_benchmark(indicators, accounts_year, rule))
     municipal = municipal_table(ds, methodology, year)
-    money = [c for c in table.columns if c != "year"]
-    public_today = base.state + base.region + base.municipalities + base.other_public
-    gap_last = table["gap"].iloc[-1]
-    text = (
-        f"Finanční rámec navazuje na výkazy služeb za rok {accounts_year} (náklady "
-        f"{_mil(total)} mil. Kč, z toho osobní {f.percent(100 * base.personnel / total)}) a na "
-        f"rozvojové záměry akčního plánu, každý od roku svého zahájení a každý další rok. "
-        f"Osobní náklady rostou o {f.percent(100 * p.wage_growth.value)} ročně, ostatní "
-        f"o {f.percent(100 * p.price_growth.value)}, vlastní výnosy služeb "
-        f"o {f.percent(100 * p.own_revenue_growth.value)} (parametry metodiky; zdroje "
-        "uvádí soubor tables/data_methodology.csv). Státní dotace je "
-        + (
-            f"alokace kraje na rok {year}"
-            if allocation is not None
-            else "v dnešní výši podle výkazů (alokace kraje nezadána)"
-        )
-        + f" ({_mil(state)} mil. Kč; ve výkazech za rok {accounts_year} dostaly služby státní "
-        f"dotaci {_mil(base.state)} mil. Kč a veřejné zdroje celkem pokryly "
-        f"{f.percent(100 * public_today / max(total - base.own_revenue, 1))} "
-        "nákladů, které nepokryly vlastní výnosy); kraj, obce a jiné veřejné zdroje jsou "
-        "v dnešní výši. "
-        f"Ve scénáři „{first.name}“ chybí v roce {years[-1]} nad dnešní výši zdrojů "
-        f"{_mil(gap_last)} mil. Kč; ostatní scénáře uvádí druhá tabulka."
-    )
+    split = municipal_split_table(ds, methodology, year, municipal)
+    money = [c for c in table.columns if c != "framework_item"]
+    pledged = "pledged" in municipal
     return FrameworkSection(
-        text=text,
+        text=_framework_text(
+            base, accounts_year, year, raw, p, state, allocation is not None, first.name
+        ),
         framework=table,
         framework_caption=(
             f"Finanční rámec plánu {years[0]}–{years[-1]}, scénář „{first.name}“ (mil. Kč)"
         ),
-        figure=framework_chart(table),
+        figure=framework_chart(wide),
         figure_caption=f"Náklady sítě a záměrů a očekávané zdroje {years[0]}–{years[-1]}",
         scenarios=scen,
         scenarios_caption=(
@@ -305,20 +399,59 @@ def prepare_framework(
         municipal_caption=(
             f"Spolufinancování záměrů akčního plánu na rok {year} obcemi podle ORP (mil. Kč)"
         ),
-        municipal_text=(
-            "Obce spolufinancují náklady nových služeb (rozvojových záměrů), ne dotaci "
-            "stávajících služeb. Tabulka staví vedle sebe, co obce u záměrů ve svém ORP "
-            "přislíbily (podíl uvedený u záměru), a co žádá pravidlo spolufinancování podle "
-            "formy služby (parametr finance.cofinancing v příloze); pomlčka znamená, že záměry "
-            "ORP podíl obcí neuvádějí."
-            if len(municipal)
-            else ""
+        municipal_text=_municipal_text(municipal, pledged) if len(municipal) else "",
+        split=split,
+        pledging=split[split["pledged"] > 0] if len(split) else split,
+        split_caption=(
+            f"Obce, které na rok {year} přislíbily spolufinancování záměrů, a jejich podíl na "
+            "spolufinancování, které pravidlo žádá od obcí ORP, rozdělený podle počtu "
+            "obyvatel (Kč)"
+        ),
+        split_attachment=(
+            f"Všechny obce ORP se záměry na rok {year}: příslib a podíl na požadavku pravidla "
+            "podle počtu obyvatel"
         ),
         labels=LABELS,
         formats={c: _mil for c in money}
-        | {c: _mil for c in ("cost", "pledged", "required", "difference")}
-        | {"pledged_share": f.fmt_percent_share(1)}
+        | {
+            c: _mil
+            for c in (
+                "cost",
+                "expected",
+                "pledged",
+                "required",
+                "expected_minus_required",
+                "pledged_minus_required",
+            )
+        }
+        | {"expected_share": f.fmt_percent_share(1)}
         | {c: _mil for c in scen.columns if c != "scenario"},
+        split_formats={c: f.fmt(0) for c in split.columns if c not in NAMES},
         calculator_formats={c: f.fmt(0) for c in calc.columns if c != "case"},
         sources=("finance", "action_plan", "services"),
+        municipal_sources=("action_plan", "municipal_pledges") if pledged else ("action_plan",),
     )
+
+
+def _municipal_text(municipal: pd.DataFrame, pledged: bool) -> str:
+    text = (
+        "Obce spolufinancují náklady nových služeb (rozvojových záměrů), ne dotaci "
+        "stávajících služeb. Tabulka staví vedle sebe, co od obcí ve svém ORP očekává akční "
+        "plán (podíl obcí uvedený u záměru)"
+    )
+    if pledged:
+        text += ", co obce samy přislíbily (usnesení nebo rozpočet obce)"
+    text += (
+        ", a co žádá pravidlo spolufinancování podle formy služby (parametr "
+        "finance.cofinancing v příloze). Pomlčka znamená, že záměry ORP podíl obcí neuvádějí."
+    )
+    if pledged:
+        short = municipal[municipal["pledged_minus_required"] < 0]
+        total = municipal["pledged"].sum()
+        text += f" Obce přislíbily celkem {_mil(total)} mil. Kč. " + (
+            f"Méně, než pravidlo žádá, přislíbily obce těchto ORP ({len(short)} z "
+            f"{len(municipal)}): " + ", ".join(short["orp_name"].astype(str)) + "."
+            if len(short)
+            else "V žádném ORP nepřislíbily méně, než pravidlo žádá."
+        )
+    return text

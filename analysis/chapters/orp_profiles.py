@@ -357,19 +357,30 @@ def _intentions(code, ap, year) -> ProfileTable:
 
 def _cofinancing_text(code: str, cofinancing: pd.DataFrame) -> str:
     """The ORP's municipal co-financing of the action plan's intentions beside the rule
-    (the finance chapter's table, one number everywhere)."""
+    (the finance chapter's table, one number everywhere): the municipalities' own
+    pledges where the region gave them, else what the action plan expects of them."""
     if cofinancing.empty or code not in set(cofinancing["orp_code"]):
         return ""
     r = cofinancing.set_index("orp_code").loc[code]
-    if pd.isna(r["pledged"]):
-        return " Záměry akčního plánu v ORP podíl obcí na nákladech neuvádějí."
-    text = (
-        f" Obce ORP přislíbily k záměrům akčního plánu {f.millions(r['pledged'])} "
-        f"({f.percent(100 * r['pledged_share'])} jejich ročních nákladů)"
+    required = (
+        f"; pravidlo spolufinancování žádá {f.millions(r['required'])}"
+        if pd.notna(r["required"])
+        else ""
     )
-    if pd.notna(r["required"]):
-        text += f"; pravidlo spolufinancování žádá {f.millions(r['required'])}"
-    return text + "."
+    if "pledged" in r.index:
+        if r["cost"] > 0:
+            share = f" ({f.percent(100 * r['pledged'] / r['cost'])} ročních nákladů záměrů ORP)"
+        else:
+            share = " (ORP nemá záměry tohoto roku)"
+        return (
+            f" Obce ORP přislíbily ke spolufinancování {f.millions(r['pledged'])}{share}{required}."
+        )
+    if pd.isna(r["expected"]):
+        return " Záměry akčního plánu v ORP podíl obcí na nákladech neuvádějí."
+    return (
+        f" Akční plán očekává od obcí ORP {f.millions(r['expected'])} "
+        f"({f.percent(100 * r['expected_share'])} ročních nákladů záměrů){required}."
+    )
 
 
 def _text(p, row, region, spots, gaps, seniors) -> str:

@@ -34,6 +34,7 @@ CONTENTS: dict[str, tuple[str, ...]] = {
     "registry_previous": ("services_previous",),
     "service_details": ("service_details",),
     "network": ("network",),
+    "municipal_pledges": ("municipal_pledges",),
 }
 
 # Czech titles of the canonical tables (inputs of a run, as listed in reports).
@@ -54,6 +55,7 @@ TABLE_LABELS = {
     "services_previous": "registrované sociální služby o rok dříve",
     "service_details": "věk klientů a kontakty služeb",
     "network": "síť sociálních služeb kraje (rozhodnutí, jednotky, pověření)",
+    "municipal_pledges": "přísliby obcí na spolufinancování rozvojových záměrů",
 }
 INPUT_LABELS = TABLE_LABELS | {"road_distances": "silniční vzdálenosti obec – místo služby"}
 
@@ -74,6 +76,7 @@ CSV_TABLES = (
     "services_previous",
     "service_details",
     "network",
+    "municipal_pledges",
 )
 
 
@@ -184,6 +187,10 @@ class Dataset:
     # The region's network register (optional; its decisions are already applied to
     # ``services``, see analysis.data.network_register).
     network: pd.DataFrame = field(default_factory=lambda: empty_table("network"))
+    # The municipalities' co-financing pledges (optional).
+    municipal_pledges: pd.DataFrame = field(
+        default_factory=lambda: empty_table("municipal_pledges")
+    )
     files: dict[str, Path] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     file_rows: dict[str, int] = field(default_factory=dict)
@@ -280,6 +287,40 @@ def _empty_targets(ds: Dataset, f: dict[str, str]) -> tuple[list[CellProblem], s
         for parent, children in referring.items()
     ]
     return problems, {c for children in referring.values() for c in children}
+
+
+def _pledge_problems(ds: Dataset, munis: set[str], file: str) -> list[CellProblem]:
+    """Pledges refer to a municipality of the territory and, where they name one, to an
+    intention of the action plan that has started by the pledge's year."""
+    pledges = ds.municipal_pledges
+    problems = _missing_refs(
+        pledges, "municipality_code", munis, file, "a municipality of the territory table"
+    )
+    if "intention_id" not in pledges:
+        return problems
+    start = ds.action_plan.set_index("intention_id")["year"]
+    for i, r in pledges[pledges["intention_id"].notna()].iterrows():
+        if r["intention_id"] not in start.index:
+            problems.append(
+                CellProblem(
+                    file,
+                    int(i) + 2,
+                    "intention_id",
+                    str(r["intention_id"]),
+                    "an intention_id of the action plan (or empty: the ORP's intentions)",
+                )
+            )
+        elif int(r["year"]) < int(start[r["intention_id"]]):
+            problems.append(
+                CellProblem(
+                    file,
+                    int(i) + 2,
+                    "year",
+                    str(r["year"]),
+                    f"a year from the intention's start ({int(start[r['intention_id']])}) on",
+                )
+            )
+    return problems
 
 
 def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> None:
@@ -396,6 +437,7 @@ def check_references(ds: Dataset, file_names: dict[str, str] | None = None) -> N
     problems += _missing_refs(
         ds.action_plan, "orp_code", orps, f["action_plan"], "an ORP code of the territory table"
     )
+    problems += _pledge_problems(ds, munis, f.get("municipal_pledges", "municipal_pledges.csv"))
     missing_poly = sorted(orps - set(ds.orp_polygons["orp_code"]))
     if missing_poly:
         problems.append(

@@ -570,6 +570,21 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         ordered=False,
     ),
 }
+SCHEMAS["municipal_pledges"] = pa.DataFrameSchema(
+    {
+        # A municipality's pledge to co-finance development intentions in a year: the
+        # council's resolution or the amount it put in its budget for them.
+        "municipality_code": pa.Column(str, pa.Check.str_matches(MUNICIPALITY_CODE), coerce=True),
+        "year": pa.Column(int, pa.Check.in_range(2000, 2100), coerce=True),
+        "pledged_czk": pa.Column(float, [pa.Check.ge(0), _finite()], coerce=True),
+        # Empty: a pledge to the year's intentions in the municipality's ORP as a whole.
+        "intention_id": pa.Column(str, nullable=True, required=False, coerce=True),
+        "resolution": pa.Column(str, nullable=True, required=False, coerce=True),
+    },
+    unique=["municipality_code", "year", "intention_id"],
+    strict=True,
+    ordered=False,
+)
 # The registry a year before the report (same columns as ``services``) for the change report.
 SCHEMAS["services_previous"] = SCHEMAS["services"]
 

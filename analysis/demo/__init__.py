@@ -29,6 +29,7 @@ from analysis.demo.plan import (
     intention_details,
     transformation_plans,
 )
+from analysis.demo.plan_money import later_intentions, municipal_pledges
 from analysis.demo.population import simulate_population
 from analysis.demo.registry_history import new_registrations, previous_snapshot, service_details
 from analysis.demo.services import generate_finance, generate_services
@@ -64,7 +65,8 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     rng_finance = np.random.default_rng([seed, 1])
     finance = cost_parts(finance, services, rng_finance)
     requests = subsidy_requests(finance, SUBSIDY_YEAR, rng_finance)
-    fin_params = load_methodology(defaults_dir() / "methodology.yaml").finance
+    methodology = load_methodology(defaults_dir() / "methodology.yaml")
+    fin_params = methodology.finance
     national = national_reference(
         NATIONAL_SERVICES,
         FINANCE_YEARS,
@@ -85,6 +87,17 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
     details = service_details(services, rng_registry)
     # The entrustment acts: a fifth stream, so that the tables above stay as they were.
     services = entrustments(services, np.random.default_rng([seed, 4]))
+    # The plan's later years and the municipalities' pledges: a sixth stream.
+    rng_money = np.random.default_rng([seed, 5])
+    plan["action_plan"] = later_intentions(plan["action_plan"], munis, REPORT_YEAR, rng_money)
+    horizon = methodology.demand.plan_horizon.value
+    pledges = municipal_pledges(
+        plan["action_plan"],
+        munis,
+        latest,
+        list(range(REPORT_YEAR, REPORT_YEAR + horizon)),
+        rng_money,
+    )
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -99,6 +112,7 @@ def generate_demo(out_dir: Path | str, seed: int = DEFAULT_SEED) -> Path:
         _write_csv(requests, tmp / files["subsidy_requests"])
         _write_csv(national, tmp / files["finance_national"])
         _write_csv(transformation, tmp / files["transformation_plans"])
+        _write_csv(pledges, tmp / files["municipal_pledges"])
         for name, df in plan.items():
             _write_csv(df, tmp / files[name])
         geo = {"type": "FeatureCollection", "features": territory.orp_polygons}

@@ -92,6 +92,14 @@ SHEETS: tuple[SheetSpec, ...] = (
         "rozvojové záměry akčního plánu na rok",
     ),
     SheetSpec(
+        "Přísliby obcí",
+        "municipal_pledges",
+        ("municipality_code", "year", "intention_id"),
+        False,
+        "přísliby obcí na spolufinancování rozvojových záměrů: obec, rok, částka, záměr "
+        "(prázdný = záměry roku v ORP obce) a usnesení zastupitelstva",
+    ),
+    SheetSpec(
         "Plány transformace",
         "transformation_plans",
         ("plan_id",),
@@ -182,6 +190,8 @@ HEADERS: dict[str, str] = {
     "in_network": "v síti kraje (true/false; prázdné = nerozhodnuto)",
     "decision": "rozhodnutí o zařazení (např. usnesení)",
     "entrustment_act": "pověření (akt)",
+    "pledged_czk": "přislíbená částka (Kč)",
+    "resolution": "usnesení zastupitelstva obce",
     "plan_id": "identifikátor plánu",
     "start_year": "začátek (rok)",
     "capacity_before": "kapacita před",

@@ -114,15 +114,40 @@ def over_entrustment(
 @dataclass(frozen=True)
 class BaseYear:
     """Today's network in money (CZK a year): its personnel and other costs, the
-    providers' own revenue, and the public money by funder."""
+    providers' own revenue by kind (users' payments, health insurance, other own
+    revenue) and the public money by funder (EU funds apart from other public money)."""
 
     personnel: float
     other_costs: float
-    own_revenue: float
+    users: float
+    health_insurance: float
+    other_own: float
     state: float
     region: float
     municipalities: float
+    eu: float
     other_public: float
+
+    @property
+    def own_revenue(self) -> float:
+        return self.users + self.health_insurance + self.other_own
+
+    @property
+    def cost(self) -> float:
+        return self.personnel + self.other_costs
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Yearly growth rates of a framework: personnel costs (wages), other costs
+    (prices), own revenue, the state allocation; ``eu_years``: the number of plan years
+    with EU money at today's level (None: every year), none after."""
+
+    wages: float
+    prices: float
+    own_revenue: float
+    allocation: float
+    eu_years: int | None = None
 
 
 def indexed_cost(
@@ -137,60 +162,63 @@ def framework(
     base_year: int,
     years: list[int],
     intentions: pd.DataFrame,
-    wage_growth: float,
-    price_growth: float,
-    own_revenue_growth: float,
+    growth: Growth,
     allocation: float,
-    allocation_growth: float,
     allocation_year: int | None = None,
+    pledges: dict[int, float] | None = None,
 ) -> pd.DataFrame:
     """The financial framework, one row per year of ``years``.
 
     ``intentions``: ``start_year``, ``cost`` (yearly cost in prices of ``base_year``)
     and ``personnel_share``; an intention costs from its start year on, every year.
     ``allocation``: the state allocation of ``allocation_year`` (default ``base_year``,
-    the year of the accounts the costs come from).
+    the year of the accounts the costs come from). ``pledges``: the municipalities'
+    pledges to the intentions per year (CZK; None: no pledges known, the column is
+    missing), money above the municipalities' money of today.
     """
     allocation_year = base_year if allocation_year is None else allocation_year
     # New capacity earns own revenue in the same proportion to its cost as today's network.
-    own_share = base.own_revenue / (base.personnel + base.other_costs)
     rows = []
-    for year in years:
+    for k, year in enumerate(years):
         ahead = year - base_year
-        network = indexed_cost(base.personnel, base.other_costs, ahead, wage_growth, price_growth)
+        network = indexed_cost(base.personnel, base.other_costs, ahead, growth.wages, growth.prices)
         running = intentions[intentions["start_year"] <= year]
         new = sum(
             indexed_cost(
                 r.cost * r.personnel_share,
                 r.cost * (1 - r.personnel_share),
                 ahead,
-                wage_growth,
-                price_growth,
+                growth.wages,
+                growth.prices,
             )
             for r in running.itertuples()
         )
         cost = network + new
-        own = (base.own_revenue + own_share * float(running["cost"].sum())) * (
-            1 + own_revenue_growth
-        ) ** ahead
-        state = allocation * (1 + allocation_growth) ** (year - allocation_year)
-        others = base.region + base.municipalities + base.other_public
-        need = cost - own
-        rows.append(
-            {
-                "year": year,
-                "network_cost": network,
-                "intentions_cost": new,
-                "total_cost": cost,
-                "own_revenue": own,
-                "public_need": need,
-                "state": state,
-                "region": base.region,
-                "municipalities": base.municipalities,
-                "other_public": base.other_public,
-                "gap": need - state - others,
-            }
-        )
+        # New capacity earns each kind of own revenue in today's proportion to cost; all
+        # own revenue grows by the own-revenue growth.
+        scale = (1 + float(running["cost"].sum()) / base.cost) * (1 + growth.own_revenue) ** ahead
+        eu = base.eu if growth.eu_years is None or k < growth.eu_years else 0.0
+        row = {
+            "year": year,
+            "network_cost": network,
+            "intentions_cost": new,
+            "total_cost": cost,
+            "users": base.users * scale,
+            "health_insurance": base.health_insurance * scale,
+            "other_own": base.other_own * scale,
+            "own_revenue": base.own_revenue * scale,
+            "public_need": cost - base.own_revenue * scale,
+            "state": allocation * (1 + growth.allocation) ** (year - allocation_year),
+            "region": base.region,
+            "municipalities": base.municipalities,
+            "eu": eu,
+            "other_public": base.other_public,
+        }
+        if pledges is not None:
+            row["pledges"] = pledges.get(year, 0.0)
+        sources = ["state", "region", "municipalities", "eu", "other_public", "pledges"]
+        row["gap"] = row["public_need"] - sum(row.get(c, 0.0) for c in sources)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -200,26 +228,25 @@ def scenario_gaps(
     years: list[int],
     intentions: pd.DataFrame,
     scenarios: list,
-    wage_growth: float,
-    price_growth: float,
-    own_revenue_growth: float,
+    default: Growth,
     allocation: float,
     allocation_year: int | None = None,
+    pledges: dict[int, float] | None = None,
 ) -> pd.DataFrame:
-    """The gap of every year under each scenario (rows: scenarios, columns: years)."""
+    """The gap of every year under each scenario (rows: scenarios, columns: years); a
+    scenario sets the allocation's growth and, where given, the wage growth and the
+    years of EU money instead of ``default``'s."""
     out = {}
     for s in scenarios:
+        growth = Growth(
+            wages=s.wage_growth if s.wage_growth is not None else default.wages,
+            prices=default.prices,
+            own_revenue=default.own_revenue,
+            allocation=s.allocation_growth,
+            eu_years=s.eu_years if s.eu_years is not None else default.eu_years,
+        )
         f = framework(
-            base,
-            base_year,
-            years,
-            intentions,
-            s.wage_growth if s.wage_growth is not None else wage_growth,
-            price_growth,
-            own_revenue_growth,
-            allocation,
-            s.allocation_growth,
-            allocation_year,
+            base, base_year, years, intentions, growth, allocation, allocation_year, pledges
         )
         out[s.name] = f.set_index("year")["gap"]
     table = pd.DataFrame(out).T
@@ -227,16 +254,21 @@ def scenario_gaps(
     return table
 
 
-def municipal_cofinancing(intentions: pd.DataFrame) -> pd.DataFrame:
+def municipal_cofinancing(
+    intentions: pd.DataFrame, pledged: pd.Series | None = None
+) -> pd.DataFrame:
     """Municipal co-financing of the development intentions per ORP: the intentions'
-    yearly cost, what the municipalities pledged (cost × ``municipal_share``; missing
-    where no intention of the ORP states a share, never 0) and what the rule asks (cost ×
-    ``required_share``), and the pledge minus the requirement.
+    yearly cost; what the action plan expects of the municipalities (cost ×
+    ``municipal_share``; missing where no intention of the ORP states a share, never 0);
+    what the municipalities pledged (``pledged``: CZK per ORP code from their own
+    pledges; None when the region gave none, then the column is left out; an ORP without
+    a pledge in a complete table pledged 0); what the co-financing rule asks (cost ×
+    ``required_share``); the expected and the pledged money minus the requirement.
 
     ``intentions``: ``orp_code``, ``cost_czk``, ``municipal_share`` (may be missing),
     ``required_share`` (missing where no rule applies)."""
     a = intentions.assign(
-        pledged=intentions["cost_czk"] * intentions["municipal_share"],
+        expected=intentions["cost_czk"] * intentions["municipal_share"],
         required=intentions["cost_czk"] * intentions["required_share"],
     )
     g = a.groupby("orp_code")
@@ -244,11 +276,46 @@ def municipal_cofinancing(intentions: pd.DataFrame) -> pd.DataFrame:
         {
             "intentions": g.size(),
             "cost": g["cost_czk"].sum(),
-            # min_count=1: an ORP whose intentions state no share has no pledge, not 0.
-            "pledged": g["pledged"].sum(min_count=1),
+            # min_count=1: an ORP whose intentions state no share has no expectation, not 0.
+            "expected": g["expected"].sum(min_count=1),
             "required": g["required"].sum(min_count=1),
         }
     )
-    out["difference"] = out["pledged"] - out["required"]
-    out["pledged_share"] = out["pledged"] / out["cost"]
+    out["expected_share"] = out["expected"] / out["cost"]
+    out["expected_minus_required"] = out["expected"] - out["required"]
+    if pledged is not None:
+        out = out.join(pledged.rename("pledged"), how="outer")
+        out["intentions"] = out["intentions"].fillna(0).astype(int)
+        out["cost"] = out["cost"].fillna(0.0)
+        out["pledged"] = out["pledged"].fillna(0.0)
+        out["pledged_minus_required"] = out["pledged"] - out["required"]
+    out.index.name = "orp_code"
+    return out.reset_index()
+
+
+def municipal_split(
+    required: pd.Series, population: pd.DataFrame, pledged: pd.Series
+) -> pd.DataFrame:
+    """The co-financing the rule asks of an ORP's municipalities split among them by
+    population (socplan's choice: the rule names no split), beside each municipality's
+    pledge, for the municipalities of ORPs with a requirement and every municipality that
+    pledged.
+
+    ``required``: CZK per ORP code; ``population``: ``municipality_code``, ``orp_code``,
+    ``population``; ``pledged``: CZK per municipality code."""
+    pop = population.set_index("municipality_code")
+    orp_total = pop.groupby("orp_code")["population"].transform("sum")
+    share = pop["orp_code"].map(required) * pop["population"] / orp_total
+    out = pd.DataFrame(
+        {
+            "orp_code": pop["orp_code"],
+            "population": pop["population"],
+            "pledged": pledged.reindex(pop.index).fillna(0.0),
+            "required_share": share,
+        }
+    )
+    out = out[out["required_share"].notna() | (out["pledged"] > 0)]
+    out["pledged_minus_required"] = out["pledged"] - out["required_share"]
+    out["pledged_per_inhabitant"] = out["pledged"] / out["population"].where(out["population"] > 0)
+    out.index.name = "municipality_code"
     return out.reset_index()

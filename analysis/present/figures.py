@@ -418,21 +418,28 @@ def tornado(table: pd.DataFrame, unit: str) -> matplotlib.figure.Figure:
 
 
 def framework_chart(table: pd.DataFrame) -> matplotlib.figure.Figure:
-    """The plan's financial framework by year: the expected sources stacked (own revenue,
-    state allocation, region, municipalities, other public; in millions of CZK) and the
-    total cost as a line; the gap is the distance between the line and the bars."""
+    """The plan's financial framework by year: the expected sources stacked (own revenue
+    by kind, state allocation, region, municipalities and their pledges, EU funds, other
+    public; in millions of CZK) and the total cost as a line; the gap is the distance
+    between the line and the bars."""
     apply_style()
     fig, ax = plt.subplots(figsize=(7, 4.2))
     years = table["year"].astype(str).to_numpy()
     parts = [
-        ("own_revenue", "vlastní výnosy služeb", "#8a8a8a"),
+        ("users_revenue", "úhrady uživatelů", "#b5b5b5"),
+        ("health_revenue", "zdravotní pojišťovny", "#8a8a8a"),
+        ("other_own_revenue", "ostatní vlastní výnosy", "#6a6a6a"),
         ("state_allocation", "státní dotace (alokace)", "#3b6ea8"),
         ("region_money", "kraj", "#2a7f62"),
         ("municipal_money", "obce", "#e0a030"),
+        ("municipal_pledges", "obce: přísliby k záměrům", "#f2cf7a"),
+        ("eu_money", "fondy EU", "#c75b5b"),
         ("other_public_money", "jiné veřejné zdroje", "#9c6fb0"),
     ]
     bottom = np.zeros(len(table))
     for column, label, colour in parts:
+        if column not in table or not table[column].any():
+            continue  # a source without money is not a legend entry
         values = table[column].to_numpy(float) / 1e6
         ax.bar(years, values, bottom=bottom, color=colour, label=label, width=0.6)
         bottom += values

@@ -364,6 +364,25 @@ MODEL_TERMS = {
 }
 
 # Cell values shown by their Czech label (column → code → label).
+# Rows of the plan's financial framework (analysis.chapters._finance_framework).
+FRAMEWORK_ITEMS = {
+    "network_cost": "náklady dnešní sítě",
+    "intentions_cost": "náklady rozvojových záměrů",
+    "total_cost": "náklady celkem",
+    "users_revenue": "úhrady uživatelů",
+    "health_revenue": "zdravotní pojišťovny",
+    "other_own_revenue": "ostatní vlastní výnosy",
+    "own_revenue": "vlastní výnosy celkem",
+    "public_need": "potřeba veřejných zdrojů",
+    "state_allocation": "státní dotace (alokace)",
+    "region_money": "kraj (dnešní výše)",
+    "municipal_money": "obce (dnešní výše)",
+    "eu_money": "fondy EU (dnešní výše)",
+    "other_public_money": "jiné veřejné zdroje (dnešní výše)",
+    "municipal_pledges": "obce: přísliby k záměrům",
+    "gap": "chybí nad dnešní výši zdrojů",
+}
+
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "group": TARGET_GROUPS | SERVICE_GROUP_NAMES,
     "capacity_unit": CAPACITY_UNITS,
@@ -372,6 +391,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "variant": VARIANTS,
     "term": MODEL_TERMS,
     "change": CHANGE_LABELS,
+    "framework_item": FRAMEWORK_ITEMS,
 }
 
 
