@@ -213,3 +213,34 @@ def test_municipal_pledges_per_orp_and_municipality_by_hand():
     assert split.at["a2", "pledged_minus_required"] == pytest.approx(-0.45e6)
     assert split.at["b1", "required_share"] == pytest.approx(0.9e6)
     assert pd.isna(split.at["c1", "required_share"]) and split.at["c1", "pledged"] == 0.1e6
+
+
+def test_every_network_service_over_its_entrustment_by_hand():
+    """Report year 2025, new acts of 3 years. Service 1 is entrusted 2023–2026: 2025 and
+    2026 remain. Service 2's act ended in 2024 and service 3 has none: a new act
+    2025–2027. Service 1: cost 10 M, revenue 4 M, wages +5 %, revenue +2 %: 6 M in 2025
+    and 10.5 − 4.08 = 6.42 M in 2026, 12.42 M in all. A service whose revenue exceeds its
+    cost gets 0, not a negative payment."""
+    from analysis.methods.plan_finance import compensation_over_period, entrustment_periods
+
+    periods = entrustment_periods(
+        pd.Series([2023, 2020, None], dtype="Int64"),
+        pd.Series([2026, 2024, None], dtype="Int64"),
+        2025,
+        3,
+    )
+    assert periods["period_from"].tolist() == [2025, 2025, 2025]
+    assert periods["period_to"].tolist() == [2026, 2027, 2027]
+    assert periods["basis"].tolist() == ["existing", "new", "new"]
+    total = compensation_over_period(
+        pd.Series([10e6, 1e6, 1e6]),
+        pd.Series([4e6, 2e6, 0.0]),
+        periods["period_from"],
+        periods["period_to"],
+        2025,
+        0.05,
+        0.02,
+    )
+    assert total[0] == pytest.approx(12.42e6)
+    assert total[1] == 0
+    assert total[2] == pytest.approx(1e6 * (1 + 1.05 + 1.05**2))

@@ -80,3 +80,20 @@ def test_pledges_per_orp_and_municipality_are_the_municipalities_own(demo_report
     text = html.unescape(re.sub(r"<[^>]+>", " ", profile)).replace("\xa0", " ")
     quoted = f.millions(orp.at[code, "pledged"]).replace("\xa0", " ")
     assert f"Obce ORP přislíbily ke spolufinancování {quoted}" in text
+
+
+def test_every_network_service_has_a_calculator_row_with_the_subsidy_s_base(demo_report):
+    """One number, one definition: a service's yearly maximum compensation is the subsidy
+    section's base; its period follows its entrustment or a new one."""
+    calc = _table(demo_report, "finance_calculator_services").set_index("service_id")
+    subsidy = _table(demo_report, "finance_subsidy").set_index("service_id")
+    assert set(calc.index) == set(subsidy.index)
+    assert calc["compensation"].to_numpy() == pytest.approx(
+        subsidy.loc[calc.index, "base"].to_numpy()
+    )
+    new = calc["basis"] == "new"
+    years = METHODOLOGY.plan_finance.entrustment_years.value
+    assert (calc.loc[new, "period_to"] - calc.loc[new, "period_from"] + 1 == years).all()
+    running = subsidy.loc[calc.index[~new], "entrusted_to"]
+    assert (calc.loc[~new, "period_to"] == running).all() and (running >= 2025).all()
+    assert (calc["compensation_period"] >= calc["compensation"] - 1e-6).all()

@@ -16,7 +16,7 @@ from analysis.methods.demography import orp_names, population_years, totals_by_a
 from analysis.methods.subsidy import cofinancing_share
 from analysis.params import Methodology
 from analysis.present import formatting as f
-from analysis.present.czech import count
+from analysis.present.czech import count, plural
 from analysis.present.figures import framework_chart
 
 LABELS = {
@@ -57,6 +57,7 @@ class FrameworkSection:
     calculator: pd.DataFrame
     calculator_caption: str
     calculator_text: str
+    services: pd.DataFrame
     municipal: pd.DataFrame
     municipal_caption: str
     municipal_text: str
@@ -197,6 +198,74 @@ def calculator(methodology: Methodology, benchmark: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
+SERVICE_COLUMNS = [
+    "service_id",
+    "service_name",
+    "service_type_code",
+    "form",
+    "network_unit",
+    "units",
+    "price_level",
+    "cost",
+    "expected_users",
+    "expected_health_insurance",
+    "compensation",
+    "period_from",
+    "period_to",
+    "basis",
+    "compensation_period",
+]
+
+
+def service_calculator(
+    methodology: Methodology, year: int, subsidy_services: pd.DataFrame
+) -> pd.DataFrame:
+    """The calculator for every service of the network the subsidy could price: the
+    year's maximum compensation is the subsidy section's base (price level × network
+    units − expected users' payments − health insurance: one number, one definition),
+    carried over the rest of the service's entrustment, or over a new entrustment of
+    ``plan_finance.entrustment_years`` where none runs in ``year``; costs grow with wages,
+    revenue with the own-revenue growth."""
+    if subsidy_services is None or subsidy_services.empty:
+        return pd.DataFrame(columns=SERVICE_COLUMNS)
+    p = methodology.plan_finance
+    s = subsidy_services.copy()
+    s["cost"] = s["price_level"] * s["units"]
+    s["compensation"] = s["base"]
+    periods = pf.entrustment_periods(
+        s["entrusted_from"], s["entrusted_to"], year, p.entrustment_years.value
+    )
+    s = pd.concat([s, periods.set_index(s.index)], axis=1)
+    s["compensation_period"] = pf.compensation_over_period(
+        s["cost"],
+        s["expected_users"] + s["expected_health_insurance"],
+        s["period_from"],
+        s["period_to"],
+        year,
+        p.wage_growth.value,  # costs of care services are mostly wages
+        p.own_revenue_growth.value,
+    )
+    return s[[c for c in SERVICE_COLUMNS if c in s]].reset_index(drop=True)
+
+
+def _services_text(services: pd.DataFrame, year: int, new_years: int) -> str:
+    if services.empty:
+        return ""
+    new = int((services["basis"] == "new").sum())
+    return (
+        f" Pro každou službu sítě, kterou výpočet dotace ocenil ({len(services)}), uvádí "
+        "kalkulačku soubor tables/finance_calculator_services.csv: nejvyšší vyrovnávací "
+        f"platba na rok {year} je základ optimální dotace (cenová hladina × jednotky sítě − "
+        "očekávané úhrady uživatelů a platby pojišťoven podle výkazu), celkem "
+        f"{_mil(services['compensation'].sum())} mil. Kč; za zbytek pověření každé služby, "
+        f"nebo za nové pověření na {count(new_years, 'rok')} tam, kde žádné pověření v roce "
+        f"{year} neběží ("
+        + plural(new, ("u {n} služby", "u {n} služeb", "u {n} služby", "u {n} služeb"))
+        + "), celkem "
+        f"{_mil(services['compensation_period'].sum())} mil. Kč."
+    )
+
+
 def _pledged(ds: Dataset, year: int) -> pd.Series | None:
     """The municipalities' pledges of ``year`` per municipality code (None without the
     table)."""
@@ -321,7 +390,11 @@ def _framework_text(
 
 
 def prepare_framework(
-    ds: Dataset, methodology: Methodology, year: int, indicators: pd.DataFrame
+    ds: Dataset,
+    methodology: Methodology,
+    year: int,
+    indicators: pd.DataFrame,
+    subsidy_services: pd.DataFrame | None = None,
 ) -> FrameworkSection | None:
     """The section, or None without the services' complete accounts (the section is then
     a line of the readiness overview); ``indicators`` are the finance chapter's service
@@ -362,6 +435,7 @@ def prepare_framework(
     scen = scen.reset_index()
     rule = methodology.finance.outlier_rule.value
     calc = calculator(methodology, fb.type_benchmark(indicators, accounts_year, rule))
+    per_service = service_calculator(methodology, year, subsidy_services)
     municipal = municipal_table(ds, methodology, year)
     split = municipal_split_table(ds, methodology, year, municipal)
     money = [c for c in table.columns if c != "framework_item"]
@@ -394,7 +468,9 @@ def prepare_framework(
             f"pověření ({count(p.entrustment_years.value, 'rok')}) rostou náklady s mzdami "
             "a výnosy s úhradami. Částky vyhlášky a příspěvku jsou parametry k ověření v aktuálním "
             "znění předpisů (značka [I] u zdroje parametru, seznam tables/data_methodology.csv)."
+            + _services_text(per_service, year, p.entrustment_years.value)
         ),
+        services=per_service,
         municipal=municipal,
         municipal_caption=(
             f"Spolufinancování záměrů akčního plánu na rok {year} obcemi podle ORP (mil. Kč)"
@@ -443,8 +519,10 @@ def _municipal_text(municipal: pd.DataFrame, pledged: bool) -> str:
         text += ", co obce samy přislíbily (usnesení nebo rozpočet obce)"
     text += (
         ", a co žádá pravidlo spolufinancování podle formy služby (parametr "
-        "finance.cofinancing v příloze). Pomlčka znamená, že záměry ORP podíl obcí neuvádějí."
+        "finance.cofinancing v příloze)."
     )
+    if municipal["expected"].isna().any():
+        text += " Pomlčka znamená, že záměry ORP podíl obcí neuvádějí."
     if pledged:
         short = municipal[municipal["pledged_minus_required"] < 0]
         total = municipal["pledged"].sum()

@@ -108,11 +108,14 @@ def finance_years(ds: Dataset, year: int) -> list[int]:
 
 
 def prepare_framework(
-    ds: Dataset, methodology: Methodology, year: int
+    ds: Dataset, methodology: Methodology, year: int, subsidy_services: pd.DataFrame | None = None
 ) -> framework.FrameworkSection | None:
     """Section "Finanční rámec plánu" (:mod:`analysis.chapters._finance_framework`), with
-    the normative costs of its calculator from this chapter's service indicators."""
-    return framework.prepare_framework(ds, methodology, year, service_indicators(ds, methodology))
+    the normative costs of its calculator from this chapter's service indicators and the
+    per-service calculator from the subsidy section's services (``subsidy_services``)."""
+    return framework.prepare_framework(
+        ds, methodology, year, service_indicators(ds, methodology), subsidy_services
+    )
 
 
 def service_indicators(ds: Dataset, methodology: Methodology) -> pd.DataFrame:

@@ -319,3 +319,39 @@ def municipal_split(
     out["pledged_per_inhabitant"] = out["pledged"] / out["population"].where(out["population"] > 0)
     out.index.name = "municipality_code"
     return out.reset_index()
+
+
+def entrustment_periods(
+    entrusted_from: pd.Series, entrusted_to: pd.Series, year: int, new_years: int
+) -> pd.DataFrame:
+    """The period the maximum compensation of each service is computed for, from
+    ``year`` on: the rest of its entrustment where one runs in ``year`` or later
+    (``existing``), else a new entrustment of ``new_years`` years from ``year`` (``new``)."""
+    running = entrusted_to.notna() & (entrusted_to >= year)
+    start = entrusted_from.where(running).fillna(year).clip(lower=year).astype(int)
+    end = entrusted_to.where(running).fillna(year + new_years - 1).astype(int)
+    basis = running.map({True: "existing", False: "new"})
+    return pd.DataFrame({"period_from": start, "period_to": end, "basis": basis})
+
+
+def compensation_over_period(
+    cost: pd.Series,
+    revenue: pd.Series,
+    period_from: pd.Series,
+    period_to: pd.Series,
+    year: int,
+    cost_growth: float,
+    revenue_growth: float,
+) -> pd.Series:
+    """The maximum compensation of each service summed over its period: in every year
+    ``y`` of it, cost × (1 + cost growth)^(y − year) − revenue × (1 + revenue
+    growth)^(y − year), never below 0; ``cost`` and ``revenue`` are of ``year``."""
+    out = []
+    for c, r, a, b in zip(cost, revenue, period_from, period_to, strict=True):
+        out.append(
+            sum(
+                max(c * (1 + cost_growth) ** (y - year) - r * (1 + revenue_growth) ** (y - year), 0)
+                for y in range(int(a), int(b) + 1)
+            )
+        )
+    return pd.Series(out, index=cost.index, dtype=float)
