@@ -85,19 +85,20 @@ INTENTION = pd.DataFrame({"start_year": [2026], "cost": [10e6], "personnel_share
 
 def test_a_three_year_framework_with_an_intention_from_year_two():
     """By hand (millions): 2025 cost 100, own 40, need 60 = state 35 + others 25: gap 0.
-    2026: network 70 × 1.05 + 30 × 1.02 = 104.1, intention 8 × 1.05 + 2 × 1.02 = 10.44,
-    own (40 + 0.4 × 10) × 1.02 = 44.88, need 69.66, gap 9.66. 2027: network 108.387,
-    intention 10.9008, own 44 × 1.0404 = 45.7776, need 73.5102, gap 13.5102."""
+    2026: network 70 × 1.05 + 30 × 1.02 = 104.1, the intention at its start-year price
+    10, own (40 + 0.4 × 10) × 1.02 = 44.88, need 69.22, gap 9.22. 2027: network 108.387,
+    intention 8 × 1.05 + 2 × 1.02 = 10.44, own 44 × 1.0404 = 45.7776, need 73.0494, gap
+    13.0494."""
     f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, GROWTH, 35e6)
     f = f.set_index("year")
     assert f.at[2025, "intentions_cost"] == 0  # the intention starts in year two
     assert f.at[2025, "gap"] == pytest.approx(0)
-    assert f.at[2026, "intentions_cost"] == pytest.approx(10.44e6)
+    assert f.at[2026, "intentions_cost"] == pytest.approx(10e6)
     assert f.at[2026, "own_revenue"] == pytest.approx(44.88e6)
-    assert f.at[2026, "gap"] == pytest.approx(9.66e6)
+    assert f.at[2026, "gap"] == pytest.approx(9.22e6)
     assert f.at[2027, "network_cost"] == pytest.approx(108.387e6)
-    assert f.at[2027, "intentions_cost"] == pytest.approx(10.9008e6)  # recurring, indexed
-    assert f.at[2027, "gap"] == pytest.approx(13.5102e6)
+    assert f.at[2027, "intentions_cost"] == pytest.approx(10.44e6)  # recurring, indexed
+    assert f.at[2027, "gap"] == pytest.approx(13.0494e6)
     assert (f["total_cost"] == f["network_cost"] + f["intentions_cost"]).all()
     # Each kind of own revenue in today's proportion: users 30 × 1.1 × 1.02 = 33.66 M.
     assert f.at[2026, "users"] == pytest.approx(33.66e6)
@@ -105,28 +106,40 @@ def test_a_three_year_framework_with_an_intention_from_year_two():
     assert "pledges" not in f  # no pledges known: no column, not zeros
 
 
+def test_the_accounts_year_shows_the_shortfall_the_plan_starts_from():
+    """In the accounts' year: need 100 − 40 = 60, public money 35 + 15 + 5 + 3 + 2 = 60,
+    no shortfall; with a state subsidy of 30 M the shortfall is 5 M."""
+    import dataclasses
+
+    from analysis.methods.plan_finance import accounts_row
+
+    assert accounts_row(BASE, 2024)["gap"] == pytest.approx(0)
+    short = accounts_row(dataclasses.replace(BASE, state=30e6), 2024)
+    assert short["gap"] == pytest.approx(5e6) and short["public_need"] == pytest.approx(60e6)
+
+
 def test_eu_money_ending_and_municipal_pledges_change_the_gap_by_hand():
     """EU money only in the first plan year: the 3 M of EU money is missing from 2026 on,
-    gaps 9.66 + 3 = 12.66 and 13.5102 + 3 = 16.5102 million. The municipalities' pledge
-    of 1 M for 2026 lowers that year's gap to 8.66 M; a year without a pledge in the
+    gaps 9.22 + 3 = 12.22 and 13.0494 + 3 = 16.0494 million. The municipalities' pledge
+    of 1 M for 2026 lowers that year's gap to 8.22 M; a year without a pledge in the
     (complete) table has 0."""
     eu_ends = Growth(wages=0.05, prices=0.02, own_revenue=0.02, allocation=0.0, eu_years=1)
     f = framework(BASE, 2025, [2025, 2026, 2027], INTENTION, eu_ends, 35e6).set_index("year")
     assert f["eu"].tolist() == [3e6, 0.0, 0.0]
     assert f.at[2025, "gap"] == pytest.approx(0)
-    assert f.at[2026, "gap"] == pytest.approx(12.66e6)
-    assert f.at[2027, "gap"] == pytest.approx(16.5102e6)
+    assert f.at[2026, "gap"] == pytest.approx(12.22e6)
+    assert f.at[2027, "gap"] == pytest.approx(16.0494e6)
     pledged = framework(
         BASE, 2025, [2025, 2026, 2027], INTENTION, GROWTH, 35e6, pledges={2026: 1e6}
     ).set_index("year")
     assert pledged["pledges"].tolist() == [0.0, 1e6, 0.0]
-    assert pledged.at[2026, "gap"] == pytest.approx(8.66e6)
-    assert pledged.at[2027, "gap"] == pytest.approx(13.5102e6)
+    assert pledged.at[2026, "gap"] == pytest.approx(8.22e6)
+    assert pledged.at[2027, "gap"] == pytest.approx(13.0494e6)
 
 
 def test_scenarios_change_the_gap_as_computed_by_hand():
-    """Allocation +5 % a year: state 36.75 (2026) and 38.5875 (2027) million, gaps 7.91
-    and 9.9227 million; a wage shock raises every later year's gap above the flat one."""
+    """Allocation +5 % a year: state 36.75 (2026) and 38.5875 (2027) million, gaps 7.47
+    and 9.4619 million; a wage shock raises every later year's gap above the flat one."""
     scenarios = [
         FrameworkScenario(name="flat", allocation_growth=0.0),
         FrameworkScenario(name="+5 %", allocation_growth=0.05),
@@ -134,11 +147,11 @@ def test_scenarios_change_the_gap_as_computed_by_hand():
         FrameworkScenario(name="EU 1 year", allocation_growth=0.0, eu_years=1),
     ]
     gaps = scenario_gaps(BASE, 2025, [2025, 2026, 2027], INTENTION, scenarios, GROWTH, 35e6)
-    assert gaps.at["flat", 2026] == pytest.approx(9.66e6)
-    assert gaps.at["+5 %", 2026] == pytest.approx(7.91e6)
-    assert gaps.at["+5 %", 2027] == pytest.approx(9.9227e6)
+    assert gaps.at["flat", 2026] == pytest.approx(9.22e6)
+    assert gaps.at["+5 %", 2026] == pytest.approx(7.47e6)
+    assert gaps.at["+5 %", 2027] == pytest.approx(9.4619e6)
     assert (gaps.loc["wages 7 %", [2026, 2027]] > gaps.loc["flat", [2026, 2027]]).all()
-    assert gaps.at["EU 1 year", 2027] == pytest.approx(16.5102e6)
+    assert gaps.at["EU 1 year", 2027] == pytest.approx(16.0494e6)
 
 
 def test_the_degree_mix_must_add_up_to_one(tmp_path):

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 import matplotlib.figure
 import pandas as pd
 
+from analysis.chapters._finance_municipal import (
+    municipal_split_table,
+    municipal_table,
+    municipal_text,
+)
 from analysis.data.dataset import Dataset
 from analysis.methods import finance_benchmark as fb
 from analysis.methods import plan_finance as pf
-from analysis.methods.demography import orp_names, population_years, totals_by_area
-from analysis.methods.subsidy import cofinancing_share
 from analysis.params import Methodology
 from analysis.present import formatting as f
 from analysis.present.czech import count, plural
@@ -74,6 +77,7 @@ class FrameworkSection:
 
 
 _mil = f.fmt_millions(1)
+_thousands = f.fmt_thousands(0)
 NAMES = ("municipality_code", "municipality_name", "orp_name")
 
 
@@ -117,10 +121,15 @@ def pledges_by_year(ds: Dataset) -> dict[int, float] | None:
     }
 
 
+UNFULFILLED = "nesplneno"
+
+
 def intentions(ds: Dataset, year: int, personnel_share: float) -> pd.DataFrame:
-    """Intentions of the action plan from the report year on with their yearly cost; an
-    intention costs from its year on (its start), with the network's personnel share."""
+    """Intentions of the action plan from the report year on with their yearly cost (in
+    prices of their start year); an intention costs from its year on, every year, with
+    the network's personnel share. Intentions evaluated as not fulfilled cost nothing."""
     ap = ds.action_plan[(ds.action_plan["year"] >= year) & ds.action_plan["cost_czk"].notna()]
+    ap = ap[ap["status"] != UNFULFILLED]
     return pd.DataFrame(
         {
             "start_year": ap["year"].astype(int),
@@ -253,73 +262,17 @@ def _services_text(services: pd.DataFrame, year: int, new_years: int) -> str:
         return ""
     new = int((services["basis"] == "new").sum())
     return (
-        f" Pro každou službu sítě, kterou výpočet dotace ocenil ({len(services)}), uvádí "
-        "kalkulačku soubor tables/finance_calculator_services.csv: nejvyšší vyrovnávací "
+        f" Pro každou službu sítě, kterou výpočet dotace ocenil ({len(services)}), počítá "
+        "kalkulačka s cenovou hladinou dotace, ne s mediánem: nejvyšší vyrovnávací "
         f"platba na rok {year} je základ optimální dotace (cenová hladina × jednotky sítě − "
         "očekávané úhrady uživatelů a platby pojišťoven podle výkazu), celkem "
-        f"{_mil(services['compensation'].sum())} mil. Kč; za zbytek pověření každé služby, "
-        f"nebo za nové pověření na {count(new_years, 'rok')} tam, kde žádné pověření v roce "
+        f"{f.millions(services['compensation'].sum())}; za zbytek pověření každé služby "
+        f"(proto různě dlouhá období) nebo za nové pověření na {count(new_years, 'rok')} "
+        f"tam, kde žádné pověření v roce "
         f"{year} neběží ("
         + plural(new, ("u {n} služby", "u {n} služeb", "u {n} služby", "u {n} služeb"))
         + "), celkem "
-        f"{_mil(services['compensation_period'].sum())} mil. Kč."
-    )
-
-
-def _pledged(ds: Dataset, year: int) -> pd.Series | None:
-    """The municipalities' pledges of ``year`` per municipality code (None without the
-    table)."""
-    if not ds.is_complete("municipal_pledges"):
-        return None
-    p = ds.municipal_pledges[ds.municipal_pledges["year"] == year]
-    return p.groupby("municipality_code")["pledged_czk"].sum()
-
-
-def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame:
-    """Municipal co-financing of the report year's intentions per ORP: what the action
-    plan expects, what the municipalities pledged (with their pledges) and what the
-    co-financing rule asks (``finance.cofinancing``); empty without the action plan."""
-    if not ds.is_complete("action_plan"):
-        return pd.DataFrame()
-    ap = ds.action_plan[(ds.action_plan["year"] == year) & ds.action_plan["cost_czk"].notna()]
-    ap = ap[ap["orp_code"].notna() & ap["form"].notna() & ap["service_type_code"].notna()]
-    if ap.empty:
-        return pd.DataFrame()
-    ap = ap.assign(
-        required_share=cofinancing_share(ap, methodology.finance.cofinancing.value).to_numpy()
-    )
-    by_muni = _pledged(ds, year)
-    by_orp = None
-    if by_muni is not None:
-        orp_of = ds.municipalities.set_index("municipality_code")["orp_code"]
-        by_orp = by_muni.groupby(orp_of.reindex(by_muni.index)).sum()
-    out = pf.municipal_cofinancing(ap, by_orp)
-    out.insert(1, "orp_name", out["orp_code"].map(orp_names(ds.municipalities)))
-    return out
-
-
-def municipal_split_table(
-    ds: Dataset, methodology: Methodology, year: int, by_orp: pd.DataFrame
-) -> pd.DataFrame:
-    """Per municipality: its pledge of ``year`` beside its share of its ORP's requirement
-    (``by_orp``: :func:`municipal_table`) split by population; empty without the
-    municipalities' pledges or where the methodology splits nothing."""
-    pledged = _pledged(ds, year)
-    if pledged is None or by_orp.empty or methodology.plan_finance.municipal_split.value == "none":
-        return pd.DataFrame()
-    years = population_years(ds.population)
-    pop_year = max([y for y in years if y <= year] or years)
-    pop = totals_by_area(ds.population, ds.municipalities, "obec", pop_year)
-    munis = ds.municipalities[["municipality_code", "orp_code", "municipality_name"]].assign(
-        population=lambda d: d["municipality_code"].map(pop)
-    )
-    required = by_orp.set_index("orp_code")["required"]
-    out = pf.municipal_split(required, munis.drop(columns="municipality_name"), pledged)
-    names = munis.set_index("municipality_code")["municipality_name"]
-    out.insert(1, "municipality_name", out["municipality_code"].map(names))
-    out.insert(3, "orp_name", out["orp_code"].map(orp_names(ds.municipalities)))
-    return out.sort_values(["orp_name", "population"], ascending=[True, False]).drop(
-        columns=["orp_code"]
+        f"{f.millions(services['compensation_period'].sum())}."
     )
 
 
@@ -345,6 +298,34 @@ def by_item(wide: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _scenario_text(scenarios: list, year: int) -> str:
+    """What each scenario changes against the default assumptions, in one sentence."""
+    parts = []
+    for sc in scenarios:
+        changes = []
+        if sc.allocation_growth:
+            changes.append(
+                f"alokace roste o {f.percent(100 * sc.allocation_growth)} ročně od roku {year + 1}"
+            )
+        else:
+            changes.append("alokace zůstává ve výši roku " + str(year))
+        if sc.wage_growth is not None:
+            changes.append(
+                f"osobní náklady rostou o {f.percent(100 * sc.wage_growth)} ročně místo "
+                "výchozího růstu"
+            )
+        if sc.eu_years is not None:
+            changes.append(
+                "prostředky EU jsou jen v "
+                + plural(
+                    sc.eu_years, ("prvním roce", "prvních {n} letech", "", "prvních {n} letech")
+                )
+                + " plánu"
+            )
+        parts.append(f"„{sc.name}“: {', '.join(changes)}")
+    return "Scénáře v tabulce: " + "; ".join(parts) + "."
+
+
 def _framework_text(
     base: pf.BaseYear,
     accounts_year: int,
@@ -354,39 +335,57 @@ def _framework_text(
     state: float,
     from_allocation: bool,
     scenario: str,
+    unfulfilled: int,
 ) -> str:
     total = base.cost
-    public_today = base.state + base.region + base.municipalities + base.eu + base.other_public
+    shortfall = pf.accounts_row(base, accounts_year)["gap"]
     years = list(table["year"])
+    first = table.iloc[0]
     text = (
-        f"Finanční rámec navazuje na výkazy služeb za rok {accounts_year} (náklady "
-        f"{_mil(total)} mil. Kč, z toho osobní {f.percent(100 * base.personnel / total)}) a na "
-        "rozvojové záměry akčního plánu, každý od roku svého zahájení a každý další rok. "
-        f"Osobní náklady rostou o {f.percent(100 * p.wage_growth.value)} ročně, ostatní "
-        f"o {f.percent(100 * p.price_growth.value)}, vlastní výnosy služeb (úhrady uživatelů, "
-        "zdravotní pojišťovny a ostatní) s kapacitou v dnešním poměru k nákladům a o "
-        f"{f.percent(100 * p.own_revenue_growth.value)} ročně (parametry metodiky; zdroje "
-        "uvádí soubor tables/data_methodology.csv). Státní dotace je "
+        f"Finanční rámec vychází z výkazů služeb za rok {accounts_year} (náklady "
+        f"{f.millions(total)}, z toho osobní {f.percent(100 * base.personnel / total)}; "
+        "sloupec výkazů v tabulce) a z rozvojových záměrů akčního plánu. Roční náklad záměru "
+        "se započítává každý rok od roku jeho zahájení, v cenách tohoto roku"
+        + (
+            "; záměry hodnocené jako nesplněné ("
+            + plural(unfulfilled, ("{n} záměr", "{n} záměry", "{n} záměru", "{n} záměrů"))
+            + ") se nezapočítávají"
+            if unfulfilled
+            else ""
+        )
+        + f". Osobní náklady rostou o {f.percent(100 * p.wage_growth.value)} ročně, ostatní "
+        f"o {f.percent(100 * p.price_growth.value)}; vlastní výnosy (úhrady uživatelů, "
+        "zdravotní pojišťovny a ostatní) rostou s kapacitou při zachování dnešního poměru "
+        f"k nákladům a dále o {f.percent(100 * p.own_revenue_growth.value)} ročně (parametry "
+        "metodiky, zdroje uvádí příloha). Státní dotace je "
         + (
             f"alokace kraje na rok {year}"
             if from_allocation
-            else "v dnešní výši podle výkazů (alokace kraje nezadána)"
+            else "ve výši roku výkazů (alokace kraje nezadána)"
         )
-        + f" ({_mil(state)} mil. Kč; ve výkazech za rok {accounts_year} dostaly služby státní "
-        f"dotaci {_mil(base.state)} mil. Kč a veřejné zdroje celkem pokryly "
-        f"{f.percent(100 * public_today / max(total - base.own_revenue, 1))} "
-        "nákladů, které nepokryly vlastní výnosy); kraj, obce, fondy EU a jiné veřejné zdroje "
-        "jsou v dnešní výši."
+        + f", {f.millions(state)}; kraj, obce, fondy EU a jiné veřejné zdroje zůstávají ve "
+        f"výši roku {accounts_year}."
     )
     if "pledges" in table:
         text += (
-            " Nad dnešní výši přidávají obce, co k rozvojovým záměrům přislíbily "
-            f"(v roce {years[-1]} {_mil(table['pledges'].iloc[-1])} mil. Kč)."
+            " Navíc k nim přidávají obce částky, které přislíbily na rozvojové záměry "
+            f"(v roce {years[-1]} {f.millions(table['pledges'].iloc[-1])})."
         )
-    return text + (
-        f" Ve scénáři „{scenario}“ chybí v roce {years[-1]} nad dnešní výši zdrojů "
-        f"{_mil(table['gap'].iloc[-1])} mil. Kč; ostatní scénáře uvádí druhá tabulka."
+    text += (
+        f" Chybějící částka roku {years[0]} ({f.millions(first['gap'])}) má tři části: "
+        f"už v roce {accounts_year} veřejné zdroje nepokryly {f.millions(shortfall)} "
+        "potřeby; státní dotace "
+        + (
+            f"je o {f.millions(base.state - state)} nižší než v roce {accounts_year}"
+            if base.state > state
+            else f"je o {f.millions(state - base.state)} vyšší než v roce {accounts_year}"
+        )
+        + f"; zbytek je růst nákladů a záměry mezi roky {accounts_year} a {years[0]}"
+        + (" po odečtení příslibů obcí" if "pledges" in table else "")
+        + f". Ve scénáři „{scenario}“ chybí v roce {years[-1]} oproti zdrojům ve výši roku "
+        f"{accounts_year} {f.millions(table['gap'].iloc[-1])}."
     )
+    return text
 
 
 def prepare_framework(
@@ -409,6 +408,10 @@ def prepare_framework(
     state = allocation.czk if allocation is not None else base.state
     years = list(range(year, year + methodology.demand.plan_horizon.value))
     new = intentions(ds, year, base.personnel / base.cost)
+    ap = ds.action_plan
+    unfulfilled = int(
+        ((ap["year"] >= year) & ap["cost_czk"].notna() & (ap["status"] == UNFULFILLED)).sum()
+    )
     pledges = pledges_by_year(ds)
     default = pf.Growth(
         wages=p.wage_growth.value,
@@ -427,7 +430,8 @@ def prepare_framework(
     # Costs are indexed from the year of the accounts, the allocation from the report year.
     raw = pf.framework(base, accounts_year, years, new, growth, state, year, pledges)
     wide = raw.rename(columns=RENAMED)
-    table = by_item(wide)
+    accounts = pd.DataFrame([pf.accounts_row(base, accounts_year)]).rename(columns=RENAMED)
+    table = by_item(pd.concat([accounts, wide], ignore_index=True)[list(wide.columns)])
     scen = pf.scenario_gaps(
         base, accounts_year, years, new, p.scenarios.value, default, state, year, pledges
     )
@@ -442,8 +446,18 @@ def prepare_framework(
     pledged = "pledged" in municipal
     return FrameworkSection(
         text=_framework_text(
-            base, accounts_year, year, raw, p, state, allocation is not None, first.name
-        ),
+            base,
+            accounts_year,
+            year,
+            raw,
+            p,
+            state,
+            allocation is not None,
+            first.name,
+            unfulfilled,
+        )
+        + " "
+        + _scenario_text(p.scenarios.value, year),
         framework=table,
         framework_caption=(
             f"Finanční rámec plánu {years[0]}–{years[-1]}, scénář „{first.name}“ (mil. Kč)"
@@ -452,7 +466,8 @@ def prepare_framework(
         figure_caption=f"Náklady sítě a záměrů a očekávané zdroje {years[0]}–{years[-1]}",
         scenarios=scen,
         scenarios_caption=(
-            "Chybějící veřejné zdroje nad dnešní výši podle scénářů a let (mil. Kč)"
+            "Chybějící veřejné zdroje oproti zdrojům ve výši roku výkazů podle scénářů a let "
+            "(mil. Kč)"
         ),
         calculator=calc,
         calculator_caption=(
@@ -460,22 +475,23 @@ def prepare_framework(
             f"kraje za rok {accounts_year} (Kč)"
         ),
         calculator_text=(
-            "Kalkulačka stanoví nejvyšší vyrovnávací platbu pro akt pověření: normativní "
-            "náklad jednotek sítě (medián kraje na lůžko, nebo na úvazek v přímé péči) minus "
-            "očekávané úhrady uživatelů do nejvyšších částek vyhlášky 505/2006 Sb. při "
-            f"obložnosti {f.percent(100 * p.occupancy.value)}, příspěvek na péči obyvatel "
-            "podle skladby stupňů závislosti a platby zdravotních pojišťoven. Za období "
-            f"pověření ({count(p.entrustment_years.value, 'rok')}) rostou náklady s mzdami "
-            "a výnosy s úhradami. Částky vyhlášky a příspěvku jsou parametry k ověření v aktuálním "
-            "znění předpisů (značka [I] u zdroje parametru, seznam tables/data_methodology.csv)."
+            "Kalkulačka stanoví nejvyšší vyrovnávací platbu pro akt pověření modelové služby: "
+            f"normativní náklad jednotek sítě (medián nákladů kraje za rok {accounts_year} na "
+            "lůžko nebo na úvazek v přímé péči) po odečtení očekávaných úhrad uživatelů do "
+            "nejvyšších částek vyhlášky č. 505/2006 Sb. při obložnosti "
+            f"{f.percent(100 * p.occupancy.value)}, příspěvku na péči obyvatel podle skladby "
+            "stupňů závislosti a plateb zdravotních pojišťoven. Za období pověření "
+            f"({count(p.entrustment_years.value, 'rok')}) náklady rostou se mzdami a výnosy "
+            "s úhradami. Částky vyhlášky a příspěvku jsou parametry k ověření v aktuálním znění "
+            "předpisů (značka [I] u zdroje parametru v příloze)."
             + _services_text(per_service, year, p.entrustment_years.value)
         ),
         services=per_service,
         municipal=municipal,
         municipal_caption=(
-            f"Spolufinancování záměrů akčního plánu na rok {year} obcemi podle ORP (mil. Kč)"
+            f"Spolufinancování záměrů akčního plánu na rok {year} obcemi podle ORP (tis. Kč)"
         ),
-        municipal_text=_municipal_text(municipal, pledged) if len(municipal) else "",
+        municipal_text=municipal_text(municipal, pledged) if len(municipal) else "",
         split=split,
         pledging=split[split["pledged"] > 0] if len(split) else split,
         split_caption=(
@@ -487,10 +503,10 @@ def prepare_framework(
             f"Všechny obce ORP se záměry na rok {year}: příslib a podíl na požadavku pravidla "
             "podle počtu obyvatel"
         ),
-        labels=LABELS,
+        labels=LABELS | {str(accounts_year): f"{accounts_year} (výkazy)"},
         formats={c: _mil for c in money}
         | {
-            c: _mil
+            c: _thousands
             for c in (
                 "cost",
                 "expected",
@@ -507,29 +523,3 @@ def prepare_framework(
         sources=("finance", "action_plan", "services"),
         municipal_sources=("action_plan", "municipal_pledges") if pledged else ("action_plan",),
     )
-
-
-def _municipal_text(municipal: pd.DataFrame, pledged: bool) -> str:
-    text = (
-        "Obce spolufinancují náklady nových služeb (rozvojových záměrů), ne dotaci "
-        "stávajících služeb. Tabulka staví vedle sebe, co od obcí ve svém ORP očekává akční "
-        "plán (podíl obcí uvedený u záměru)"
-    )
-    if pledged:
-        text += ", co obce samy přislíbily (usnesení nebo rozpočet obce)"
-    text += (
-        ", a co žádá pravidlo spolufinancování podle formy služby (parametr "
-        "finance.cofinancing v příloze)."
-    )
-    if municipal["expected"].isna().any():
-        text += " Pomlčka znamená, že záměry ORP podíl obcí neuvádějí."
-    if pledged:
-        short = municipal[municipal["pledged_minus_required"] < 0]
-        total = municipal["pledged"].sum()
-        text += f" Obce přislíbily celkem {_mil(total)} mil. Kč. " + (
-            f"Méně, než pravidlo žádá, přislíbily obce těchto ORP ({len(short)} z "
-            f"{len(municipal)}): " + ", ".join(short["orp_name"].astype(str)) + "."
-            if len(short)
-            else "V žádném ORP nepřislíbily méně, než pravidlo žádá."
-        )
-    return text

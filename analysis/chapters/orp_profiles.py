@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.chapters._finance_framework import municipal_table
+from analysis.chapters._finance_municipal import municipal_table
 from analysis.codelists import CAPACITY_UNITS, FORMS, SERVICE_TYPES
 from analysis.data.dataset import Dataset
 from analysis.methods import demand as dm
@@ -135,7 +135,7 @@ def prepare(ds: Dataset, methodology: Methodology, year: int) -> OrpProfilesChap
         p.text = (
             _text(p, row, region, spots, gaps, a.seniors_min_age.value)
             + _facility_text(code, missing_types, local_types)
-            + _cofinancing_text(code, cofinancing)
+            + _cofinancing_text(code, cofinancing, year)
         )
         profiles.append(p)
     parts = [
@@ -355,7 +355,7 @@ def _intentions(code, ap, year) -> ProfileTable:
     )
 
 
-def _cofinancing_text(code: str, cofinancing: pd.DataFrame) -> str:
+def _cofinancing_text(code: str, cofinancing: pd.DataFrame, year: int) -> str:
     """The ORP's municipal co-financing of the action plan's intentions beside the rule
     (the finance chapter's table, one number everywhere): the municipalities' own
     pledges where the region gave them, else what the action plan expects of them."""
@@ -372,13 +372,19 @@ def _cofinancing_text(code: str, cofinancing: pd.DataFrame) -> str:
             share = f" ({f.percent(100 * r['pledged'] / r['cost'])} ročních nákladů záměrů ORP)"
         else:
             share = " (ORP nemá záměry tohoto roku)"
+        short = (
+            f", chybí {f.millions(-r['pledged_minus_required'])}"
+            if pd.notna(r.get("pledged_minus_required")) and r["pledged_minus_required"] < 0
+            else ""
+        )
         return (
-            f" Obce ORP přislíbily ke spolufinancování {f.millions(r['pledged'])}{share}{required}."
+            f" Na rok {year} přislíbily obce ORP na spolufinancování záměrů "
+            f"{f.millions(r['pledged'])}{share}{required}{short}."
         )
     if pd.isna(r["expected"]):
         return " Záměry akčního plánu v ORP podíl obcí na nákladech neuvádějí."
     return (
-        f" Akční plán očekává od obcí ORP {f.millions(r['expected'])} "
+        f" Na rok {year} očekává akční plán od obcí ORP {f.millions(r['expected'])} "
         f"({f.percent(100 * r['expected_share'])} ročních nákladů záměrů){required}."
     )
 

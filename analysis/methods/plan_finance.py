@@ -169,8 +169,9 @@ def framework(
 ) -> pd.DataFrame:
     """The financial framework, one row per year of ``years``.
 
-    ``intentions``: ``start_year``, ``cost`` (yearly cost in prices of ``base_year``)
-    and ``personnel_share``; an intention costs from its start year on, every year.
+    ``intentions``: ``start_year``, ``cost`` (yearly cost in prices of its start year)
+    and ``personnel_share``; an intention costs from its start year on, every year,
+    indexed from its start year.
     ``allocation``: the state allocation of ``allocation_year`` (default ``base_year``,
     the year of the accounts the costs come from). ``pledges``: the municipalities'
     pledges to the intentions per year (CZK; None: no pledges known, the column is
@@ -187,7 +188,7 @@ def framework(
             indexed_cost(
                 r.cost * r.personnel_share,
                 r.cost * (1 - r.personnel_share),
-                ahead,
+                year - r.start_year,
                 growth.wages,
                 growth.prices,
             )
@@ -220,6 +221,30 @@ def framework(
         row["gap"] = row["public_need"] - sum(row.get(c, 0.0) for c in sources)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def accounts_row(base: BaseYear, year: int) -> dict[str, float]:
+    """The framework's items in the year of the accounts, as reported: the public money
+    the services received (the state subsidy, not an allocation) and what it left
+    uncovered (``gap``), the shortfall the plan starts from."""
+    public = base.state + base.region + base.municipalities + base.eu + base.other_public
+    return {
+        "year": year,
+        "network_cost": base.cost,
+        "intentions_cost": 0.0,
+        "total_cost": base.cost,
+        "users": base.users,
+        "health_insurance": base.health_insurance,
+        "other_own": base.other_own,
+        "own_revenue": base.own_revenue,
+        "public_need": base.cost - base.own_revenue,
+        "state": base.state,
+        "region": base.region,
+        "municipalities": base.municipalities,
+        "eu": base.eu,
+        "other_public": base.other_public,
+        "gap": base.cost - base.own_revenue - public,
+    }
 
 
 def scenario_gaps(

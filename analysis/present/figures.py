@@ -443,6 +443,18 @@ def framework_chart(table: pd.DataFrame) -> matplotlib.figure.Figure:
         values = table[column].to_numpy(float) / 1e6
         ax.bar(years, values, bottom=bottom, color=colour, label=label, width=0.6)
         bottom += values
+    # What the sources leave uncovered, up to the cost line: the framework's message.
+    gap = np.clip(table["gap"].to_numpy(float) / 1e6, 0, None)
+    ax.bar(
+        years,
+        gap,
+        bottom=bottom,
+        width=0.6,
+        facecolor="white",
+        edgecolor="#b03030",
+        hatch="///",
+        label="chybí",
+    )
     ax.plot(
         years,
         table["total_cost"].to_numpy(float) / 1e6,

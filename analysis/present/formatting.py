@@ -192,6 +192,11 @@ def fmt_millions(decimals: int = 1) -> Formatter:
     return lambda v: number(v / 1e6 if isinstance(v, Number) else v, decimals)
 
 
+def fmt_thousands(decimals: int = 0) -> Formatter:
+    """Table cells of amounts in CZK shown in thousands (the caption says "tis. Kč")."""
+    return lambda v: number(v / 1e3 if isinstance(v, Number) else v, decimals)
+
+
 def crowns(value: object) -> str:
     """An amount in whole CZK for text: ``1234567`` → ``1 234 567 Kč``."""
     text = number(value, 0)

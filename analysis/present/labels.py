@@ -375,12 +375,12 @@ FRAMEWORK_ITEMS = {
     "own_revenue": "vlastní výnosy celkem",
     "public_need": "potřeba veřejných zdrojů",
     "state_allocation": "státní dotace (alokace)",
-    "region_money": "kraj (dnešní výše)",
-    "municipal_money": "obce (dnešní výše)",
-    "eu_money": "fondy EU (dnešní výše)",
-    "other_public_money": "jiné veřejné zdroje (dnešní výše)",
+    "region_money": "kraj (výše roku výkazů)",
+    "municipal_money": "obce (výše roku výkazů)",
+    "eu_money": "fondy EU (výše roku výkazů)",
+    "other_public_money": "jiné veřejné zdroje (výše roku výkazů)",
     "municipal_pledges": "obce: přísliby k záměrům",
-    "gap": "chybí nad dnešní výši zdrojů",
+    "gap": "chybí (potřeba − zdroje)",
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
