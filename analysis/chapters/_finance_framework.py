@@ -13,6 +13,7 @@ from analysis.chapters._finance_municipal import (
     municipal_split_table,
     municipal_table,
     municipal_text,
+    pledges_by_year,
 )
 from analysis.data.dataset import Dataset
 from analysis.methods import finance_benchmark as fb
@@ -111,24 +112,19 @@ def base_year(ds: Dataset, methodology: Methodology, year: int) -> tuple[pf.Base
     )
 
 
-def pledges_by_year(ds: Dataset) -> dict[int, float] | None:
-    """The municipalities' pledges to the intentions per year, or None without them."""
-    if not ds.is_complete("municipal_pledges"):
-        return None
-    return {
-        int(y): float(v)
-        for y, v in ds.municipal_pledges.groupby("year")["pledged_czk"].sum().items()
-    }
-
-
 UNFULFILLED = "nesplneno"
+
+
+def planned(ds: Dataset, year: int) -> pd.DataFrame:
+    """The action plan's intentions with a cost from the report year on."""
+    return ds.action_plan[(ds.action_plan["year"] >= year) & ds.action_plan["cost_czk"].notna()]
 
 
 def intentions(ds: Dataset, year: int, personnel_share: float) -> pd.DataFrame:
     """Intentions of the action plan from the report year on with their yearly cost (in
     prices of their start year); an intention costs from its year on, every year, with
     the network's personnel share. Intentions evaluated as not fulfilled cost nothing."""
-    ap = ds.action_plan[(ds.action_plan["year"] >= year) & ds.action_plan["cost_czk"].notna()]
+    ap = planned(ds, year)
     ap = ap[ap["status"] != UNFULFILLED]
     return pd.DataFrame(
         {
@@ -318,7 +314,13 @@ def _scenario_text(scenarios: list, year: int) -> str:
             changes.append(
                 "prostředky EU jsou jen v "
                 + plural(
-                    sc.eu_years, ("prvním roce", "prvních {n} letech", "", "prvních {n} letech")
+                    sc.eu_years,
+                    (
+                        "prvním roce",
+                        "prvních {n} letech",
+                        "prvních {n} letech",
+                        "prvních {n} letech",
+                    ),
                 )
                 + " plánu"
             )
@@ -329,6 +331,7 @@ def _scenario_text(scenarios: list, year: int) -> str:
 def _framework_text(
     base: pf.BaseYear,
     accounts_year: int,
+    shortfall: float,
     year: int,
     table: pd.DataFrame,
     p,
@@ -338,7 +341,6 @@ def _framework_text(
     unfulfilled: int,
 ) -> str:
     total = base.cost
-    shortfall = pf.accounts_row(base, accounts_year)["gap"]
     years = list(table["year"])
     first = table.iloc[0]
     text = (
@@ -408,10 +410,7 @@ def prepare_framework(
     state = allocation.czk if allocation is not None else base.state
     years = list(range(year, year + methodology.demand.plan_horizon.value))
     new = intentions(ds, year, base.personnel / base.cost)
-    ap = ds.action_plan
-    unfulfilled = int(
-        ((ap["year"] >= year) & ap["cost_czk"].notna() & (ap["status"] == UNFULFILLED)).sum()
-    )
+    unfulfilled = int((planned(ds, year)["status"] == UNFULFILLED).sum())
     pledges = pledges_by_year(ds)
     default = pf.Growth(
         wages=p.wage_growth.value,
@@ -420,17 +419,13 @@ def prepare_framework(
         allocation=0.0,
     )
     first = p.scenarios.value[0]
-    growth = pf.Growth(
-        wages=first.wage_growth if first.wage_growth is not None else default.wages,
-        prices=default.prices,
-        own_revenue=default.own_revenue,
-        allocation=first.allocation_growth,
-        eu_years=first.eu_years,
-    )
-    # Costs are indexed from the year of the accounts, the allocation from the report year.
+    growth = pf.scenario_growth(first, default)
+    # The network's costs are indexed from the year of the accounts, the allocation from
+    # the report year.
     raw = pf.framework(base, accounts_year, years, new, growth, state, year, pledges)
     wide = raw.rename(columns=RENAMED)
-    accounts = pd.DataFrame([pf.accounts_row(base, accounts_year)]).rename(columns=RENAMED)
+    reported = pf.accounts_row(base, accounts_year)
+    accounts = pd.DataFrame([reported]).rename(columns=RENAMED)
     table = by_item(pd.concat([accounts, wide], ignore_index=True)[list(wide.columns)])
     scen = pf.scenario_gaps(
         base, accounts_year, years, new, p.scenarios.value, default, state, year, pledges
@@ -448,6 +443,7 @@ def prepare_framework(
         text=_framework_text(
             base,
             accounts_year,
+            reported["gap"],
             year,
             raw,
             p,

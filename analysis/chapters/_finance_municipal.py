@@ -24,6 +24,16 @@ def _pledged(ds: Dataset, year: int) -> pd.Series | None:
     return p.groupby("municipality_code")["pledged_czk"].sum()
 
 
+def pledges_by_year(ds: Dataset) -> dict[int, float] | None:
+    """The municipalities' pledges to the intentions per year, or None without them."""
+    if not ds.is_complete("municipal_pledges"):
+        return None
+    return {
+        int(y): float(v)
+        for y, v in ds.municipal_pledges.groupby("year")["pledged_czk"].sum().items()
+    }
+
+
 def municipal_table(ds: Dataset, methodology: Methodology, year: int) -> pd.DataFrame:
     """Municipal co-financing of the report year's intentions per ORP: what the action
     plan expects, what the municipalities pledged (with their pledges) and what the

@@ -91,6 +91,16 @@ def field_compensation(case: FieldCase) -> dict[str, float]:
     }
 
 
+def _indexed(
+    cost: float, revenue: float, years_ahead: int, cost_growth: float, revenue_growth: float
+) -> tuple[float, float, float]:
+    """Cost and revenue ``years_ahead`` years on and the compensation they leave (never
+    below 0)."""
+    cost = cost * (1 + cost_growth) ** years_ahead
+    revenue = revenue * (1 + revenue_growth) ** years_ahead
+    return cost, revenue, max(cost - revenue, 0.0)
+
+
 def over_entrustment(
     year_one: dict[str, float], years: int, cost_growth: float, revenue_growth: float
 ) -> pd.DataFrame:
@@ -98,15 +108,11 @@ def over_entrustment(
     ``cost_growth``, revenue by ``revenue_growth``; one row per year (1 …) and the total."""
     rows = []
     for k in range(years):
-        cost = year_one["cost"] * (1 + cost_growth) ** k
-        revenue = year_one["revenue"] * (1 + revenue_growth) ** k
+        cost, revenue, compensation = _indexed(
+            year_one["cost"], year_one["revenue"], k, cost_growth, revenue_growth
+        )
         rows.append(
-            {
-                "period_year": k + 1,
-                "cost": cost,
-                "revenue": revenue,
-                "compensation": max(cost - revenue, 0.0),
-            }
+            {"period_year": k + 1, "cost": cost, "revenue": revenue, "compensation": compensation}
         )
     return pd.DataFrame(rows)
 
@@ -247,6 +253,19 @@ def accounts_row(base: BaseYear, year: int) -> dict[str, float]:
     }
 
 
+def scenario_growth(scenario, default: Growth) -> Growth:
+    """The growth rates of a scenario (:class:`analysis.params.FrameworkScenario`): its
+    allocation growth and, where it sets them, its wage growth and years of EU money
+    instead of ``default``'s."""
+    return Growth(
+        wages=scenario.wage_growth if scenario.wage_growth is not None else default.wages,
+        prices=default.prices,
+        own_revenue=default.own_revenue,
+        allocation=scenario.allocation_growth,
+        eu_years=scenario.eu_years if scenario.eu_years is not None else default.eu_years,
+    )
+
+
 def scenario_gaps(
     base: BaseYear,
     base_year: int,
@@ -263,13 +282,7 @@ def scenario_gaps(
     years of EU money instead of ``default``'s."""
     out = {}
     for s in scenarios:
-        growth = Growth(
-            wages=s.wage_growth if s.wage_growth is not None else default.wages,
-            prices=default.prices,
-            own_revenue=default.own_revenue,
-            allocation=s.allocation_growth,
-            eu_years=s.eu_years if s.eu_years is not None else default.eu_years,
-        )
+        growth = scenario_growth(s, default)
         f = framework(
             base, base_year, years, intentions, growth, allocation, allocation_year, pledges
         )
@@ -371,12 +384,11 @@ def compensation_over_period(
     """The maximum compensation of each service summed over its period: in every year
     ``y`` of it, cost × (1 + cost growth)^(y − year) − revenue × (1 + revenue
     growth)^(y − year), never below 0; ``cost`` and ``revenue`` are of ``year``."""
-    out = []
-    for c, r, a, b in zip(cost, revenue, period_from, period_to, strict=True):
-        out.append(
-            sum(
-                max(c * (1 + cost_growth) ** (y - year) - r * (1 + revenue_growth) ** (y - year), 0)
-                for y in range(int(a), int(b) + 1)
-            )
+    out = [
+        sum(
+            _indexed(c, r, y - year, cost_growth, revenue_growth)[2]
+            for y in range(int(a), int(b) + 1)
         )
+        for c, r, a, b in zip(cost, revenue, period_from, period_to, strict=True)
+    ]
     return pd.Series(out, index=cost.index, dtype=float)

@@ -235,7 +235,9 @@ class Chapter:
     def attach(self, df: pd.DataFrame, name: str, caption: str) -> None:
         """Publish a long table only as ``tables/<name>.csv`` (every row, raw values) and
         say in the report where it is; for per-service detail a reviewer needs but a
-        reader does not."""
+        reader does not. An empty table writes and says nothing (no header-only CSV)."""
+        if df.empty:
+            return
         self._write("tables", f"{name}.csv", self._csv(df))
         rows = count(len(df), "řádek")
         display(
